@@ -1,0 +1,71 @@
+/**
+ * The shape of a rule: metadata and documentation apart from the checks (eslint's model).
+ * A rule implements a hook per kind of file it understands; the registry (./index.ts) lists them all.
+ */
+import type { AnalysisOptions } from '../options';
+import type { Fix, PssLevel, Severity, Span } from '../types';
+
+export type RuleCategory = 'validity' | 'kubelet' | 'runtime' | 'pod-security' | 'hardening' | 'image' | 'docker';
+
+export interface DocExample {
+  /** File name that decides how the example is analysed: `pod.yaml`, `Dockerfile`, `compose.yaml`, `run.sh`. */
+  readonly file: string;
+  readonly code: string;
+}
+
+export interface RuleDocs {
+  /** What it flags, one sentence. */
+  readonly summary: string;
+  /** Why it matters: what actually happens at run time. */
+  readonly why: string;
+  /** Raises exactly this rule (tested). */
+  readonly bad: DocExample;
+  /** Raises nothing from this rule (tested). */
+  readonly good: DocExample;
+  /** What the fix does, and whether it is safe or unsafe. */
+  readonly fix?: string;
+  readonly references: readonly string[];
+}
+
+export interface RuleMeta {
+  /** Stable kebab-case id: the diagnostic code, the suppression key, the settings key. */
+  readonly id: string;
+  readonly title: string;
+  readonly category: RuleCategory;
+  readonly defaultSeverity: Severity;
+  /** The Pod Security Standards checks it implements. */
+  readonly pss?: { readonly level: PssLevel; readonly checks: readonly string[] };
+  readonly docs: RuleDocs;
+}
+
+export interface Report {
+  readonly span: Span;
+  readonly message: string;
+  /** Overrides the rule's default severity for this finding (e.g. by Pod Security level). */
+  readonly severity?: Severity;
+  readonly pss?: { readonly level: PssLevel; readonly check: string };
+  readonly fixes?: readonly Fix[];
+}
+
+export interface RuleContext<Model> {
+  readonly model: Model;
+  /** The text the model's spans refer to. */
+  readonly text: string;
+  readonly options: AnalysisOptions;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  /** Kubernetes resources of one YAML document. */
+  kubernetes?(ctx: RuleContext<import('../kubernetes/model').KubernetesDocument>): void;
+  /** A Dockerfile. */
+  dockerfile?(ctx: RuleContext<import('../dockerfile/model').DockerfileModel>): void;
+  /** Compose services and `docker run` command lines of one file. */
+  docker?(ctx: RuleContext<import('../docker/model').DockerFileModel>): void;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/secctx/secctx/blob/main/docs/rules/';
+export function ruleDocsUrl(id: string): string {
+  return `${DOCS_BASE_URL}${id}.md`;
+}

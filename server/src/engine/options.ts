@@ -37,3 +37,6 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   defaultNonRootUid: 10001,
   seccompDefault: false,
 };
+
+/** Files larger than this get one informational finding instead of analysis (`secctx.maxFileSize`). */
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

@@ -1,0 +1,41 @@
+/** Analysis of one YAML document (a chunk of a stream): model, effective contexts, findings. Spans are chunk-relative. */
+import type { EffectiveContext } from '../effective';
+import type { AnalysisOptions } from '../options';
+import { runRules } from '../rules/run';
+import { isSuppressed, parseSuppressions } from '../suppression';
+import type { Finding } from '../types';
+import { hasTemplateDirectives, parseYamlChunk } from '../yaml/documents';
+import { buildKubernetesDocument, isKubernetesResource, type KubernetesDocument } from './model';
+import { resolveContainer } from './resolve';
+
+export interface YamlDocumentAnalysis {
+  readonly text: string;
+  /** `skipped`: Helm/Go templates or not a Kubernetes resource. */
+  readonly status: 'kubernetes' | 'skipped' | 'syntax-error';
+  readonly model?: KubernetesDocument;
+  readonly findings: readonly Finding[];
+  readonly contexts: readonly EffectiveContext[];
+}
+
+const LOOKS_KUBERNETES = /^apiVersion:/m;
+
+export function analyzeYamlDocument(text: string, options: AnalysisOptions): YamlDocumentAnalysis {
+  if (hasTemplateDirectives(text)) return { text, status: 'skipped', findings: [], contexts: [] };
+  const parsed = parseYamlChunk(text);
+  const findings: Finding[] = [];
+  if (parsed.syntaxError && LOOKS_KUBERNETES.test(text) && /^kind:/m.test(text)) {
+    findings.push({ rule: 'yaml-syntax', severity: 'error', message: `YAML syntax error: ${parsed.syntaxError.message}`, span: parsed.syntaxError.span, fixes: [] });
+  }
+  if (!isKubernetesResource(parsed.doc.contents)) {
+    return { text, status: parsed.syntaxError ? 'syntax-error' : 'skipped', findings, contexts: [] };
+  }
+  const model = buildKubernetesDocument(parsed.doc);
+  for (const pod of model.pods) for (const c of pod.containers) model.contexts.push(resolveContainer(pod, c, options));
+  const suppressions = parseSuppressions(text);
+  for (const f of runRules('kubernetes', model, text, options)) {
+    if (isSuppressed(f, text, suppressions)) continue;
+    const ignoredBy = model.resources.find((r) => r.ignored.includes(f.rule) && r.node.range && f.span.start >= r.node.range[0] && f.span.start <= r.node.range[2]);
+    if (!ignoredBy) findings.push(f);
+  }
+  return { text, status: parsed.syntaxError ? 'syntax-error' : 'kubernetes', model, findings, contexts: model.contexts };
+}

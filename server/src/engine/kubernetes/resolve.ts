@@ -1,0 +1,184 @@
+/**
+ * Computes each container's effective security context exactly as Kubernetes, the kubelet and
+ * the runtime do, with the provenance of every value.
+ */
+import type { YAMLMap } from 'yaml';
+import { boundingSet } from '../capabilities';
+import type { EffectiveContext, Provenance, RunAsNonRootVerdict, Valued } from '../effective';
+import type { AnalysisOptions, ImageUser } from '../options';
+import { mapAt, spanOf, stringAt } from '../yaml/nodes';
+import { boolField, idField, idList, stringField, stringList, type FieldValue } from './fields';
+import type { ContainerModel, PodModel } from './model';
+
+const SC = 'securityContext';
+
+function fromField<T>(f: FieldValue<T>, source: 'container' | 'pod', field: string, note?: string): Valued<T> {
+  return { value: f.value, source, field: `${source === 'pod' ? 'spec.' : ''}${SC}.${field}`, span: f.keySpan, note };
+}
+
+function overrideNote(pod: FieldValue<number | boolean | string> | undefined, field: string): string | undefined {
+  return pod ? `overrides pod ${field} ${pod.value}` : undefined;
+}
+
+export function kubeletVerdict(
+  runAsNonRoot: boolean,
+  explicitUid: number | undefined,
+  image: ImageUser | undefined,
+): { verdict: RunAsNonRootVerdict; message?: string } {
+  if (!runAsNonRoot) return { verdict: 'not-required' };
+  if (explicitUid !== undefined) {
+    return explicitUid === 0 ? { verdict: 'fail', message: "container's runAsUser breaks non-root policy" } : { verdict: 'pass' };
+  }
+  if (!image) return { verdict: 'unknown', message: 'the image user is not known: the kubelet checks it when the container starts' };
+  // The kubelet reads the image config's User: numeric uid (optionally uid:gid), else a name; none = root.
+  if (image.spec === undefined || image.spec === '') return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
+  const userPart = image.spec.split(':')[0];
+  if (/^\d+$/.test(userPart)) {
+    return Number(userPart) === 0 ? { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' } : { verdict: 'pass' };
+  }
+  if (userPart.includes('$')) return { verdict: 'unknown', message: `the image USER ${image.spec} depends on build arguments` };
+  return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root` };
+}
+
+function seccompOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {
+  const profile = mapAt(sc, 'seccompProfile');
+  const type = stringField(profile, 'type');
+  if (!type) return undefined;
+  const local = stringAt(profile, 'localhostProfile');
+  return { ...type, value: type.value === 'Localhost' && local ? `Localhost (${local})` : type.value };
+}
+
+function appArmorOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {
+  const profile = mapAt(sc, 'appArmorProfile');
+  const type = stringField(profile, 'type');
+  if (!type) return undefined;
+  const local = stringAt(profile, 'localhostProfile');
+  return { ...type, value: type.value === 'Localhost' && local ? `Localhost (${local})` : type.value };
+}
+
+function seLinuxOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {
+  const opts = mapAt(sc, 'seLinuxOptions');
+  const span = spanOf(opts);
+  if (!opts || !span) return undefined;
+  const parts = ['user', 'role', 'type', 'level'].map((k) => stringAt(opts, k) ?? '').join(':');
+  return { value: parts, span, keySpan: span };
+}
+
+function preferContainer<T>(
+  c: FieldValue<T> | undefined,
+  p: FieldValue<T> | undefined,
+  field: string,
+  fallback: Valued<T>,
+  describe: (v: T) => string = String,
+): Valued<T> {
+  if (c) return fromField(c, 'container', field, p ? `overrides pod ${field} ${describe(p.value)}` : undefined);
+  if (p) return fromField(p, 'pod', field);
+  return fallback;
+}
+
+const DEFAULT_FALSE: Valued<boolean> = { value: false, source: 'default' };
+
+export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
+  const psc = pod.securityContext;
+  const csc = container.securityContext;
+  const image = container.image ? options.images?.(container.image) : undefined;
+  const podMeta = mapAt(pod.podObject, 'metadata');
+  const annotations = mapAt(podMeta, 'annotations');
+
+  // User: container runAsUser → pod runAsUser → image USER → 0.
+  const cUid = idField(csc, 'runAsUser');
+  const pUid = idField(psc, 'runAsUser');
+  let user: EffectiveContext['user'];
+  if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
+  else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
+  else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note };
+  else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: `the image sets no USER: root (${image.note})` };
+  else user = { value: 0, source: 'default', note: container.image ? `image ${container.image} is not linked to a Dockerfile: root unless its USER says otherwise` : 'no runAsUser and no image user: root' };
+
+  // Group: container runAsGroup → pod runAsGroup → image user's group → 0.
+  const cGid = idField(csc, 'runAsGroup');
+  const pGid = idField(psc, 'runAsGroup');
+  const imageGid = user.source === 'image' ? image?.gid : undefined;
+  const group = preferContainer(cGid, pGid, 'runAsGroup',
+    imageGid !== undefined ? { value: imageGid, source: 'image', field: 'USER', note: image?.note }
+      : { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' });
+
+  // Supplemental groups: pod supplementalGroups plus fsGroup.
+  const supplemental = idList(psc, 'supplementalGroups');
+  const fsGroup = idField(psc, 'fsGroup');
+  const groups = [...supplemental, ...(fsGroup && !supplemental.includes(fsGroup.value) ? [fsGroup.value] : [])];
+  const supplementalGroups: Valued<readonly number[]> = groups.length
+    ? { value: groups, source: 'pod', field: 'spec.securityContext.supplementalGroups + fsGroup', span: fsGroup?.keySpan }
+    : { value: [], source: 'default' };
+
+  const privileged = preferContainer(boolField(csc, 'privileged'), undefined, 'privileged', DEFAULT_FALSE);
+  const ape = boolField(csc, 'allowPrivilegeEscalation');
+  const allowPrivilegeEscalation: Valued<boolean> = ape
+    ? fromField(ape, 'container', 'allowPrivilegeEscalation')
+    : { value: true, source: 'default', note: 'true unless explicitly false' };
+
+  const cRanr = boolField(csc, 'runAsNonRoot');
+  const pRanr = boolField(psc, 'runAsNonRoot');
+  const ranr = preferContainer(cRanr, pRanr, 'runAsNonRoot', DEFAULT_FALSE);
+  const explicitUid = cUid?.value ?? pUid?.value;
+  const verdict = kubeletVerdict(ranr.value, explicitUid, image);
+
+  let capabilities: EffectiveContext['capabilities'];
+  if (!pod.windows) {
+    const caps = mapAt(csc, 'capabilities');
+    const added = stringList(caps, 'add').map((i) => i.value);
+    const dropped = stringList(caps, 'drop').map((i) => i.value);
+    const { bounding } = boundingSet(options.runtime, privileged.value, added, dropped);
+    const provenance: Provenance = privileged.value
+      ? { source: 'container', field: 'securityContext.privileged', span: privileged.span, note: 'privileged: all capabilities, add/drop ignored' }
+      : caps
+        ? { source: 'container', field: 'securityContext.capabilities', span: spanOf(caps), note: `${options.runtime} defaults with add/drop applied` }
+        : { source: 'runtime', note: `${options.runtime} default set` };
+    capabilities = { bounding, effective: user.value === 0 ? bounding : [], added, dropped, provenance };
+  }
+
+  const seccompFallback: Valued<string> = options.seccompDefault
+    ? { value: 'RuntimeDefault', source: 'default', note: 'the kubelet\'s SeccompDefault is on' }
+    : { value: 'Unconfined', source: 'default', note: 'no seccompProfile: the kubelet runs the container Unconfined unless its SeccompDefault setting is on' };
+  const seccomp = preferContainer(seccompOf(csc), seccompOf(psc), 'seccompProfile', seccompFallback);
+
+  const annotationProfile = stringAt(annotations, `container.apparmor.security.beta.kubernetes.io/${container.name}`);
+  const appArmorFallback: Valued<string> = annotationProfile
+    ? { value: annotationProfile, source: 'pod', field: `metadata.annotations[container.apparmor.security.beta.kubernetes.io/${container.name}]` }
+    : { value: 'RuntimeDefault', source: 'default', note: 'the runtime\'s default AppArmor profile where AppArmor is enabled' };
+  const appArmor = preferContainer(appArmorOf(csc), appArmorOf(psc), 'appArmorProfile', appArmorFallback);
+
+  const seLinux = preferContainer<string | undefined>(seLinuxOf(csc), seLinuxOf(psc), 'seLinuxOptions', { value: undefined, source: 'runtime', note: 'labels assigned by the runtime' });
+  const readOnlyRootFilesystem = preferContainer(boolField(csc, 'readOnlyRootFilesystem'), undefined, 'readOnlyRootFilesystem', DEFAULT_FALSE);
+  const procMount = preferContainer(stringField(csc, 'procMount'), undefined, 'procMount', { value: 'Default', source: 'default' });
+  const podBool = (key: string, fallback: boolean): Valued<boolean> => {
+    const f = boolField(pod.spec, key);
+    return f ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan } : { value: fallback, source: 'default' };
+  };
+
+  return {
+    name: container.name,
+    kind: container.kind,
+    workload: pod.workload,
+    nameSpan: container.nameSpan,
+    span: spanOf(container.node) ?? container.nameSpan,
+    image: container.image,
+    user,
+    group,
+    supplementalGroups,
+    privileged,
+    allowPrivilegeEscalation,
+    runAsNonRoot: { ...ranr, ...verdict },
+    capabilities,
+    seccomp,
+    appArmor,
+    seLinux,
+    readOnlyRootFilesystem,
+    procMount,
+    hostNetwork: podBool('hostNetwork', false),
+    hostPID: podBool('hostPID', false),
+    hostIPC: podBool('hostIPC', false),
+    hostUsers: podBool('hostUsers', true),
+    windows: pod.windows,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Rule } from './rule';
+import { capabilityInfo } from '../capabilities';
+import { capabilityItems } from '../kubernetes/walk';
+import { replaceSpan } from '../fixes/edits';
+import { bareCapability } from './unknown-capability';
+
+export const capabilityPrefix: Rule = {
+  meta: {
+    id: 'capability-prefix',
+    title: 'CAP_-prefixed capability name',
+    category: 'runtime',
+    defaultSeverity: 'error',
+    docs: {
+      summary: 'Flags capability names written with the `CAP_` prefix (`CAP_SYS_PTRACE`) in Kubernetes manifests.',
+      why: 'containerd always prepends `CAP_`, so `CAP_SYS_PTRACE` becomes `CAP_CAP_SYS_PTRACE`, which is not a capability: current runc ignores it with a warning (older versions refuse to start). The capability is silently not added — or, in `drop`, not dropped. CRI-O and Docker strip the prefix, but Pod Security admission compares names exactly.',
+      bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: debug\n      image: busybox\n      securityContext:\n        capabilities:\n          add: ["CAP_SYS_PTRACE"]\n' },
+      good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: debug\n      image: busybox\n      securityContext:\n        capabilities:\n          add: ["SYS_PTRACE"]\n' },
+      fix: 'Safe: strips the `CAP_` prefix.',
+      references: ['https://github.com/containerd/containerd/blob/main/internal/cri/opts/spec_linux_opts.go', 'https://github.com/kubernetes/kubernetes/issues/119568'],
+    },
+  },
+  kubernetes(ctx) {
+    for (const item of capabilityItems(ctx.model)) {
+      if (!/^cap_/i.test(item.raw)) continue;
+      const bare = bareCapability(item.raw);
+      if (bare !== 'ALL' && !capabilityInfo(bare)) continue; // unknown-capability reports it
+      const containerd = ctx.options.runtime === 'containerd';
+      const what = item.list === 'add' ? 'added' : 'dropped';
+      ctx.report({
+        span: item.span,
+        severity: containerd ? 'error' : 'warning',
+        message: containerd
+          ? `containerd prepends CAP_ to every name, so ${item.raw} becomes CAP_${item.raw.toUpperCase()}, which is not a capability: runc ignores it and ${bare} is not ${what}. Write ${bare}.`
+          : `${ctx.options.runtime} accepts ${item.raw}, but containerd would ignore it (CAP_${item.raw.toUpperCase()}) and Pod Security admission compares names exactly. Write ${bare}.`,
+        fixes: [{ title: `Change to ${bare}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, bare) }],
+      });
+    }
+  },
+};

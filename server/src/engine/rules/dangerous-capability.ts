@@ -1,0 +1,23 @@
+import type { Rule } from './rule';
+import { reportPss } from './pss';
+
+export const dangerousCapability: Rule = {
+  meta: {
+    id: 'dangerous-capability',
+    title: 'capability outside the baseline allow-list',
+    category: 'pod-security',
+    defaultSeverity: 'warning',
+    pss: { level: 'baseline', checks: ['capabilities_baseline'] },
+    docs: {
+      summary: 'Flags added capabilities outside AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT (Pod Security Standards, baseline; exact names).',
+      why: 'Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE or SYS_MODULE give a container powers over the node or its neighbours that namespaces do not contain.',
+      bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vpn\nspec:\n  containers:\n    - name: vpn\n      image: vpn:1\n      securityContext:\n        capabilities:\n          add: ["NET_ADMIN"]\n' },
+      good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vpn\nspec:\n  containers:\n    - name: vpn\n      image: vpn:1\n      securityContext:\n        capabilities:\n          add: ["NET_BIND_SERVICE"]\n' },
+      fix: 'None: removing a capability changes what the workload can do; decide by hand.',
+      references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
+    },
+  },
+  kubernetes(ctx) {
+    reportPss(ctx, this.meta.pss!.checks);
+  },
+};

@@ -1,0 +1,41 @@
+/** The registry: every rule, in the order findings are reported. Adding a rule = one file + one line here. */
+import type { Rule } from './rule';
+import { capabilitiesAtPodLevel } from './capabilities-at-pod-level';
+import { containerFieldAtPodLevel } from './container-field-at-pod-level';
+import { podFieldAtContainerLevel } from './pod-field-at-container-level';
+import { unknownSecurityContextField } from './unknown-security-context-field';
+import { invalidValue } from './invalid-value';
+import { invalidSecurityContext } from './invalid-security-context';
+import { unknownCapability } from './unknown-capability';
+import { capabilityPrefix } from './capability-prefix';
+import { capabilityCase } from './capability-case';
+import { redundantCapability } from './redundant-capability';
+import { runAsNonRootViolation } from './run-as-non-root-violation';
+import { runAsRoot } from './run-as-root';
+import { privileged } from './privileged';
+import { hostNamespaces } from './host-namespaces';
+import { dangerousCapability } from './dangerous-capability';
+import { privilegeEscalation } from './privilege-escalation';
+
+export const RULES: readonly Rule[] = [
+  capabilitiesAtPodLevel,
+  containerFieldAtPodLevel,
+  podFieldAtContainerLevel,
+  unknownSecurityContextField,
+  invalidValue,
+  invalidSecurityContext,
+  unknownCapability,
+  capabilityPrefix,
+  capabilityCase,
+  redundantCapability,
+  runAsNonRootViolation,
+  runAsRoot,
+  privileged,
+  hostNamespaces,
+  dangerousCapability,
+  privilegeEscalation,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,24 @@
+import type { Rule } from './rule';
+import { reportPss } from './pss';
+import { removeFieldFix } from '../fixes/fields';
+
+export const privileged: Rule = {
+  meta: {
+    id: 'privileged',
+    title: 'privileged container',
+    category: 'pod-security',
+    defaultSeverity: 'warning',
+    pss: { level: 'baseline', checks: ['privileged'] },
+    docs: {
+      summary: 'Flags containers with `privileged: true` (Pod Security Standards, baseline).',
+      why: 'A privileged container gets all 41 capabilities (add/drop are ignored), every host device, and no seccomp or AppArmor confinement: root in it is root on the node.',
+      bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: agent:1\n      securityContext:\n        privileged: true\n' },
+      good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: agent:1\n      securityContext:\n        capabilities:\n          add: ["NET_BIND_SERVICE"]\n' },
+      fix: 'Unsafe: removes `privileged: true`; grant the specific capabilities the workload needs instead.',
+      references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
+    },
+  },
+  kubernetes(ctx) {
+    reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => removeFieldFix(ctx.text, pod, path));
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * Pod Security Standards findings: the admission controller's verdicts (../pss), turned into findings
+ * of the rule that owns each upstream check. Evaluated once per pod and shared by every PSS rule.
+ */
+import type { Node } from 'yaml';
+import { evaluatePodSecurity, parseKubeVersion, type PssViolation } from '../pss';
+import type { KubernetesDocument, PodModel } from '../kubernetes/model';
+import { deepestNode, spanOf } from '../yaml/nodes';
+import type { AnalysisOptions } from '../options';
+import type { Span } from '../types';
+import type { RuleContext } from './rule';
+
+const cache = new WeakMap<PodModel, { key: string; violations: PssViolation[] }>();
+
+export function podViolations(pod: PodModel, options: AnalysisOptions): PssViolation[] {
+  if (options.profile === 'privileged') return [];
+  const key = `${options.profile}|${options.kubernetesVersion ?? ''}`;
+  const hit = cache.get(pod);
+  if (hit && hit.key === key) return hit.violations;
+  const violations = evaluatePodSecurity(pod.podObject.toJSON(), options.profile, parseKubeVersion(options.kubernetesVersion ?? ''));
+  cache.set(pod, { key, violations });
+  return violations;
+}
+
+/** Where a violation path points: the field's key when it exists, else the deepest existing key. */
+export function spanOfPath(pod: PodModel, path: readonly (string | number)[]): Span {
+  const found = deepestNode(pod.podObject as unknown as Node, path);
+  return found.keySpan ?? spanOf(found.node) ?? pod.resource.kindSpan;
+}
+
+/** Reports every violation of the given upstream checks, one finding per offending field. */
+export function reportPss(ctx: RuleContext<KubernetesDocument>, checks: readonly string[], fixes?: (pod: PodModel, v: PssViolation, path: readonly (string | number)[]) => import('../types').Fix[]): void {
+  for (const pod of ctx.model.pods) {
+    for (const v of podViolations(pod, ctx.options)) {
+      if (!checks.includes(v.check)) continue;
+      const paths = v.paths.length ? v.paths : [['spec']];
+      for (const path of paths) {
+        ctx.report({
+          span: spanOfPath(pod, path),
+          message: `${v.reason} (${v.detail})`,
+          severity: v.level === 'baseline' ? 'warning' : 'info',
+          pss: { level: v.level, check: v.check },
+          fixes: fixes?.(pod, v, path) ?? [],
+        });
+      }
+    }
+  }
+}

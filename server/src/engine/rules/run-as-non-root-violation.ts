@@ -1,0 +1,32 @@
+import type { Rule } from './rule';
+import { containers } from '../kubernetes/walk';
+import { setFieldFixes } from '../fixes/fields';
+
+export const runAsNonRootViolation: Rule = {
+  meta: {
+    id: 'run-as-non-root-violation',
+    title: 'the kubelet will refuse to start the container (runAsNonRoot)',
+    category: 'kubelet',
+    defaultSeverity: 'error',
+    docs: {
+      summary: 'Flags containers with `runAsNonRoot: true` that the kubelet will refuse to start: `runAsUser: 0`, an image that runs as root, or an image whose USER is a name.',
+      why: 'The kubelet checks runAsNonRoot when it creates the container. It fails with `CreateContainerConfigError` when the uid is 0 or when the image user is a name it cannot verify ("image has non-numeric user (app), cannot verify user is non-root"). The pod never starts.',
+      bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 0\n' },
+      good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 10001\n' },
+      fix: 'Unsafe: sets a numeric non-root `runAsUser` (the image\'s uid when a linked Dockerfile knows it).',
+      references: ['https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/security_context_others.go'],
+    },
+  },
+  kubernetes(ctx) {
+    for (const { pod, container, context } of containers(ctx.model)) {
+      const { verdict, message } = context.runAsNonRoot;
+      if (verdict !== 'fail' && verdict !== 'unverifiable') continue;
+      const span = context.user.source === 'container' || context.user.source === 'pod' ? context.user.span ?? container.nameSpan : container.nameSpan;
+      ctx.report({
+        span,
+        message: `The kubelet will not start container "${container.name}": ${message}.`,
+        fixes: setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user'),
+      });
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import type { Rule } from './rule';
+import { containers } from '../kubernetes/walk';
+import { setFieldFixes } from '../fixes/fields';
+
+export const runAsRoot: Rule = {
+  meta: {
+    id: 'run-as-root',
+    title: 'container runs as root',
+    category: 'hardening',
+    defaultSeverity: 'warning',
+    docs: {
+      summary: 'Flags containers whose effective user is uid 0: set explicitly with `runAsUser: 0`, or taken from an image (linked Dockerfile) that runs as root.',
+      why: 'Root in a container is root on the node\'s kernel, limited only by capabilities, seccomp and namespaces. A container escape, a writable host mount or a privileged capability then acts as the node\'s root.',
+      bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 0\n' },
+      good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 10001\n        runAsNonRoot: true\n' },
+      fix: 'Unsafe: sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile) or `secctx.defaultNonRootUid` (10001). The image must work as that user.',
+      references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
+    },
+  },
+  kubernetes(ctx) {
+    for (const { pod, container, context } of containers(ctx.model)) {
+      if (pod.windows || context.user.value !== 0 || context.user.source === 'default') continue;
+      const where = context.user.source === 'image' ? `its image runs as root (${context.user.note})` : `runAsUser: 0 is set in the ${context.user.source} securityContext`;
+      ctx.report({
+        span: context.user.source === 'image' ? container.nameSpan : context.user.span ?? container.nameSpan,
+        message: `Container "${container.name}" runs as root (uid 0): ${where}.`,
+        fixes: setFieldFixes(ctx.text, pod, container, ctx.options, 'non-root'),
+      });
+    }
+  },
+};

@@ -1,0 +1,39 @@
+import type { Rule } from './rule';
+import { capabilityInfo, suggestCapability } from '../capabilities';
+import { capabilityItems } from '../kubernetes/walk';
+import { replaceSpan } from '../fixes/edits';
+
+/** The name without `CAP_`, upper case: what the capability would be if the runtime were lenient. */
+export function bareCapability(raw: string): string {
+  return raw.toUpperCase().replace(/^CAP_/, '');
+}
+
+export const unknownCapability: Rule = {
+  meta: {
+    id: 'unknown-capability',
+    title: 'unknown capability name',
+    category: 'runtime',
+    defaultSeverity: 'error',
+    docs: {
+      summary: 'Flags names in `capabilities.add`/`drop` that are not Linux capabilities, and suggests the closest one.',
+      why: 'Kubernetes does not validate capability names. containerd passes an unknown name on and current runc ignores it with a warning (older runtimes refuse to start the container); CRI-O refuses it. Either way the capability you meant is not added or dropped.',
+      bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vpn\nspec:\n  containers:\n    - name: vpn\n      image: vpn:1\n      securityContext:\n        capabilities:\n          add: ["NET_ADMN"]\n' },
+      good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vpn\nspec:\n  containers:\n    - name: vpn\n      image: vpn:1\n      securityContext:\n        capabilities:\n          add: ["NET_ADMIN"]\n' },
+      fix: 'Safe: replaces the name with the suggested capability.',
+      references: ['https://man7.org/linux/man-pages/man7/capabilities.7.html', 'https://github.com/containerd/containerd/blob/main/pkg/oci/spec_opts.go'],
+    },
+  },
+  kubernetes(ctx) {
+    for (const item of capabilityItems(ctx.model)) {
+      const bare = bareCapability(item.raw);
+      if (bare === 'ALL' || capabilityInfo(bare)) continue;
+      const suggestion = suggestCapability(item.raw);
+      const effect = ctx.options.runtime === 'cri-o' ? 'CRI-O refuses to create the container' : ctx.options.runtime === 'docker' ? 'Docker refuses to create the container' : 'containerd passes it on and runc ignores it, so nothing is ' + (item.list === 'add' ? 'added' : 'dropped');
+      ctx.report({
+        span: item.span,
+        message: `${item.raw} is not a Linux capability: ${effect}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
+        fixes: suggestion ? [{ title: `Change to ${suggestion}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, suggestion) }] : [],
+      });
+    }
+  },
+};

@@ -1,7 +1,8 @@
 /**
  * A read-only view of a Pod as plain JS (what `yaml`'s `toJS()` yields), with the small type guards the
- * Pod Security checks need. Anything may be of the wrong type: a value of the wrong type reads as absent,
- * the way the API server would never hand such a field to the admission controller.
+ * Pod Security checks need. Anything may be of the wrong type. The API server would reject such a pod before
+ * admission, so there is no upstream verdict to reproduce; the rule here is: a scalar where a string is
+ * expected reads as its text (`name: 123`), and any other value of the wrong type reads as absent.
  */
 import type { PssLevel } from '../types';
 
@@ -23,10 +24,6 @@ export function recordOf(value: unknown): JsonRecord | undefined {
 
 export function listOf(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-export function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** A scalar as the string Go would have decoded it to (`name: 123` is still a name). */

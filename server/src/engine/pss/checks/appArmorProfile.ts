@@ -1,6 +1,6 @@
 /** Port of upstream `check_appArmorProfile.go`: the appArmorProfile fields and the beta annotations. */
 import { compareGo, containersPhrase, goQuote, joinQuote, pluralize, sortedSet } from '../format';
-import { recordOf, stringOf } from '../model';
+import { recordOf, scalarString } from '../model';
 import type { CheckFinding, FieldPath, JsonRecord, PodView, PssCheck } from '../model';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -17,7 +17,7 @@ function allowedProfileType(type: string): boolean {
 function profileType(securityContext: JsonRecord | undefined): string | undefined {
   const profile = recordOf(securityContext?.['appArmorProfile']);
   if (!profile) return undefined;
-  return stringOf(profile['type']) ?? '';
+  return scalarString(profile['type']) ?? '';
 }
 
 function appArmorProfile_1_0(pod: PodView): CheckFinding | undefined {
@@ -44,7 +44,7 @@ function appArmorProfile_1_0(pod: PodView): CheckFinding | undefined {
 
   const annotations: { readonly text: string; readonly key: string }[] = [];
   for (const [key, value] of Object.entries(pod.annotations)) {
-    const profile = stringOf(value);
+    const profile = scalarString(value);
     if (key.startsWith(ANNOTATION_PREFIX) && profile !== undefined && !allowedAnnotationValue(profile)) {
       annotations.push({ text: `${key}=${goQuote(profile)}`, key });
     }

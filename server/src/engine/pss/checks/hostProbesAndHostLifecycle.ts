@@ -1,6 +1,6 @@
 /** Port of upstream `check_hostProbesAndhostLifecycle.go` (from 1.34). */
 import { joinQuote, pluralize, sortedSet } from '../format';
-import { recordOf, stringOf } from '../model';
+import { recordOf, scalarString } from '../model';
 import type { CheckFinding, FieldPath, JsonRecord, PodView, PssCheck } from '../model';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -12,7 +12,7 @@ function forbiddenHosts(handler: JsonRecord | undefined, path: FieldPath, hosts:
   if (!handler) return false;
   let found = false;
   for (const kind of HANDLER_KINDS) {
-    const host = stringOf(recordOf(handler[kind])?.['host']) ?? '';
+    const host = scalarString(recordOf(handler[kind])?.['host']) ?? '';
     if (host === '') continue;
     found = true;
     hosts.push(host);

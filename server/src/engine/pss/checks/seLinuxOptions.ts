@@ -1,6 +1,6 @@
 /** Port of upstream `check_seLinuxOptions.go` (container_engine_t allowed from 1.31). */
 import { containersPhrase, joinQuote, pluralize, sortedSet } from '../format';
-import { recordOf, stringOf } from '../model';
+import { recordOf, scalarString } from '../model';
 import type { CheckFinding, FieldPath, JsonRecord, PodView, PssCheck } from '../model';
 
 const ALLOWED_TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
@@ -16,18 +16,18 @@ function seLinuxOptionsCheck(allowedTypes: ReadonlySet<string>) {
     /** Records what is wrong with one seLinuxOptions; true when it is allowed. */
     const validate = (options: JsonRecord, path: FieldPath): boolean => {
       let valid = true;
-      const type = stringOf(options['type']) ?? '';
+      const type = scalarString(options['type']) ?? '';
       if (!allowedTypes.has(type)) {
         valid = false;
         badTypes.push(type);
         paths.push([...path, 'type']);
       }
-      if ((stringOf(options['user']) ?? '').length > 0) {
+      if ((scalarString(options['user']) ?? '').length > 0) {
         valid = false;
         setUser = true;
         paths.push([...path, 'user']);
       }
-      if ((stringOf(options['role']) ?? '').length > 0) {
+      if ((scalarString(options['role']) ?? '').length > 0) {
         valid = false;
         setRole = true;
         paths.push([...path, 'role']);

@@ -1,5 +1,5 @@
 /** Seccomp values shared by upstream `check_seccompProfile_baseline.go` and `check_seccompProfile_restricted.go`. */
-import { recordOf, stringOf } from '../model';
+import { recordOf, scalarString } from '../model';
 import type { JsonRecord } from '../model';
 
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
@@ -17,5 +17,5 @@ export function validSeccompAnnotationValue(value: string): boolean {
 export function seccompProfileType(securityContext: JsonRecord | undefined): string | undefined {
   const profile = recordOf(securityContext?.['seccompProfile']);
   if (!profile) return undefined;
-  return stringOf(profile['type']) ?? '';
+  return scalarString(profile['type']) ?? '';
 }

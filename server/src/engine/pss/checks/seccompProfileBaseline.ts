@@ -1,6 +1,6 @@
 /** Port of upstream `check_seccompProfile_baseline.go`: annotations before 1.19, fields from 1.19. */
 import { containersPhrase, goQuote, joinQuote, pluralize, sortedSet } from '../format';
-import { stringOf } from '../model';
+import { scalarString } from '../model';
 import type { CheckFinding, FieldPath, PodView, PssCheck } from '../model';
 import {
   SECCOMP_CONTAINER_ANNOTATION_PREFIX,
@@ -13,7 +13,7 @@ import {
 function seccompProfileBaseline_1_0(pod: PodView): CheckFinding | undefined {
   const forbidden = new Map<string, FieldPath>();
   const inspect = (key: string): void => {
-    const value = stringOf(pod.annotations[key]);
+    const value = scalarString(pod.annotations[key]);
     if (value !== undefined && !validSeccompAnnotationValue(value)) {
       forbidden.set(`${key}=${goQuote(value)}`, ['metadata', 'annotations', key]);
     }

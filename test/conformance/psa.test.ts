@@ -21,7 +21,6 @@ interface Fixture {
   readonly level: PssLevel;
   readonly version: string;
   readonly expected: 'allowed' | 'forbidden';
-  readonly check: string | null;
   readonly expectErrorSubstring?: string;
 }
 
@@ -36,10 +35,28 @@ interface Disagreement {
   readonly got: string;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFixture(value: unknown): value is Fixture {
+  return (
+    isRecord(value) &&
+    typeof value['path'] === 'string' &&
+    (value['level'] === 'baseline' || value['level'] === 'restricted') &&
+    typeof value['version'] === 'string' &&
+    (value['expected'] === 'allowed' || value['expected'] === 'forbidden') &&
+    (value['expectErrorSubstring'] === undefined || typeof value['expectErrorSubstring'] === 'string')
+  );
+}
+
 function readManifest(): Manifest {
   const parsed: unknown = JSON.parse(readFileSync(path.join(fixturesRoot, 'manifest.json'), 'utf8'));
-  // The manifest is shared read-only material of a known shape; the assertions below catch a drift.
-  return parsed as Manifest;
+  assert.ok(isRecord(parsed) && typeof parsed['count'] === 'number' && Array.isArray(parsed['fixtures']), 'manifest shape');
+  const fixtures: unknown[] = parsed['fixtures'];
+  const malformed = fixtures.filter((fixture) => !isFixture(fixture));
+  assert.deepStrictEqual(malformed, [], 'fixtures of an unexpected shape');
+  return { count: parsed['count'], fixtures: fixtures.filter(isFixture) };
 }
 
 function judge(fixture: Fixture): Disagreement | undefined {

@@ -120,6 +120,7 @@ export class Analyzer {
       for (const c of analysis.contexts) contexts.push(shiftContext(c, chunk.offset));
     }
     this.cache.set(path, { options, docs });
+    findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return { path, kind: 'kubernetes', findings, contexts, documents, options };
   }
 }

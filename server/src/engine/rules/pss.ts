@@ -17,7 +17,12 @@ export function podViolations(pod: PodModel, options: AnalysisOptions): PssViola
   const key = `${options.profile}|${options.kubernetesVersion ?? ''}`;
   const hit = cache.get(pod);
   if (hit && hit.key === key) return hit.violations;
-  const violations = evaluatePodSecurity(pod.podObject.toJSON(), options.profile, parseKubeVersion(options.kubernetesVersion ?? ''));
+  // Baseline violations always come from the baseline evaluation (restricted replaces some baseline
+  // checks by stricter ones, but a baseline violation stays a warning); restricted adds its own checks.
+  const pod_ = pod.podObject.toJSON() as unknown;
+  const version = parseKubeVersion(options.kubernetesVersion ?? '');
+  const violations = evaluatePodSecurity(pod_, 'baseline', version);
+  if (options.profile === 'restricted') violations.push(...evaluatePodSecurity(pod_, 'restricted', version).filter((v) => v.level === 'restricted'));
   cache.set(pod, { key, violations });
   return violations;
 }

@@ -1,0 +1,57 @@
+/** The thin VS Code client: starts the secctx language server, forwards settings, adds two commands. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  let toldRestart = false;
+  const output = vscode.window.createOutputChannel('secctx', { log: true });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: ['yaml', 'dockerfile', 'dockercompose', 'shellscript', 'makefile', 'markdown', 'json'].flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*compose*.y*ml,skaffold.y*ml,.secctx.y*ml}') },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    outputChannel: output,
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        if (!toldRestart) {
+          toldRestart = true;
+          void vscode.window.showWarningMessage('The secctx language server stopped unexpectedly and was restarted. Details are in the secctx output channel.');
+        }
+        return { action: CloseAction.Restart };
+      },
+    },
+  };
+  client = new LanguageClient('secctx', 'secctx', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('secctx.showEffectiveContext', async (scope?: 'file' | 'workspace') => {
+      const uri = scope === 'workspace' ? undefined : vscode.window.activeTextEditor?.document.uri.toString();
+      const markdown = await client?.sendRequest<string>('secctx/report', { uri });
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown ?? '' });
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside));
+      return markdown;
+    }),
+    vscode.commands.registerCommand('secctx.openRuleDocumentation', async (id?: string) => {
+      const rules = (await client?.sendRequest<{ id: string; title: string; url: string }[]>('secctx/rules')) ?? [];
+      const rule = id ? rules.find((r) => r.id === id) : (await vscode.window.showQuickPick(rules.map((r) => ({ label: r.id, description: r.title, rule: r })), { placeHolder: 'secctx rule' }))?.rule;
+      if (rule) await vscode.env.openExternal(vscode.Uri.parse(rule.url));
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,154 @@
+/** CLI output formats: stylish text, JSON and SARIF 2.1.0 — all built from the same findings. */
+import type { EffectiveContext } from '../engine/effective';
+import { LineIndex } from '../engine/lines';
+import { RULES } from '../engine/rules/index';
+import { ruleDocsUrl } from '../engine/rules/rule';
+import type { Finding, Severity } from '../engine/types';
+
+export interface FileFindings {
+  readonly file: string;
+  readonly text: string;
+  readonly findings: readonly Finding[];
+}
+
+export interface JsonFinding {
+  file: string; line: number; column: number; endLine: number; endColumn: number;
+  rule: string; severity: Severity; message: string;
+  pss?: { level: string; check: string };
+  fixes: { title: string; safety: string; preferred: boolean; edits: { file: string; line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
+}
+
+export function toJsonFindings(results: readonly FileFindings[]): JsonFinding[] {
+  const out: JsonFinding[] = [];
+  for (const r of results) {
+    const lines = new LineIndex(r.text);
+    for (const f of r.findings) {
+      const s = lines.position(f.span.start);
+      const e = lines.position(f.span.end);
+      out.push({
+        file: r.file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
+        rule: f.rule, severity: f.severity, message: f.message,
+        ...(f.pss ? { pss: { level: f.pss.level, check: f.pss.check } } : {}),
+        fixes: f.fixes.map((fix) => ({
+          title: fix.title, safety: fix.safety, preferred: fix.preferred === true,
+          edits: fix.edits.filter((ed) => !ed.file).map((ed) => {
+            const a = lines.position(ed.start);
+            const b = lines.position(ed.end);
+            return { file: r.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, newText: ed.newText };
+          }),
+        })),
+      });
+    }
+  }
+  return out;
+}
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m', underline: '\x1b[4m' };
+
+/** eslint "stylish": a header per file, then `line:col  severity  message  rule`. */
+export function formatStylish(findings: readonly JsonFinding[], color: boolean): string {
+  const c = (code: keyof typeof COLORS, s: string) => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
+  const byFile = new Map<string, JsonFinding[]>();
+  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const lines: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const [file, list] of byFile) {
+    lines.push(c('underline', file));
+    for (const f of list) {
+      counts[f.severity]++;
+      lines.push(`  ${c('dim', `${f.line}:${f.column}`.padEnd(8))} ${c(f.severity, f.severity.padEnd(7))}  ${f.message}  ${c('dim', f.rule)}`);
+    }
+    lines.push('');
+  }
+  const total = findings.length;
+  if (total) {
+    const summary = `✖ ${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info + counts.hint} info)`;
+    lines.push(c(counts.error ? 'error' : 'warning', c('bold', summary)));
+  }
+  return lines.join('\n');
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function formatSarif(findings: readonly JsonFinding[], version: string): object {
+  const ids = RULES.map((r) => r.meta.id);
+  const extra = [...new Set(findings.map((f) => f.rule).filter((id) => !ids.includes(id)))];
+  const rules = [
+    ...RULES.map((r) => ({
+      id: r.meta.id,
+      name: r.meta.id.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase()),
+      shortDescription: { text: r.meta.title },
+      fullDescription: { text: r.meta.docs.summary.replace(/`/g, '') },
+      helpUri: ruleDocsUrl(r.meta.id),
+      help: { text: `${r.meta.docs.summary}\n\n${r.meta.docs.why}`.replace(/`/g, ''), markdown: `${r.meta.docs.summary}\n\n${r.meta.docs.why}\n\n[Documentation](${ruleDocsUrl(r.meta.id)})` },
+      defaultConfiguration: { level: SARIF_LEVEL[r.meta.defaultSeverity] },
+      properties: { tags: ['security', r.meta.category, ...(r.meta.pss ? [`pod-security-${r.meta.pss.level}`] : [])] },
+    })),
+    ...extra.map((id) => ({ id, shortDescription: { text: id }, helpUri: ruleDocsUrl(id) })),
+  ];
+  const allIds = [...ids, ...extra];
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'secctx', informationUri: 'https://github.com/secctx/secctx', version, semanticVersion: version, rules } },
+      results: findings.map((f) => ({
+        ruleId: f.rule,
+        ruleIndex: allIds.indexOf(f.rule),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, '/') }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+        ...(f.pss ? { properties: { pss: f.pss } } : {}),
+      })),
+    }],
+  };
+}
+
+export interface JsonContainer {
+  file: string; line: number; name: string; kind: string; workload: string; image?: string;
+  user: { uid: number | null; name?: string; source: string };
+  group: { gid: number | null; source: string };
+  supplementalGroups: readonly number[];
+  privileged: boolean; allowPrivilegeEscalation: boolean;
+  runAsNonRoot: string;
+  capabilities: { bounding: readonly string[]; effective: readonly string[] } | null;
+  seccomp: string; readOnlyRootFilesystem: boolean;
+}
+
+export function toJsonContainer(file: string, lines: LineIndex, c: EffectiveContext): JsonContainer {
+  return {
+    file,
+    line: lines.position(c.nameSpan.start).line,
+    name: c.name,
+    kind: c.kind,
+    workload: c.workload,
+    ...(c.image ? { image: c.image } : {}),
+    user: { uid: c.user.value ?? null, ...(c.user.name ? { name: c.user.name } : {}), source: c.user.source },
+    group: { gid: c.group.value ?? null, source: c.group.source },
+    supplementalGroups: c.supplementalGroups.value,
+    privileged: c.privileged.value,
+    allowPrivilegeEscalation: c.allowPrivilegeEscalation.value,
+    runAsNonRoot: c.runAsNonRoot.verdict,
+    capabilities: c.capabilities ? { bounding: c.capabilities.bounding, effective: c.capabilities.effective } : null,
+    seccomp: c.seccomp.value,
+    readOnlyRootFilesystem: c.readOnlyRootFilesystem.value,
+  };
+}
+
+export function formatExplainText(containers: readonly JsonContainer[]): string {
+  const header = ['FILE:LINE', 'WORKLOAD', 'CONTAINER', 'USER', 'GROUP', 'GROUPS', 'PRIV', 'ESCAL', 'NON-ROOT', 'EFFECTIVE CAPS', 'SECCOMP'];
+  const rows = containers.map((c) => [
+    `${c.file}:${c.line}`, c.workload, c.name,
+    c.user.uid === null ? (c.user.name ? `${c.user.name}?` : '?') : `${c.user.uid}${c.user.name && c.user.name !== String(c.user.uid) ? `(${c.user.name})` : ''}`,
+    c.group.gid === null ? '?' : String(c.group.gid),
+    c.supplementalGroups.join(',') || '-',
+    c.privileged ? 'yes' : 'no',
+    c.allowPrivilegeEscalation ? 'yes' : 'no',
+    c.runAsNonRoot,
+    c.capabilities ? (c.capabilities.effective.length === 41 ? 'ALL' : c.capabilities.effective.join(',') || '-') : 'n/a',
+    c.seccomp,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ');
+  return [fmt(header), ...rows.map(fmt)].join('\n');
+}

@@ -1,0 +1,111 @@
+/**
+ * Project configuration `.secctx.yaml`: profile, kubernetesVersion, runtime, rules, ignore, images.
+ * Parsing is pure; finding the file (walking up from a document) belongs to the CLI and the server.
+ */
+import { parseDocument } from 'yaml';
+import { RUNTIMES, type Runtime } from './capabilities';
+import { ruleById } from './rules/index';
+import type { Profile, SeverityOverride, Span } from './types';
+import { asMap, asScalar, asSeq, entries, spanOf } from './yaml/nodes';
+
+export interface ProjectConfig {
+  readonly profile?: Profile;
+  readonly kubernetesVersion?: string;
+  readonly runtime?: Runtime;
+  readonly rules: Readonly<Record<string, SeverityOverride>>;
+  readonly ignore: readonly string[];
+  /** image reference → Dockerfile path, relative to the config file. */
+  readonly images: Readonly<Record<string, { readonly path: string; readonly span: Span }>>;
+}
+
+export interface ConfigProblem {
+  readonly span: Span;
+  readonly message: string;
+}
+
+export const CONFIG_FILE_NAMES = ['.secctx.yaml', '.secctx.yml'];
+const PROFILES: readonly Profile[] = ['restricted', 'baseline', 'privileged'];
+const SEVERITIES: readonly SeverityOverride[] = ['off', 'info', 'warning', 'error', 'hint'];
+
+export function parseConfig(text: string): { config: ProjectConfig; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const rules: Record<string, SeverityOverride> = {};
+  const ignore: string[] = [];
+  const images: Record<string, { path: string; span: Span }> = {};
+  const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { rules, ignore, images };
+  const doc = parseDocument(text);
+  const zero = { start: 0, end: Math.min(text.length, 1) };
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    problems.push({ span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: `Invalid YAML: ${e.message.split('\n')[0]}; the defaults apply.` });
+    return { config, problems };
+  }
+  if (doc.contents === null) return { config, problems };
+  const root = asMap(doc.contents);
+  if (!root) return { config, problems: [{ span: spanOf(doc.contents) ?? zero, message: '.secctx.yaml must be a map of settings; the defaults apply.' }] };
+  for (const { key, keySpan, value } of entries(root)) {
+    const scalar = asScalar(value);
+    const valueSpan = spanOf(value) ?? keySpan;
+    const str = scalar && (typeof scalar.value === 'string' || typeof scalar.value === 'number') ? String(scalar.value) : undefined;
+    switch (key) {
+      case 'profile':
+        if (str && (PROFILES as string[]).includes(str)) config.profile = str as Profile;
+        else problems.push({ span: valueSpan, message: `profile must be one of ${PROFILES.join(', ')}.` });
+        break;
+      case 'runtime':
+        if (str && (RUNTIMES as readonly string[]).includes(str)) config.runtime = str as Runtime;
+        else problems.push({ span: valueSpan, message: `runtime must be one of ${RUNTIMES.join(', ')}.` });
+        break;
+      case 'kubernetesVersion':
+        if (str && /^v?1\.\d+$/.test(str)) config.kubernetesVersion = str;
+        else problems.push({ span: valueSpan, message: 'kubernetesVersion must look like "1.30" (quote it: 1.30 unquoted is the number 1.3).' });
+        break;
+      case 'rules':
+        for (const r of entries(asMap(value))) {
+          const sev = asScalar(r.value)?.value;
+          if (!ruleById(r.key)) problems.push({ span: r.keySpan, message: `Unknown rule id ${r.key}.` });
+          else if (typeof sev !== 'string' || !(SEVERITIES as string[]).includes(sev)) problems.push({ span: spanOf(r.value) ?? r.keySpan, message: `Severity must be one of off, info, warning, error.` });
+          else rules[r.key] = sev as SeverityOverride;
+        }
+        if (!asMap(value)) problems.push({ span: valueSpan, message: 'rules must be a map of rule id to off|info|warning|error.' });
+        break;
+      case 'ignore':
+        for (const item of asSeq(value)?.items ?? []) {
+          const s = asScalar(item)?.value;
+          if (typeof s === 'string') ignore.push(s);
+          else problems.push({ span: spanOf(item as never) ?? valueSpan, message: 'ignore entries must be glob strings.' });
+        }
+        if (!asSeq(value)) problems.push({ span: valueSpan, message: 'ignore must be a list of globs.' });
+        break;
+      case 'images':
+        for (const i of entries(asMap(value))) {
+          const p = asScalar(i.value)?.value;
+          if (typeof p === 'string') images[i.key] = { path: p, span: spanOf(i.value) ?? i.keySpan };
+          else problems.push({ span: i.keySpan, message: 'images maps an image to the path of its Dockerfile.' });
+        }
+        if (!asMap(value)) problems.push({ span: valueSpan, message: 'images must be a map of image → Dockerfile path.' });
+        break;
+      default:
+        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore or images.` });
+    }
+  }
+  return { config, problems };
+}
+
+/** Minimal glob matching for `ignore`: `**`, `*`, `?`, matched against a `/`-separated relative path. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
+    else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^(?:.*/)?${re}$`);
+}
+
+export function isIgnored(relativePath: string, globs: readonly string[]): boolean {
+  const p = relativePath.replace(/\\/g, '/');
+  return globs.some((g) => globToRegExp(g).test(p));
+}

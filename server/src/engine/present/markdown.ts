@@ -1,0 +1,110 @@
+/** Markdown renderings of effective contexts and capabilities, shared by hovers, the report and the CLI. */
+import { capabilityInfo, isDefaultCapability, type Runtime } from '../capabilities';
+import type { EffectiveContext, Provenance } from '../effective';
+import { ruleDocsUrl } from '../rules/rule';
+
+const SOURCE_LABEL: Record<Provenance['source'], string> = {
+  container: 'container securityContext',
+  pod: 'pod securityContext',
+  image: 'image USER',
+  default: 'default',
+  service: 'Compose service',
+  flag: 'command-line flag',
+  runtime: 'runtime default',
+};
+
+export function describeSource(p: Provenance): string {
+  const base = p.field && p.source !== 'default' && p.source !== 'runtime' ? `${SOURCE_LABEL[p.source]} \`${p.field}\`` : SOURCE_LABEL[p.source];
+  return p.note ? `${base} — ${p.note}` : base;
+}
+
+function escape(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+export function formatUser(c: EffectiveContext): string {
+  const { value, name } = c.user;
+  if (value === undefined) return name ? `${name} (uid unknown)` : 'unknown';
+  if (value === 0) return 'uid 0 (root)';
+  return name ? `uid ${value} (${name})` : `uid ${value}`;
+}
+
+export function formatCaps(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  if (names.length === 41) return 'all 41';
+  return names.join(', ');
+}
+
+/** A compact one-line summary: `uid 3000 · gid 0 · +NET_ADMIN −ALL`, `root · privileged`. */
+export function summaryLine(c: EffectiveContext): string {
+  const parts: string[] = [];
+  parts.push(c.user.value === 0 ? 'root' : c.user.value === undefined ? (c.user.name ? `user ${c.user.name}` : 'uid ?') : `uid ${c.user.value}`);
+  if (c.group.value !== undefined && c.user.value !== 0) parts.push(`gid ${c.group.value}`);
+  if (c.privileged.value) parts.push('privileged');
+  else if (c.capabilities) {
+    const delta = [...c.capabilities.added.map((a) => `+${a.toUpperCase().replace(/^CAP_/, '')}`), ...c.capabilities.dropped.map((d) => `−${d.toUpperCase().replace(/^CAP_/, '')}`)];
+    if (delta.length) parts.push(delta.join(' '));
+  }
+  if (!c.privileged.value && c.allowPrivilegeEscalation.value === false) parts.push('no-new-privs');
+  if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') parts.push('⚠ will not start');
+  return parts.join(' · ');
+}
+
+export function containerCard(c: EffectiveContext, runtime: Runtime): string {
+  const rows: [string, string, string][] = [];
+  rows.push(['User', formatUser(c), describeSource(c.user)]);
+  rows.push(['Group', c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, describeSource(c.group)]);
+  rows.push(['Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', describeSource(c.supplementalGroups)]);
+  if (c.capabilities) {
+    rows.push(['Bounding capabilities', formatCaps(c.capabilities.bounding), describeSource(c.capabilities.provenance)]);
+    rows.push(['Effective capabilities', formatCaps(c.capabilities.effective), c.user.value === 0 ? 'uid 0 keeps the bounding set' : 'a non-root uid starts with none']);
+  } else rows.push(['Capabilities', 'n/a', 'Windows pod']);
+  rows.push(['Privileged', c.privileged.value ? '**yes**' : 'no', describeSource(c.privileged)]);
+  rows.push(['Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', describeSource(c.allowPrivilegeEscalation)]);
+  rows.push(['runAsNonRoot', verdictText(c), describeSource(c.runAsNonRoot)]);
+  rows.push(['Seccomp', c.seccomp.value, describeSource(c.seccomp)]);
+  if (c.kind !== 'compose-service' && c.kind !== 'docker-run') rows.push(['AppArmor', c.appArmor.value, describeSource(c.appArmor)]);
+  rows.push(['Read-only root fs', c.readOnlyRootFilesystem.value ? 'yes' : 'no', describeSource(c.readOnlyRootFilesystem)]);
+  const host = [c.hostNetwork.value && 'network', c.hostPID.value && 'PID', c.hostIPC.value && 'IPC', !c.hostUsers.value ? undefined : undefined].filter(Boolean);
+  if (host.length) rows.push(['Host namespaces', host.join(', '), 'pod spec']);
+  const lines = [
+    `**${c.name}** — ${c.kind === 'compose-service' ? 'Compose service' : c.kind === 'docker-run' ? 'docker run' : c.kind} in \`${c.workload}\`, ${runtime}`,
+    '',
+    '| | effective | from |',
+    '|---|---|---|',
+    ...rows.map(([a, b, src]) => `| ${a} | ${escape(b)} | ${escape(src)} |`),
+  ];
+  if (c.capabilities && c.user.value !== 0 && c.capabilities.bounding.length && c.allowPrivilegeEscalation.value) {
+    lines.push('', `_A non-root process can regain the bounding set through setuid-root or file-capability binaries: set \`allowPrivilegeEscalation: false\`._`);
+  }
+  return lines.join('\n');
+}
+
+export function verdictText(c: EffectiveContext): string {
+  switch (c.runAsNonRoot.verdict) {
+    case 'not-required': return 'not required';
+    case 'pass': return 'required — passes';
+    case 'fail': return `required — **fails**: ${c.runAsNonRoot.message ?? ''}`;
+    case 'unverifiable': return `required — **fails**: ${c.runAsNonRoot.message ?? ''}`;
+    case 'unknown': return 'required — checked by the kubelet at start (image user unknown)';
+  }
+}
+
+export function podTable(contexts: readonly EffectiveContext[]): string {
+  const lines = [
+    '| container | user | group | capabilities (effective) | escalation | seccomp |',
+    '|---|---|---|---|---|---|',
+    ...contexts.map((c) => `| ${escape(c.name)} | ${escape(formatUser(c))} (${c.user.source}) | ${c.group.value ?? '?'} (${c.group.source}) | ${c.capabilities ? escape(formatCaps(c.capabilities.effective)) : 'n/a'} | ${c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked'} | ${c.seccomp.value} |`),
+  ];
+  return lines.join('\n');
+}
+
+export function capabilityCard(raw: string, runtime: Runtime): string {
+  const name = raw.toUpperCase().replace(/^CAP_/, '');
+  if (name === 'ALL') return '**ALL** — every capability (41). In `drop`, the container starts with none but the ones you `add`.';
+  const info = capabilityInfo(name);
+  if (!info) return `**${raw}** is not a Linux capability. See [unknown-capability](${ruleDocsUrl('unknown-capability')}).`;
+  const lines = [`**CAP_${info.name}** (${info.number}) — ${info.description}`, '', isDefaultCapability(runtime, info.name) ? `Granted by default by ${runtime}.` : `Not granted by default by ${runtime}.`];
+  if (info.risk) lines.push('', `⚠ **Risk:** ${info.risk}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,54 @@
+/** Findings' fixes → code actions; plus "Disable … for this line", fix-all and harden source actions. */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import type { FileAnalysis } from '../engine/analyze';
+import { disableCommentEdit } from '../engine/suppression';
+import type { Fix, TextEdit } from '../engine/types';
+import type { DiagnosticData } from './diagnostics';
+import { toRange } from './ranges';
+
+export const FIX_ALL_KIND = 'source.fixAll.secctx';
+export const HARDEN_KIND = 'source.harden.secctx';
+
+export function workspaceEdit(doc: TextDocument, edits: readonly TextEdit[], openDocument: (uri: string) => TextDocument | undefined): WorkspaceEdit {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const e of edits) {
+    const uri = e.file ? URI.file(e.file).toString() : doc.uri;
+    const target = e.file ? openDocument(uri) : doc;
+    if (!target) continue;
+    (changes[uri] ??= []).push({ range: toRange(target, e), newText: e.newText });
+  }
+  return { changes };
+}
+
+function isData(d: unknown): d is DiagnosticData {
+  return !!d && typeof d === 'object' && typeof (d as DiagnosticData).rule === 'string' && typeof (d as DiagnosticData).start === 'number';
+}
+
+export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, openDocument: (uri: string) => TextDocument | undefined): CodeAction[] {
+  const fixes: CodeAction[] = [];
+  const disables: CodeAction[] = [];
+  const only = params.context.only;
+  if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) return [];
+  for (const diagnostic of params.context.diagnostics) {
+    if (diagnostic.source !== 'secctx' || !isData(diagnostic.data)) continue;
+    const data = diagnostic.data;
+    const finding = analysis.findings.find((f) => f.rule === data.rule && f.span.start === data.start && f.span.end === data.end);
+    if (!finding) continue;
+    finding.fixes.forEach((fix: Fix) => {
+      fixes.push({
+        title: fix.title + (fix.safety === 'unsafe' ? ' (changes what the workload may do)' : ''),
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.preferred === true,
+        edit: workspaceEdit(doc, fix.edits, openDocument),
+      });
+    });
+    const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule);
+    if (edit.newText && !disables.some((d) => d.title.endsWith(` ${finding.rule} for this line`))) {
+      disables.push({ title: `Disable ${finding.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(doc, [edit], openDocument) });
+    }
+  }
+  return [...fixes, ...disables];
+}

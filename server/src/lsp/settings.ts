@@ -1,0 +1,36 @@
+/** Editor settings (`secctx.*`) → explicit analysis options. */
+import { RUNTIMES, type Runtime } from '../engine/capabilities';
+import type { AnalysisOptions } from '../engine/options';
+import type { Profile, SeverityOverride } from '../engine/types';
+
+export interface EditorSettings {
+  readonly explicit: Partial<AnalysisOptions>;
+  readonly inlayHints: boolean;
+  readonly maxFileSize: number;
+}
+
+export function readSettings(raw: unknown): EditorSettings {
+  const s = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const runtime = typeof s.runtime === 'string' && (RUNTIMES as readonly string[]).includes(s.runtime) ? (s.runtime as Runtime) : undefined;
+  const profile = s.profile === 'restricted' || s.profile === 'baseline' || s.profile === 'privileged' ? (s.profile as Profile) : undefined;
+  const rules: Record<string, SeverityOverride> = {};
+  if (s.rules && typeof s.rules === 'object') {
+    for (const [k, v] of Object.entries(s.rules as Record<string, unknown>)) {
+      if (v === 'off' || v === 'info' || v === 'warning' || v === 'error' || v === 'hint') rules[k] = v;
+    }
+  }
+  const inlay = s.inlayHints && typeof s.inlayHints === 'object' ? (s.inlayHints as Record<string, unknown>).enabled : undefined;
+  const max = typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : 5 * 1024 * 1024;
+  return {
+    explicit: {
+      runtime,
+      profile,
+      kubernetesVersion: typeof s.kubernetesVersion === 'string' && s.kubernetesVersion ? s.kubernetesVersion : undefined,
+      defaultNonRootUid: typeof s.defaultNonRootUid === 'number' ? s.defaultNonRootUid : undefined,
+      seccompDefault: typeof s.seccompDefault === 'boolean' ? s.seccompDefault : undefined,
+      rules,
+    },
+    inlayHints: inlay !== false,
+    maxFileSize: max,
+  };
+}

@@ -1,0 +1,23 @@
+// Runs the Node test files under the given folders (default: unit, conformance, protocol) in one
+// `node --test` process. Node 20's runner takes no globs, so the files are listed here.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/conformance', 'test/protocol'];
+const files = [];
+const walk = (dir) => {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p);
+    else if (e.name.endsWith('.test.ts')) files.push(p);
+  }
+};
+dirs.forEach(walk);
+if (!files.length) {
+  console.error(`no test files under ${dirs.join(', ')}`);
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.sort()], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -13,6 +13,7 @@ import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { quickFixes } from './codeActions';
+import { completion } from './completion';
 import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
@@ -107,6 +108,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
@@ -142,6 +144,12 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return null;
     return hover(doc, analysisOf(doc), params);
+  });
+
+  connection.onCompletion((params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested) return [];
+    return completion(doc, params, optionsFor(filePath(doc.uri)).runtime);
   });
 
   connection.languages.inlayHint.on((params, token) => {

@@ -1,0 +1,17 @@
+import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Runtime } from '../engine/capabilities';
+import { completionsAt } from '../engine/complete';
+
+const KIND = { capability: CompletionItemKind.EnumMember, field: CompletionItemKind.Property, value: CompletionItemKind.Value } as const;
+
+export function completion(doc: TextDocument, params: CompletionParams, runtime: Runtime): CompletionItem[] {
+  return completionsAt(doc.getText(), doc.offsetAt(params.position), runtime).map((e) => ({
+    label: e.label,
+    kind: KIND[e.kind],
+    detail: e.detail,
+    documentation: { kind: MarkupKind.Markdown, value: e.documentation },
+    insertText: e.insertText,
+    ...(e.sortText ? { sortText: e.sortText } : {}),
+  }));
+}

@@ -1,0 +1,97 @@
+/**
+ * The Dockerfile model: stages, their bases, USER instructions with ARG/ENV substitution, the accounts
+ * each stage creates, and the user each stage (and so the image) runs as, with where it comes from.
+ * Spans are UTF-16 offsets into the Dockerfile text; lines are 1-based.
+ */
+import type { Span } from '../types';
+import type { Accounts, Origin } from './accounts';
+import { buildDockerfileModel } from './builder';
+
+export type { Accounts, GroupAccount, Origin, UserAccount } from './accounts';
+
+/**
+ * Where a stage's user comes from: a USER in the stage, the user of the stage it is built FROM,
+ * the base image's known default (./baseImages.ts), or nothing known (an unknown base decides).
+ */
+export type UserSource = 'user-instruction' | 'base-image' | 'inherited-stage' | 'default';
+
+export interface ResolvedUser {
+  readonly source: UserSource;
+  /** The USER argument as written (`app`, `1000:1000`, `${UID}`); absent when no USER applies. */
+  readonly spec?: string;
+  /** The spec after ARG/ENV substitution, when it resolves. */
+  readonly value?: string;
+  readonly name?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** The group's name, when known. */
+  readonly group?: string;
+  /** Line and argument span of the USER instruction that applies (in this file). */
+  readonly line?: number;
+  readonly span?: Span;
+  /** Where the user was created (a RUN command, a /etc/passwd line, or the base image). */
+  readonly createdAt?: Origin;
+  /** The base image whose default user applies (source `base-image` or `default`). */
+  readonly image?: string;
+  /** ARGs whose defaults the spec used: `--build-arg` can change the user. */
+  readonly buildArgs?: readonly string[];
+  /** Why the uid or gid is unknown. */
+  readonly reason?: string;
+}
+
+export interface UserInstruction {
+  readonly line: number;
+  /** The whole instruction. */
+  readonly instructionSpan: Span;
+  /** The argument, as written. */
+  readonly span: Span;
+  readonly spec: string;
+  /** After substitution; absent when it depends on an unknown value. */
+  readonly value?: string;
+  /** Variables that could not be resolved. */
+  readonly unresolved?: readonly string[];
+  readonly buildArgs?: readonly string[];
+  /** What this USER resolves to with the stage's accounts (as at run time). */
+  readonly user: ResolvedUser;
+}
+
+export type StageBase =
+  /** `reference` is the image after substitution, absent when it does not resolve. */
+  | { readonly kind: 'image'; readonly raw: string; readonly span: Span; readonly reference?: string; readonly unresolved?: readonly string[] }
+  | { readonly kind: 'stage'; readonly raw: string; readonly span: Span; readonly stage: number; readonly name: string };
+
+export interface Stage {
+  readonly index: number;
+  readonly name?: string;
+  /** Line and span of the FROM instruction. */
+  readonly line: number;
+  readonly span: Span;
+  readonly base: StageBase;
+  /** The external image at the root of the FROM chain (through earlier stages), when it resolves. */
+  readonly image?: string;
+  readonly users: readonly UserInstruction[];
+  /** Accounts the Dockerfile creates or changes (inherited from a base stage, copied with COPY --from). */
+  readonly accounts: Accounts;
+  /** Every /etc/passwd entry is known (scratch, distroless, or a copied known file). */
+  readonly accountsComplete: boolean;
+  /** The user at the end of the stage. */
+  readonly user: ResolvedUser;
+}
+
+export interface DockerfileModel {
+  readonly stages: readonly Stage[];
+  /** The final stage's user: what the image runs as. Absent without a FROM. */
+  readonly user?: ResolvedUser;
+}
+
+/** Parses a Dockerfile; never throws (malformed input gives a partial model). */
+export function parseDockerfile(text: string): DockerfileModel {
+  return buildDockerfileModel(text);
+}
+
+/** The stage a build `--target` (or Compose/Skaffold `target`) names; the final stage without one. */
+export function targetStage(model: DockerfileModel, target?: string): Stage | undefined {
+  if (target === undefined) return model.stages[model.stages.length - 1];
+  const t = target.toLowerCase();
+  return model.stages.find((s) => s.name?.toLowerCase() === t);
+}

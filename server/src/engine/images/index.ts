@@ -1,0 +1,195 @@
+/**
+ * The workspace image index: links image references to the Dockerfiles that build them, so a
+ * manifest's `image:` can show the user its Dockerfile sets. Pure: callers feed file contents
+ * (`update`/`remove`); it never reads the disk. Parsed Dockerfiles are cached by content, and an
+ * update re-derives only what the changed file contributes.
+ *
+ * Link priority for an image: the nearest `.secctx.yaml` above the asking file (`images:`), then
+ * Compose `build` + `image`, then Skaffold `build.artifacts`; among several, the declaring file
+ * closest to the asking file wins.
+ */
+import { finalImageUser } from '../dockerfile/imageUser';
+import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
+import type { ImageResolver, ImageUser } from '../options';
+import { composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkProblem } from './links';
+import { imageRepository } from './reference';
+
+export type { ImageLink, LinkProblem } from './links';
+
+export interface ImageIndexOptions {
+  /** Workspace roots: `.secctx.yaml` paths outside them are refused. */
+  readonly roots: readonly string[];
+  /** False in untrusted workspaces: `.secctx.yaml` paths are not followed. Default true. */
+  readonly followConfigPaths?: boolean;
+}
+
+type IndexedKind = 'dockerfile' | LinkKind;
+
+export function indexedKind(path: string): IndexedKind | undefined {
+  const b = toPosix(path).split('/').pop() ?? '';
+  if (/^(Dockerfile|Containerfile)(\..+)?$/i.test(b) || /\.(Dockerfile|Containerfile)$/i.test(b)) return 'dockerfile';
+  if (/^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i.test(b)) return 'compose';
+  if (/^skaffold\.ya?ml$/i.test(b)) return 'skaffold';
+  if (/^\.secctx\.ya?ml$/.test(b)) return 'config';
+  return undefined;
+}
+
+interface DockerfileEntry {
+  readonly path: string;
+  readonly text: string;
+  model?: DockerfileModel;
+  readonly users: Map<string, ImageUser>;
+}
+
+interface LinkFile {
+  readonly kind: LinkKind;
+  readonly text: string;
+  readonly links: readonly ImageLink[];
+  readonly problems: readonly LinkProblem[];
+}
+
+const PRIORITY: Readonly<Record<LinkKind, number>> = { config: 0, compose: 1, skaffold: 2 };
+
+export class ImageIndex {
+  private readonly roots: readonly string[];
+  private readonly follow: boolean;
+  private readonly dockerfiles = new Map<string, DockerfileEntry>();
+  private readonly linkFiles = new Map<string, LinkFile>();
+  /** Parsed models shared by identical Dockerfiles (templated repositories). */
+  private readonly models = new Map<string, DockerfileModel>();
+
+  constructor(options: ImageIndexOptions) {
+    this.roots = options.roots.map(toPosix);
+    this.follow = options.followConfigPaths ?? true;
+  }
+
+  /** Adds or replaces a file's content; returns whether anything changed. Unrelated files are ignored. */
+  update(path: string, text: string): boolean {
+    const key = toPosix(path);
+    const kind = indexedKind(key);
+    if (!kind) return false;
+    if (kind === 'dockerfile') {
+      if (this.dockerfiles.get(key)?.text === text) return false;
+      this.dockerfiles.set(key, { path, text, users: new Map() });
+      this.pruneModels();
+      return true;
+    }
+    if (this.linkFiles.get(key)?.text === text) return false;
+    this.linkFiles.set(key, { kind, text, ...this.readLinks(key, kind, text) });
+    return true;
+  }
+
+  remove(path: string): boolean {
+    const key = toPosix(path);
+    const removed = this.dockerfiles.delete(key) || this.linkFiles.delete(key);
+    if (removed) this.pruneModels();
+    return removed;
+  }
+
+  /** Maps image references to the linked Dockerfile's user, as seen from `fromFile`. */
+  resolver(fromFile: string): ImageResolver {
+    const from = toPosix(fromFile);
+    return (image) => this.resolve(from, image);
+  }
+
+  /** Problems with `.secctx.yaml` `images:` entries (outside the workspace, untrusted). */
+  configProblems(path: string): readonly LinkProblem[] {
+    return this.linkFiles.get(toPosix(path))?.problems ?? [];
+  }
+
+  /** The image repositories linked to a Dockerfile: manifests using them change when it does. */
+  dependents(dockerfilePath: string): readonly string[] {
+    const key = toPosix(dockerfilePath);
+    const images = new Set<string>();
+    for (const link of this.allLinks()) if (link.dockerfile === key) images.add(link.image);
+    return [...images].sort();
+  }
+
+  /** Dockerfiles that links point to but that were never given to `update`: the caller may read them. */
+  missingDockerfiles(): readonly string[] {
+    const missing = new Set<string>();
+    for (const link of this.allLinks()) if (!this.dockerfiles.has(link.dockerfile)) missing.add(link.dockerfile);
+    return [...missing].sort();
+  }
+
+  /** The parsed model of an indexed Dockerfile (cached by content). */
+  model(dockerfilePath: string): DockerfileModel | undefined {
+    const entry = this.dockerfiles.get(toPosix(dockerfilePath));
+    return entry ? this.modelOf(entry) : undefined;
+  }
+
+  /** All links, for tooling and tests. */
+  links(): readonly ImageLink[] {
+    return this.allLinks();
+  }
+
+  private modelOf(entry: DockerfileEntry): DockerfileModel {
+    if (!entry.model) {
+      let model = this.models.get(entry.text);
+      if (!model) {
+        model = parseDockerfile(entry.text);
+        this.models.set(entry.text, model);
+      }
+      entry.model = model;
+    }
+    return entry.model;
+  }
+
+  private pruneModels(): void {
+    const live = new Set([...this.dockerfiles.values()].map((e) => e.text));
+    for (const text of this.models.keys()) if (!live.has(text)) this.models.delete(text);
+  }
+
+  private allLinks(): ImageLink[] {
+    return [...this.linkFiles.values()].flatMap((f) => f.links);
+  }
+
+  private rootOf(path: string): string | undefined {
+    return this.roots.filter((r) => posix.within(path, r)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  private label(path: string): string {
+    const root = this.rootOf(path);
+    return root && path !== root ? path.slice(root.length).replace(/^\/+/, '') : path.split('/').pop() ?? path;
+  }
+
+  private readLinks(key: string, kind: LinkKind, text: string): { links: ImageLink[]; problems: LinkProblem[] } {
+    try {
+      if (kind === 'compose') return { links: composeLinks(key, text, this.label(key)), problems: [] };
+      if (kind === 'skaffold') return { links: skaffoldLinks(key, text, this.label(key)), problems: [] };
+      return configLinks(key, text, this.label(key), { root: this.rootOf(key), follow: this.follow });
+    } catch {
+      return { links: [], problems: [] };
+    }
+  }
+
+  private resolve(from: string, image: string): ImageUser | undefined {
+    const repo = imageRepository(image);
+    if (!repo) return undefined;
+    const fromDir = posix.dirname(from);
+    const candidates = this.allLinks()
+      .filter((l) => l.image === repo && (l.kind !== 'config' || posix.within(fromDir, posix.dirname(l.source))))
+      .sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || closeness(b.source, fromDir) - closeness(a.source, fromDir) || a.source.localeCompare(b.source));
+    for (const link of candidates) {
+      const entry = this.dockerfiles.get(link.dockerfile);
+      if (!entry) continue;
+      const cacheKey = link.target ?? '';
+      let user = entry.users.get(cacheKey);
+      if (!user) {
+        user = finalImageUser(this.modelOf(entry), entry.path, link.target);
+        entry.users.set(cacheKey, user);
+      }
+      return { ...user, note: `${user.note}, via ${link.via}` };
+    }
+    return undefined;
+  }
+}
+
+/** Shared leading directories of a declaring file and the asking file's directory. */
+function closeness(source: string, fromDir: string): number {
+  const a = posix.dirname(source).split('/');
+  const b = fromDir.split('/');
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}

@@ -1,0 +1,149 @@
+/**
+ * Where the workspace says an image is built: `.secctx.yaml` `images:`, Compose `build` + `image`,
+ * Skaffold `build.artifacts`. Pure: file contents in, links out. Paths are `/`-separated.
+ */
+import { parseAllDocuments, parseDocument, type Node } from 'yaml';
+import type { Span } from '../types';
+import { asMap, entries, mapAt, seqAt, spanOf, stringAt } from '../yaml/nodes';
+import { imageRepository } from './reference';
+
+export type LinkKind = 'config' | 'compose' | 'skaffold';
+
+export interface ImageLink {
+  /** The repository the link matches (tag and digest ignored, Docker Hub prefixes stripped). */
+  readonly image: string;
+  readonly dockerfile: string;
+  readonly target?: string;
+  readonly kind: LinkKind;
+  /** The file that declares the link. */
+  readonly source: string;
+  /** What declares it, after `via`: `docker-compose.yaml service api`, `skaffold.yaml`. */
+  readonly via: string;
+}
+
+export interface LinkProblem {
+  readonly span: Span;
+  readonly message: string;
+}
+
+export const posix = {
+  normalize(p: string): string {
+    const abs = p.startsWith('/');
+    const out: string[] = [];
+    for (const part of p.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+      else if (part !== '..' || !abs) out.push(part);
+    }
+    return (abs ? '/' : '') + out.join('/') || (abs ? '/' : '.');
+  },
+  dirname(p: string): string {
+    const i = p.lastIndexOf('/');
+    return i <= 0 ? (i === 0 ? '/' : '.') : p.slice(0, i);
+  },
+  isAbsolute(p: string): boolean {
+    return p.startsWith('/') || /^[A-Za-z]:\//.test(p);
+  },
+  join(dir: string, rel: string): string {
+    return posix.isAbsolute(rel) ? posix.normalize(rel) : posix.normalize(`${dir}/${rel}`);
+  },
+  /** True when `p` is `dir` or inside it. */
+  within(p: string, dir: string): boolean {
+    const d = dir.endsWith('/') ? dir : `${dir}/`;
+    return p === dir || p.startsWith(d);
+  },
+};
+
+export function toPosix(path: string): string {
+  return posix.normalize(path.replace(/\\/g, '/'));
+}
+
+function isRemoteContext(context: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || /\.git(#.*)?$/.test(context);
+}
+
+/** Compose's `${VAR:-default}` / `${VAR-default}` take their default; other variables are unknown. */
+function composeRepository(image: string): string | undefined {
+  const expanded = image.replace(/\$\{[A-Za-z_]\w*:?-([^}]*)\}/g, '$1').replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '\u0000');
+  const repo = imageRepository(expanded);
+  return repo && !repo.includes('\u0000') ? repo : undefined;
+}
+
+/** Compose services with a `build` (string context, or `{context, dockerfile, target}`) and an `image`. */
+export function composeLinks(path: string, text: string, label: string): ImageLink[] {
+  const doc = parseDocument(text);
+  const root = asMap(doc.contents);
+  const dir = posix.dirname(path);
+  const project = (stringAt(root, 'name') ?? posix.dirname(path).split('/').pop() ?? '').toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  const links: ImageLink[] = [];
+  for (const { key: service, value } of entries(mapAt(root, 'services'))) {
+    const svc = asMap(value);
+    const buildNode: Node | undefined = entries(svc).find((e) => e.key === 'build')?.value;
+    if (!buildNode) continue;
+    const build = asMap(buildNode);
+    const context = build ? stringAt(build, 'context') ?? '.' : stringAt(svc, 'build');
+    if (context === undefined || isRemoteContext(context) || (build && stringAt(build, 'dockerfile_inline') !== undefined)) continue;
+    const contextDir = posix.join(dir, context);
+    const dockerfile = posix.join(contextDir, (build && stringAt(build, 'dockerfile')) || 'Dockerfile');
+    const target = build ? stringAt(build, 'target') : undefined;
+    const written = stringAt(svc, 'image');
+    const image = written !== undefined ? composeRepository(written) : project ? `${project}-${service.toLowerCase()}` : undefined;
+    if (image) links.push({ image, dockerfile, ...(target ? { target } : {}), kind: 'compose', source: path, via: `${label} service ${service}` });
+  }
+  return links;
+}
+
+const OTHER_BUILDERS = ['jib', 'bazel', 'ko', 'buildpacks', 'custom'];
+
+/** Skaffold `build.artifacts` (and each profile's): image, context (default `.`), docker.dockerfile (default `Dockerfile`), docker.target. */
+export function skaffoldLinks(path: string, text: string, label: string): ImageLink[] {
+  const dir = posix.dirname(path);
+  const links: ImageLink[] = [];
+  const artifacts = (build: ReturnType<typeof mapAt>): void => {
+    for (const item of seqAt(build, 'artifacts')?.items ?? []) {
+      const a = asMap(item);
+      const image = stringAt(a, 'image');
+      const repo = image ? imageRepository(image) : undefined;
+      if (!a || !repo || OTHER_BUILDERS.some((b) => mapAt(a, b) || stringAt(a, b) !== undefined)) continue;
+      const docker = mapAt(a, 'docker') ?? mapAt(a, 'kaniko');
+      const contextDir = posix.join(dir, stringAt(a, 'context') ?? '.');
+      const dockerfile = posix.join(contextDir, stringAt(docker, 'dockerfile') ?? 'Dockerfile');
+      const target = stringAt(docker, 'target');
+      links.push({ image: repo, dockerfile, ...(target ? { target } : {}), kind: 'skaffold', source: path, via: label });
+    }
+  };
+  for (const doc of parseAllDocuments(text)) {
+    if (!('contents' in doc)) continue;
+    const root = asMap(doc.contents);
+    artifacts(mapAt(root, 'build'));
+    for (const profile of seqAt(root, 'profiles')?.items ?? []) artifacts(mapAt(asMap(profile), 'build'));
+  }
+  return links;
+}
+
+export interface ConfigOptions {
+  /** The workspace root that holds the config: paths outside it are refused. */
+  readonly root?: string;
+  /** Untrusted workspaces do not follow paths from `.secctx.yaml`. */
+  readonly follow: boolean;
+}
+
+/** `.secctx.yaml` `images:` — `<image>: <Dockerfile path relative to the config file>`. */
+export function configLinks(path: string, text: string, label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[] } {
+  const doc = parseDocument(text);
+  const images = mapAt(asMap(doc.contents), 'images');
+  const links: ImageLink[] = [];
+  const problems: LinkProblem[] = [];
+  const dir = posix.dirname(path);
+  for (const { key, keySpan, value } of entries(images)) {
+    const target = stringAt(images, key);
+    const span = spanOf(value) ?? keySpan;
+    const repo = imageRepository(key);
+    if (target === undefined || !repo) continue; // the config parser reports the shape
+    const dockerfile = posix.join(dir, target);
+    if (!options.follow) problems.push({ span, message: `Not followed: the workspace is not trusted, so secctx does not read ${target}.` });
+    else if (!options.root || !posix.within(dockerfile, options.root)) problems.push({ span, message: `${target} is outside the workspace; secctx does not follow it.` });
+    else links.push({ image: repo, dockerfile, kind: 'config', source: path, via: label });
+  }
+  return { links, problems };
+}

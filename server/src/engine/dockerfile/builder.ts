@@ -88,7 +88,7 @@ export function buildDockerfileModel(source: string): DockerfileModel {
       else if (instruction instanceof Run) runInstruction(instruction, stage, text, escape);
       else if (instruction instanceof Copy || instruction.getKeyword() === 'ADD') copyInstruction(instruction as Copy | Add, stage, stages, text);
       else if (instruction.getKeyword() === 'SHELL' && instruction instanceof JSONInstruction) {
-        stage.posixShell = POSIX_SHELLS.test(instruction.getJSONStrings()[0]?.getJSONValue() ?? '');
+        stage.posixShell = POSIX_SHELLS.test(jsonString(text.slice(instruction.getJSONStrings()[0]?.getRange() ?? instruction.getRange())));
       }
     } catch {
       // a malformed instruction: skip it, keep the rest of the model
@@ -97,6 +97,16 @@ export function buildDockerfileModel(source: string): DockerfileModel {
   const result = stages.map((s) => finishStage(s, text));
   const last = result[result.length - 1];
   return { stages: result, ...(last ? { user: last.user } : {}) };
+}
+
+/** A JSON string's value, read from the text: dockerfile-ast 0.7.1 drops the whitespace inside JSON strings. */
+function jsonString(raw: string): string {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'string' ? v : raw;
+  } catch {
+    return raw.replace(/^"|"$/g, '');
+  }
 }
 
 function safe<T>(f: () => T, fallback: T): T {
@@ -166,7 +176,10 @@ function runInstruction(run: Run, stage: StageState, text: Text, escape: string)
   const ctx = { book: stage.book, scope: stage.scope, lineOf: (o: number) => text.line(o) };
   const json = run.getJSONStrings();
   if (run.getOpeningBracket() && run.getClosingBracket() && json.length) {
-    const words: ShellWord[] = json.map((j) => ({ value: j.getJSONValue(), raw: j.getValue(), span: text.span(j.getRange()) }));
+    const words: ShellWord[] = json.map((j) => {
+      const raw = text.slice(j.getRange());
+      return { value: jsonString(raw), raw, span: text.span(j.getRange()) };
+    });
     applyCommands(execFormCommands(words, stage.scope), ctx);
     return;
   }
@@ -183,7 +196,7 @@ const ACCOUNT_FILES = ['/etc/passwd', '/etc/group'] as const;
 /** COPY/ADD onto /etc/passwd or /etc/group: another stage's file is known, anything else is not. */
 function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly StageState[], text: Text): void {
   const json = copy instanceof JSONInstruction ? copy.getJSONStrings() : [];
-  const args = json.length ? json.map((j) => j.getJSONValue()) : copy.getArguments().map((a) => a.getValue());
+  const args = json.length ? json.map((j) => jsonString(text.slice(j.getRange()))) : copy.getArguments().map((a) => a.getValue());
   const heredocs: Heredoc[] = copy instanceof Copy ? copy.getHeredocs() : [];
   const dest = args[args.length - 1];
   if (!dest) return;

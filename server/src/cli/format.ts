@@ -1,5 +1,6 @@
 /** CLI output formats: stylish text, JSON and SARIF 2.1.0 — all built from the same findings. */
 import type { EffectiveContext } from '../engine/effective';
+import type { DockerfileModel } from '../engine/dockerfile/model';
 import { LineIndex } from '../engine/lines';
 import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
@@ -151,4 +152,27 @@ export function formatExplainText(containers: readonly JsonContainer[]): string 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ');
   return [fmt(header), ...rows.map(fmt)].join('\n');
+}
+
+export interface JsonImage {
+  file: string; stage: string; index: number; final: boolean; line: number;
+  user: { spec: string | null; name: string | null; uid: number | null; gid: number | null; line: number | null };
+}
+
+export function toJsonImages(file: string, model: DockerfileModel): JsonImage[] {
+  return model.stages.map((s, i) => ({
+    file,
+    stage: s.name ?? String(s.index),
+    index: s.index,
+    final: i === model.stages.length - 1,
+    line: s.line,
+    user: { spec: s.user.spec ?? null, name: s.user.name ?? null, uid: s.user.uid ?? null, gid: s.user.gid ?? null, line: s.user.line ?? null },
+  }));
+}
+
+export function formatImagesText(images: readonly JsonImage[]): string {
+  const header = ['FILE:LINE', 'STAGE', 'FINAL', 'USER', 'UID', 'GID'];
+  const rows = images.map((i) => [`${i.file}:${i.line}`, i.stage, i.final ? 'yes' : '', i.user.spec ?? '(none)', i.user.uid === null ? '?' : String(i.user.uid), i.user.gid === null ? '?' : String(i.user.gid)]);
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  return [header, ...rows].map((r) => r.map((v, k) => (k === r.length - 1 ? v : v.padEnd(widths[k]))).join('  ')).join('\n');
 }

@@ -8,7 +8,7 @@ import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import type { Profile } from '../engine/types';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
-import { formatExplainText, formatSarif, formatStylish, toJsonContainer, toJsonFindings, type FileFindings, type JsonContainer } from './format';
+import { formatExplainText, formatImagesText, toJsonImages, type JsonImage, formatSarif, formatStylish, toJsonContainer, toJsonFindings, type FileFindings, type JsonContainer } from './format';
 
 export const VERSION = '0.1.0';
 
@@ -143,6 +143,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const analyzer = new Analyzer();
   const results: FileFindings[] = [];
   const containers: JsonContainer[] = [];
+  const images: JsonImage[] = [];
   let readCount = 0;
   for (const file of files) {
     const config = configOf(file);
@@ -172,6 +173,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     results.push({ file: file.display, text, findings: analysis.findings });
     const lines = new LineIndex(text);
     for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
+    if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
   for (const p of problems) io.stderr(`secctx: ${p}\n`);
   if (readCount === 0) {
@@ -179,8 +181,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   if (o.command === 'explain') {
-    if (o.format === 'json') io.stdout(JSON.stringify({ containers, images: [] }, null, 2) + '\n');
-    else io.stdout((containers.length ? formatExplainText(containers) : 'No containers found.') + '\n');
+    if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
+    else {
+      const parts = [containers.length ? formatExplainText(containers) : '', images.length ? formatImagesText(images) : ''].filter(Boolean);
+      io.stdout((parts.length ? parts.join('\n\n') : 'No containers or images found.') + '\n');
+    }
     return 0;
   }
   const findings = toJsonFindings(results);

@@ -7,6 +7,10 @@ import type { EffectiveContext } from './effective';
 import { analyzeYamlDocument, type YamlDocumentAnalysis } from './kubernetes/analyze';
 import { DEFAULT_MAX_FILE_SIZE, type AnalysisOptions } from './options';
 import type { Finding, Span } from './types';
+import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { runRules } from './rules/run';
+import { parseConfig } from './config';
+import { isSuppressed, parseSuppressions } from './suppression';
 import { splitYamlDocuments } from './yaml/documents';
 
 export type FileKind = 'kubernetes' | 'dockerfile' | 'compose' | 'shell' | 'config' | 'unknown';
@@ -51,6 +55,8 @@ export interface FileAnalysis {
   /** YAML documents with their offsets (hovers and fixes look up their models). */
   readonly documents: readonly DocumentUnit[];
   readonly options: AnalysisOptions;
+  /** Set for Dockerfiles. */
+  readonly dockerfile?: DockerfileModel;
 }
 
 export function shiftSpan<T extends Span>(span: T, delta: number): T {
@@ -92,6 +98,11 @@ export class Analyzer {
     if (text.length > maxFileSize) {
       return { ...empty, findings: [{ rule: 'file-too-large', severity: 'info', message: `secctx skipped this file: ${(text.length / 1048576).toFixed(1)} MB is above the ${(maxFileSize / 1048576).toFixed(1)} MB limit (secctx.maxFileSize).`, span: { start: 0, end: 0 }, fixes: [] }] };
     }
+    if (kind === 'dockerfile') return analyzeDockerfile(path, text, options);
+    if (kind === 'config') {
+      const findings = parseConfig(text).problems.map((p): Finding => ({ rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
+      return { ...empty, findings };
+    }
     if (kind !== 'kubernetes') return { ...empty, findings: [] };
     return this.analyzeYamlStream(path, text, options);
   }
@@ -132,4 +143,15 @@ export function documentAt(analysis: FileAnalysis, offset: number): { unit: Docu
     if (offset >= unit.offset) return { unit, relative: offset - unit.offset };
   }
   return undefined;
+}
+
+/** Rules run over a model, minus what suppression comments disable. */
+function findingsOf(hook: 'dockerfile', model: DockerfileModel, text: string, options: AnalysisOptions): Finding[] {
+  const suppressions = parseSuppressions(text);
+  return runRules(hook, model, text, options).filter((f) => !isSuppressed(f, text, suppressions)).sort((a, b) => a.span.start - b.span.start);
+}
+
+function analyzeDockerfile(path: string, text: string, options: AnalysisOptions): FileAnalysis {
+  const dockerfile = parseDockerfile(text);
+  return { path, kind: 'dockerfile', findings: findingsOf('dockerfile', dockerfile, text, options), contexts: [], documents: [], options, dockerfile };
 }

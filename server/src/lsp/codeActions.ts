@@ -1,6 +1,7 @@
 /** Findings' fixes → code actions; plus "Disable … for this line", fix-all and harden source actions. */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import * as fs from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { FileAnalysis } from '../engine/analyze';
 import { disableCommentEdit } from '../engine/suppression';
@@ -15,11 +16,20 @@ export function workspaceEdit(doc: TextDocument, edits: readonly TextEdit[], ope
   const changes: Record<string, LspTextEdit[]> = {};
   for (const e of edits) {
     const uri = e.file ? URI.file(e.file).toString() : doc.uri;
-    const target = e.file ? openDocument(uri) : doc;
+    const target = e.file ? openDocument(uri) ?? readDocument(e.file, uri) : doc;
     if (!target) continue;
     (changes[uri] ??= []).push({ range: toRange(target, e), newText: e.newText });
   }
   return { changes };
+}
+
+/** A file a cross-file fix edits (a Dockerfile) that is not open: read it to turn offsets into positions. */
+function readDocument(file: string, uri: string): TextDocument | undefined {
+  try {
+    return TextDocument.create(uri, 'plaintext', 0, fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function isData(d: unknown): d is DiagnosticData {

@@ -12,6 +12,7 @@ import { podTable } from '../engine/present/markdown';
 import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
+import { isIndexedFile, WorkspaceIndex } from '../host/workspaceIndex';
 import { quickFixes } from './codeActions';
 import { completion } from './completion';
 import { toDiagnostic } from './diagnostics';
@@ -32,6 +33,7 @@ export function startServer(connection: Connection): void {
   let workspaceRoots: string[] = [];
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsCache = new Map<string, AnalysisOptions>();
+  let workspace: WorkspaceIndex | undefined;
 
   const log = (message: string) => connection.console.log(`[secctx] ${message}`);
 
@@ -45,16 +47,26 @@ export function startServer(connection: Connection): void {
     return configs.get(dir);
   }
 
-  /** One options object per config file, so per-document caches stay valid until settings change. */
+  /**
+   * One options object per directory (config file and image links depend on it), so per-document
+   * caches stay valid until settings or the workspace index change.
+   */
   function optionsFor(file: string): AnalysisOptions {
-    const config = configFor(file);
-    const key = config?.file ?? '';
-    let options = optionsCache.get(key);
+    const dir = path.dirname(file);
+    let options = optionsCache.get(dir);
     if (!options) {
-      options = mergeOptions(DEFAULT_OPTIONS, config?.config, settings.explicit);
-      optionsCache.set(key, options);
+      const config = trusted ? configFor(file) : undefined;
+      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settings.explicit), images: workspace?.index.resolver(file) };
+      optionsCache.set(dir, options);
     }
     return options;
+  }
+
+  /** The workspace index changed: image users may differ, so every open document is reanalysed. */
+  let indexTimer: NodeJS.Timeout | undefined;
+  function indexChanged(): void {
+    if (indexTimer) clearTimeout(indexTimer);
+    indexTimer = setTimeout(() => { indexTimer = undefined; revalidateAll(); }, 50);
   }
 
   function filePath(uri: string): string {
@@ -73,6 +85,9 @@ export function startServer(connection: Connection): void {
     try {
       const analysis = analysisOf(doc);
       const diagnostics = analysis.findings.map((f) => toDiagnostic(doc, f));
+      for (const p of workspace?.index.configProblems(filePath(doc.uri)) ?? []) {
+        diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
+      }
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
@@ -103,7 +118,6 @@ export function startServer(connection: Connection): void {
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [filePath(params.rootUri)];
-    void trusted;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -117,6 +131,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    workspace = new WorkspaceIndex(workspaceRoots, trusted);
+    void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
     if (hasConfigurationCapability) {
       settings = readSettings(await connection.workspace.getConfiguration('secctx'));
       revalidateAll();
@@ -130,14 +146,27 @@ export function startServer(connection: Connection): void {
   });
 
   documents.onDidOpen((e) => schedule(e.document));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidChangeContent((e) => {
+    schedule(e.document);
+    const file = filePath(e.document.uri);
+    if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) indexChanged();
+  });
+  connection.onDidChangeWatchedFiles((params) => {
+    let changed = false;
+    for (const change of params.changes) {
+      const file = filePath(change.uri);
+      if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); changed = true; }
+      if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
+    }
+    if (changed) indexChanged();
+  });
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
     analyzer.forget(filePath(e.document.uri));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   documents.onDidSave((e) => {
-    if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); revalidateAll(); }
+    if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); indexChanged(); }
   });
 
   connection.onHover((params, token) => {

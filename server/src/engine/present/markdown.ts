@@ -6,7 +6,7 @@ import { ruleDocsUrl } from '../rules/rule';
 const SOURCE_LABEL: Record<Provenance['source'], string> = {
   container: 'container securityContext',
   pod: 'pod securityContext',
-  image: 'image USER',
+  image: 'image',
   default: 'default',
   service: 'Compose service',
   flag: 'command-line flag',

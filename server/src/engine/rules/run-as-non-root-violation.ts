@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { containers } from '../kubernetes/walk';
 import { setFieldFixes } from '../fixes/fields';
+import type { Fix } from '../types';
 
 export const runAsNonRootViolation: Rule = {
   meta: {
@@ -22,10 +23,14 @@ export const runAsNonRootViolation: Rule = {
       const { verdict, message } = context.runAsNonRoot;
       if (verdict !== 'fail' && verdict !== 'unverifiable') continue;
       const span = context.user.source === 'container' || context.user.source === 'pod' ? context.user.span ?? container.nameSpan : container.nameSpan;
+      const image = container.image ? ctx.options.images?.(container.image) : undefined;
+      const numericUser: Fix[] = image?.userSpan && image.uid !== undefined && image.uid > 0 && verdict === 'unverifiable'
+        ? [{ title: `Use a numeric USER ${image.uid}${image.gid !== undefined ? `:${image.gid}` : ''} in ${image.dockerfile.split(/[\\/]/).pop()}`, safety: 'safe', edits: [{ file: image.dockerfile, start: image.userSpan.start, end: image.userSpan.end, newText: `${image.uid}${image.gid !== undefined ? `:${image.gid}` : ''}` }] }]
+        : [];
       ctx.report({
         span,
         message: `The kubelet will not start container "${container.name}": ${message}.`,
-        fixes: setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user'),
+        fixes: [...setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user'), ...numericUser],
       });
     }
   },

@@ -254,7 +254,7 @@ const userCases: UserCase[] = [
   {
     name: 'a name that no account has, on scratch: the container fails to start',
     text: df('FROM scratch', 'COPY app /app', 'USER app'),
-    user: (t) => fromUser(t, 'app', { value: 'app', name: 'app', reason: 'no user app exists in the image: the container fails to start' }),
+    user: (t) => fromUser(t, 'app', { value: 'app', name: 'app', missing: { user: 'app' }, reason: 'no user app exists in the image: the container fails to start' }),
   },
   {
     name: 'an unknown base without USER',
@@ -264,7 +264,7 @@ const userCases: UserCase[] = [
   {
     name: 'COPY of /etc/passwd from the build context makes names unknown',
     text: df('FROM debian:12', 'RUN useradd -u 1000 app', 'COPY passwd /etc/passwd', 'USER app'),
-    user: (t) => fromUser(t, 'app', { value: 'app', name: 'app', reason: 'user app is not created in this Dockerfile and /etc/passwd is replaced by a file this Dockerfile does not show' }),
+    user: (t) => fromUser(t, 'app', { value: 'app', name: 'app', missing: { user: 'app' }, reason: 'user app is not created in this Dockerfile and /etc/passwd is replaced by a file this Dockerfile does not show' }),
   },
 ];
 

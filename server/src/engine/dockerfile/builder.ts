@@ -300,7 +300,7 @@ function unresolvedReason(name: string, scope: VariableScope): string {
 function inheritedUser(state: StageState): ResolvedUser {
   const parent = state.parent?.result;
   if (parent && (parent.user.source === 'user-instruction' || parent.user.source === 'inherited-stage')) {
-    const { source: _s, name: _n, uid: _u, gid: _g, group: _gr, createdAt: _c, reason: _r, ...kept } = parent.user;
+    const { source: _s, name: _n, uid: _u, gid: _g, group: _gr, createdAt: _c, reason: _r, missing: _m, ...kept } = parent.user;
     const resolved = parent.user.value !== undefined ? resolveSpec(parent.user.value, state.book) : { ...(parent.user.reason ? { reason: parent.user.reason } : {}) };
     return { ...kept, source: 'inherited-stage', ...resolved };
   }
@@ -309,7 +309,7 @@ function inheritedUser(state: StageState): ResolvedUser {
     const r = resolveSpec(facts.user.spec || 'root', state.book);
     const uid = r.uid ?? facts.user.uid;
     const gid = r.gid ?? facts.user.gid;
-    const { reason: _reason, uid: _uid, gid: _gid, ...rest } = r;
+    const { reason: _reason, uid: _uid, gid: _gid, missing: _missing, ...rest } = r;
     return { source: 'base-image', image: state.image ?? facts.repository, ...rest, uid, gid };
   }
   const image = state.image;

@@ -35,6 +35,8 @@ export interface ResolvedUser {
   readonly image?: string;
   /** ARGs whose defaults the spec used: `--build-arg` can change the user. */
   readonly buildArgs?: readonly string[];
+  /** Names the USER uses that no known account has (the stage does not create them, the base is not known to). */
+  readonly missing?: { readonly user?: string; readonly group?: string };
   /** Why the uid or gid is unknown. */
   readonly reason?: string;
 }

@@ -12,6 +12,8 @@ export interface ResolvedSpec {
   readonly gid?: number;
   readonly group?: string;
   readonly createdAt?: Origin;
+  /** Names the spec uses that no known account has. */
+  readonly missing?: { readonly user?: string; readonly group?: string };
   /** Why the uid or gid is unknown. */
   readonly reason?: string;
 }
@@ -34,6 +36,7 @@ export function resolveSpec(spec: string, book: AccountBook): ResolvedSpec {
   let gid: number | undefined;
   let group: string | undefined;
   let createdAt: Origin | undefined;
+  const missing: { user?: string; group?: string } = {};
 
   if (/^\d+$/.test(userPart)) {
     uid = Number(userPart);
@@ -60,6 +63,7 @@ export function resolveSpec(spec: string, book: AccountBook): ResolvedSpec {
       if (uid === undefined) reasons.push(`${userPart} is created without an explicit uid`);
       else if (groupPart === undefined && gid === undefined) reasons.push(`the primary group of ${userPart} is not known`);
     } else {
+      missing.user = userPart;
       reasons.push(book.usersComplete() ? `no user ${userPart} exists in the image: the container fails to start` : `user ${userPart} is not created in this Dockerfile and ${baseDescription(book, 'passwd')}`);
     }
   }
@@ -74,6 +78,7 @@ export function resolveSpec(spec: string, book: AccountBook): ResolvedSpec {
       group = groupPart;
       const found = groupPart === 'root' ? { gid: 0 } : book.findGroup(groupPart);
       gid = found?.gid;
+      if (!found) missing.group = groupPart;
       if (!found) reasons.push(book.groupsComplete() ? `no group ${groupPart} exists in the image: the container fails to start` : `group ${groupPart} is not created in this Dockerfile and ${baseDescription(book, 'group')}`);
       else if (gid === undefined) reasons.push(`group ${groupPart} is created without an explicit gid`);
     }
@@ -85,6 +90,7 @@ export function resolveSpec(spec: string, book: AccountBook): ResolvedSpec {
     ...(gid !== undefined ? { gid } : {}),
     ...(group !== undefined ? { group } : {}),
     ...(createdAt ? { createdAt } : {}),
+    ...(missing.user !== undefined || missing.group !== undefined ? { missing } : {}),
     ...(reasons.length ? { reason: reasons.join('; ') } : {}),
   };
 }

@@ -383,7 +383,7 @@ describe('hovers and ImageUser notes', () => {
   test('hover on FROM: the base image, its default user and accounts', () => {
     assert.equal(dockerfileHover(parseDockerfile(t), 2),
       '**FROM** `node:22-alpine` — base image `node` runs as root (uid 0, gid 0) by default.\n\n' +
-      'Known accounts: nobody 65534:65534, node 1000:1000.\n\n' +
+      'Known accounts: nobody 65534:65534, node 1000:1000 (and 24 system accounts).\n\n' +
       'Source: nodejs/docker-node Dockerfiles (node 1000:1000, no USER); alpine-baselayout (aports main/alpine-baselayout/passwd, group).\n\n' +
       'Created in this stage: app 10001:10001 (adduser on line 2).\n\n' +
       'This stage runs as uid 10001 (app), gid 10001 (app) — user app (uid 10001, gid 10001) created in Dockerfile line 2.');

@@ -39,14 +39,30 @@ const ROOT = { spec: '', uid: 0, gid: 0 };
 const root: BaseAccount = { name: 'root', uid: 0, gid: 0 };
 const rootGroup: BaseGroup = { name: 'root', gid: 0 };
 
-// Debian base-passwd (passwd.master / group.master), as in every debian and ubuntu image.
-const DEBIAN_USERS: readonly BaseAccount[] = [root, { name: 'www-data', uid: 33, gid: 33 }, { name: 'nobody', uid: 65534, gid: 65534 }];
-const DEBIAN_GROUPS: readonly BaseGroup[] = [rootGroup, { name: 'www-data', gid: 33 }, { name: 'users', gid: 100 }, { name: 'nogroup', gid: 65534 }];
+/** `name:uid:gid` lists, as in the files they are copied from. */
+function accounts(list: string): BaseAccount[] {
+  return list.trim().split(/\s+/).map((e) => {
+    const [name, uid, gid] = e.split(':');
+    return { name, uid: Number(uid), gid: Number(gid) };
+  });
+}
+
+function groups(list: string): BaseGroup[] {
+  return list.trim().split(/\s+/).map((e) => {
+    const [name, gid] = e.split(':');
+    return { name, gid: Number(gid) };
+  });
+}
+
+// Debian base-passwd passwd.master and group.master (as in every debian and ubuntu image; apt's
+// _apt and the dropped gnats differ between releases and are left out).
+const DEBIAN_USERS = accounts('root:0:0 daemon:1:1 bin:2:2 sys:3:3 sync:4:65534 games:5:60 man:6:12 lp:7:7 mail:8:8 news:9:9 uucp:10:10 proxy:13:13 www-data:33:33 backup:34:34 list:38:38 irc:39:39 nobody:65534:65534');
+const DEBIAN_GROUPS = groups('root:0 daemon:1 bin:2 sys:3 adm:4 tty:5 disk:6 lp:7 mail:8 news:9 uucp:10 man:12 proxy:13 kmem:15 dialout:20 fax:21 voice:22 cdrom:24 floppy:25 tape:26 sudo:27 audio:29 dip:30 www-data:33 backup:34 operator:37 list:38 irc:39 src:40 shadow:42 utmp:43 video:44 sasl:45 plugdev:46 staff:50 games:60 users:100 nogroup:65534');
 const DEBIAN_SOURCE = 'Debian base-passwd (passwd.master, group.master)';
 
 // alpine-baselayout (aports main/alpine-baselayout/passwd and group); www-data is a group only.
-const ALPINE_USERS: readonly BaseAccount[] = [root, { name: 'nobody', uid: 65534, gid: 65534 }];
-const ALPINE_GROUPS: readonly BaseGroup[] = [rootGroup, { name: 'www-data', gid: 82 }, { name: 'users', gid: 100 }, { name: 'ping', gid: 999 }, { name: 'nogroup', gid: 65533 }, { name: 'nobody', gid: 65534 }];
+const ALPINE_USERS = accounts('root:0:0 bin:1:1 daemon:2:2 adm:3:4 lp:4:7 sync:5:0 shutdown:6:0 halt:7:0 mail:8:12 news:9:13 uucp:10:14 operator:11:0 postmaster:14:12 cron:16:16 ftp:21:21 sshd:22:22 squid:31:31 xfs:33:33 games:35:35 cyrus:85:12 vpopmail:89:89 ntp:123:123 smmsp:209:209 guest:405:100 nobody:65534:65534');
+const ALPINE_GROUPS = groups('root:0 bin:1 daemon:2 sys:3 adm:4 tty:5 disk:6 lp:7 mem:8 kmem:9 wheel:10 floppy:11 mail:12 news:13 uucp:14 cron:16 console:17 audio:18 cdrom:19 dialout:20 ftp:21 sshd:22 input:23 tape:26 video:27 netdev:28 squid:31 xfs:33 kvm:34 games:35 shadow:42 cdrw:80 www-data:82 usb:85 vpopmail:89 users:100 ntp:123 nofiles:200 smmsp:209 locate:245 abuild:300 utmp:406 ping:999 nogroup:65533 nobody:65534');
 const ALPINE_SOURCE = 'alpine-baselayout (aports main/alpine-baselayout/passwd, group)';
 
 interface Row {

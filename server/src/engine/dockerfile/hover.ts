@@ -49,8 +49,10 @@ function fromHover(stage: Stage, model: DockerfileModel): string {
     else {
       const dflt = facts.user.spec ? `\`USER ${facts.user.spec}\` (uid ${facts.user.uid}, gid ${facts.user.gid})` : 'root (uid 0, gid 0)';
       lines.push(`**FROM** \`${base.reference}\` — base image \`${facts.repository}\` runs as ${dflt} by default.`);
-      const accounts = facts.users.filter((a) => a.uid !== 0).map((a) => `${a.name} ${a.uid}:${a.gid}`);
-      if (accounts.length) lines.push(`Known accounts: ${accounts.join(', ')}.`);
+      const shown = facts.users.filter((a) => a.uid >= 1000 || a.name === 'www-data' || (a.uid === facts.user.uid && a.uid !== 0));
+      const others = facts.users.length - shown.length;
+      const listed = shown.map((a) => `${a.name} ${a.uid}:${a.gid}`).join(', ');
+      if (shown.length) lines.push(`Known accounts: ${listed}${others ? ` (and ${others} system accounts)` : ''}.`);
       lines.push(`Source: ${facts.source}.`);
     }
   }

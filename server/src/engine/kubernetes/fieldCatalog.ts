@@ -35,6 +35,7 @@ export const CONTAINER_SECURITY_CONTEXT_FIELDS: readonly FieldDoc[] = [
   { name: 'privileged', doc: 'Runs the container with all capabilities and host devices: equivalent to root on the node.' },
   { name: 'allowPrivilegeEscalation', doc: 'When false, sets no_new_privs: setuid binaries and file capabilities cannot raise privileges. Defaults to true.' },
   { name: 'readOnlyRootFilesystem', doc: 'Mounts the container\'s root filesystem read-only.' },
+  { name: 'cgroupOptions', doc: 'How the container\'s cgroup filesystem is mounted (`mountMode: ReadOnly|ReadWrite`; alpha, newer Kubernetes versions).' },
   { name: 'procMount', doc: 'Default masks /proc paths; Unmasked exposes them (needs hostUsers: false).', values: ['Default', 'Unmasked'] },
 ];
 

@@ -41,6 +41,13 @@ export interface Accounts {
 /** What stands behind the Dockerfile's own accounts: the base image's files, nothing, or unknown content. */
 export type AccountFallback = 'base' | 'none' | 'unknown';
 
+/**
+ * How much of a stage's /etc/passwd is known: `all` (scratch, distroless, a copied known file),
+ * `base-table` (the Dockerfile's accounts over the standard accounts of a base image in the table),
+ * `dockerfile-only` (the base, or a copied file, is unknown).
+ */
+export type AccountKnowledge = 'all' | 'base-table' | 'dockerfile-only';
+
 export class AccountBook {
   readonly users = new Map<string, UserAccount>();
   readonly groups = new Map<string, GroupAccount>();
@@ -98,6 +105,12 @@ export class AccountBook {
   findGroupByGid(gid: number): GroupAccount | undefined {
     for (const g of this.groups.values()) if (g.gid === gid) return g;
     return this.baseGroups().find((g) => g.gid === gid && !this.groups.has(g.name));
+  }
+
+  /** How much of /etc/passwd is known. */
+  knowledge(): AccountKnowledge {
+    if (this.usersComplete()) return 'all';
+    return this.userFallback === 'base' && this.facts ? 'base-table' : 'dockerfile-only';
   }
 
   /** Every /etc/passwd entry is known: a uid with no account has no entry. */

@@ -271,7 +271,7 @@ function finishStage(state: StageState, text: Text): Stage {
     ...(state.image ? { image: state.image } : {}),
     users,
     accounts: state.book.accounts(),
-    accountsComplete: state.book.usersComplete(),
+    accountsKnown: state.book.knowledge(),
     user,
   };
   state.result = stage;

@@ -4,10 +4,10 @@
  * Spans are UTF-16 offsets into the Dockerfile text; lines are 1-based.
  */
 import type { Span } from '../types';
-import type { Accounts, Origin } from './accounts';
+import type { AccountKnowledge, Accounts, Origin } from './accounts';
 import { buildDockerfileModel } from './builder';
 
-export type { Accounts, GroupAccount, Origin, UserAccount } from './accounts';
+export type { AccountKnowledge, Accounts, GroupAccount, Origin, UserAccount } from './accounts';
 
 /**
  * Where a stage's user comes from: a USER in the stage, the user of the stage it is built FROM,
@@ -74,8 +74,8 @@ export interface Stage {
   readonly users: readonly UserInstruction[];
   /** Accounts the Dockerfile creates or changes (inherited from a base stage, copied with COPY --from). */
   readonly accounts: Accounts;
-  /** Every /etc/passwd entry is known (scratch, distroless, or a copied known file). */
-  readonly accountsComplete: boolean;
+  /** How much of /etc/passwd is known: `all` entries, the Dockerfile's over a `base-table` image, or `dockerfile-only`. */
+  readonly accountsKnown: AccountKnowledge;
   /** The user at the end of the stage. */
   readonly user: ResolvedUser;
 }

@@ -16,6 +16,8 @@ import { privileged } from './privileged';
 import { hostNamespaces } from './host-namespaces';
 import { dangerousCapability } from './dangerous-capability';
 import { privilegeEscalation } from './privilege-escalation';
+import { nonNumericUser } from './non-numeric-user';
+import { unknownUser } from './unknown-user';
 
 export const RULES: readonly Rule[] = [
   capabilitiesAtPodLevel,
@@ -34,6 +36,8 @@ export const RULES: readonly Rule[] = [
   hostNamespaces,
   dangerousCapability,
   privilegeEscalation,
+  nonNumericUser,
+  unknownUser,
 ];
 
 export function ruleById(id: string): Rule | undefined {

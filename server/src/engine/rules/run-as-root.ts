@@ -1,6 +1,14 @@
 import type { Rule } from './rule';
 import { containers } from '../kubernetes/walk';
 import { setFieldFixes } from '../fixes/fields';
+import type { ResolvedUser } from '../dockerfile/model';
+
+function why(user: ResolvedUser): string {
+  const at = `USER ${user.spec?.trim() ?? ''} on line ${user.line ?? '?'}`;
+  if (user.source === 'user-instruction') return `${at} sets it`;
+  if (user.source === 'inherited-stage') return `the final stage inherits ${at} from an earlier stage`;
+  return `there is no USER, and base image ${user.image ?? ''} runs as root`;
+}
 
 export const runAsRoot: Rule = {
   meta: {
@@ -27,5 +35,22 @@ export const runAsRoot: Rule = {
         fixes: setFieldFixes(ctx.text, pod, container, ctx.options, 'non-root'),
       });
     }
+  },
+  /** A Dockerfile whose final stage runs as root: no USER on a root base, or USER root/0. */
+  dockerfile(ctx) {
+    const stage = ctx.model.stages[ctx.model.stages.length - 1];
+    const user = ctx.model.user;
+    if (!stage || !user || user.uid !== 0) return;
+    const uid = String(ctx.options.defaultNonRootUid);
+    const inFinalStage = user.source === 'user-instruction' && user.span && user.span.start >= stage.span.start;
+    const eol = /\r?\n$/.test(ctx.text) || ctx.text === '' ? '' : '\n';
+    const edit = inFinalStage && user.span
+      ? { start: user.span.start, end: user.span.end, newText: uid }
+      : { start: ctx.text.length, end: ctx.text.length, newText: `${eol}USER ${uid}\n` };
+    ctx.report({
+      span: user.span ?? (stage.base.kind === 'image' ? stage.base.span : stage.span),
+      message: `The image runs as root (uid 0): ${why(user)}.`,
+      fixes: [{ title: `Run as uid ${uid} (USER ${uid})`, safety: 'unsafe', edits: [edit] }],
+    });
   },
 };

@@ -63,7 +63,7 @@ const cases: FindingCase[] = [
     rule: 'non-numeric-user',
     findings: (t) => [{
       rule: 'non-numeric-user', severity: 'warning', span: arg(t, 'app:app'),
-      message: 'USER app:app is a name: Kubernetes cannot verify runAsNonRoot for it and will not start the container without runAsUser; app is uid 10001.',
+      message: 'USER app:app is a name: with runAsNonRoot and no runAsUser, the kubelet cannot verify it is not root and will not start the container; app is uid 10001.',
       fixes: [{ title: 'Use USER 10001:10001', safety: 'safe', preferred: true, edits: [{ start: arg(t, 'app:app').start, end: arg(t, 'app:app').end, newText: '10001:10001' }] }],
     }],
   },
@@ -73,7 +73,7 @@ const cases: FindingCase[] = [
     rule: 'non-numeric-user',
     findings: (t) => [{
       rule: 'non-numeric-user', severity: 'warning', span: arg(t, 'app'),
-      message: 'USER app is a name: Kubernetes cannot verify runAsNonRoot for it and will not start the container without runAsUser; app is uid 3000.',
+      message: 'USER app is a name: with runAsNonRoot and no runAsUser, the kubelet cannot verify it is not root and will not start the container; app is uid 3000.',
       fixes: [{ title: 'Use USER 3000', safety: 'safe', preferred: true, edits: [{ start: arg(t, 'app').start, end: arg(t, 'app').end, newText: '3000' }] }],
     }],
   },
@@ -83,7 +83,7 @@ const cases: FindingCase[] = [
     rule: 'non-numeric-user',
     findings: (t) => [{
       rule: 'non-numeric-user', severity: 'warning', span: arg(t, '${RUN_AS}'),
-      message: 'USER ${RUN_AS} is a name: Kubernetes cannot verify runAsNonRoot for it and will not start the container without runAsUser; node is uid 1000.',
+      message: 'USER ${RUN_AS} is a name: with runAsNonRoot and no runAsUser, the kubelet cannot verify it is not root and will not start the container; node is uid 1000.',
       fixes: [{ title: 'Use USER 1000:1000', safety: 'unsafe', preferred: true, edits: [{ start: arg(t, '${RUN_AS}').start, end: arg(t, '${RUN_AS}').end, newText: '1000:1000' }] }],
     }],
   },
@@ -93,7 +93,7 @@ const cases: FindingCase[] = [
     rule: 'non-numeric-user',
     findings: (t) => [{
       rule: 'non-numeric-user', severity: 'warning', span: arg(t, 'svc'),
-      message: 'USER svc is a name: Kubernetes cannot verify runAsNonRoot for it and will not start the container without runAsUser; its uid is not known here (user svc is not created in this Dockerfile and base image example.com/base:1 is not known).',
+      message: 'USER svc is a name: with runAsNonRoot and no runAsUser, the kubelet cannot verify it is not root and will not start the container; its uid is not known here (user svc is not created in this Dockerfile and base image example.com/base:1 is not known).',
       fixes: [],
     }],
   },

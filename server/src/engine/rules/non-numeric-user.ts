@@ -53,7 +53,7 @@ export const nonNumericUser: Rule = {
     const ids = user.uid !== undefined ? `${name} is uid ${user.uid}` : `its uid is not known here (${user.reason ?? 'unknown'})`;
     ctx.report({
       span: user.span,
-      message: `USER ${user.spec?.trim() ?? name} is a name: Kubernetes cannot verify runAsNonRoot for it and will not start the container without runAsUser; ${ids}.`,
+      message: `USER ${user.spec?.trim() ?? name} is a name: with runAsNonRoot and no runAsUser, the kubelet cannot verify it is not root and will not start the container; ${ids}.`,
       fixes,
     });
   },

@@ -15,7 +15,7 @@ import { finalImageUser } from '../../server/src/engine/dockerfile/imageUser';
 import { baseImageFacts } from '../../server/src/engine/dockerfile/baseImages';
 import type { Span } from '../../server/src/engine/types';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+const CORPUS = join(__dirname, '../../../shared/corpus');
 
 function corpus(path: string): string {
   return readFileSync(join(CORPUS, path), 'utf8');

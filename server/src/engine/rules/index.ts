@@ -18,6 +18,20 @@ import { dangerousCapability } from './dangerous-capability';
 import { privilegeEscalation } from './privilege-escalation';
 import { nonNumericUser } from './non-numeric-user';
 import { unknownUser } from './unknown-user';
+import { seccompUnconfined } from './seccomp-unconfined';
+import { seLinuxOptions } from './selinux-options';
+import { procMount } from './proc-mount';
+import { unsafeSysctl } from './unsafe-sysctl';
+import { appArmorProfile } from './apparmor-profile';
+import { hostPathVolume } from './host-path-volume';
+import { hostPort } from './host-port';
+import { hostProbe } from './host-probe';
+import { windowsHostProcess } from './windows-host-process';
+import { restrictedCapabilities } from './restricted-capabilities';
+import { runAsNonRoot } from './run-as-non-root';
+import { runAsUserZero } from './run-as-user-zero';
+import { seccompProfileRequired } from './seccomp-profile-required';
+import { restrictedVolumeType } from './restricted-volume-type';
 
 export const RULES: readonly Rule[] = [
   capabilitiesAtPodLevel,
@@ -38,6 +52,20 @@ export const RULES: readonly Rule[] = [
   privilegeEscalation,
   nonNumericUser,
   unknownUser,
+  seccompUnconfined,
+  seLinuxOptions,
+  procMount,
+  unsafeSysctl,
+  appArmorProfile,
+  hostPathVolume,
+  hostPort,
+  hostProbe,
+  windowsHostProcess,
+  restrictedCapabilities,
+  runAsNonRoot,
+  runAsUserZero,
+  seccompProfileRequired,
+  restrictedVolumeType,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,0 +1,182 @@
+/**
+ * What the profile, per-rule settings and the Kubernetes version do to the findings of one manifest.
+ * Whole finding lists (rule, severity, message) in report order.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Analyzer } from '../../server/src/engine/analyze';
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../server/src/engine/options';
+import type { Severity } from '../../server/src/engine/types';
+
+/** An error, baseline warnings, restricted infos and one non-PSS info. */
+const MANIFEST = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  hostPID: true
+  securityContext:
+    runAsUser: 0
+    capabilities:
+      add: ["SYS_TIME"]
+  containers:
+    - name: web
+      image: web:1
+      securityContext:
+        seccompProfile:
+          type: Unconfined
+        capabilities:
+          add: ["NET_ADMIN", "CHOWN"]
+`;
+
+interface Reported {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+function findings(options: Partial<AnalysisOptions>): Reported[] {
+  return new Analyzer()
+    .analyze('pod.yaml', MANIFEST, { ...DEFAULT_OPTIONS, ...options })
+    .findings.map(({ rule, severity, message }) => ({ rule, severity, message }));
+}
+
+const HOST_PID: Reported = { rule: 'host-namespaces', severity: 'warning', message: 'host namespaces (hostPID=true)' };
+const RUN_AS_ROOT: Reported = { rule: 'run-as-root', severity: 'warning', message: 'Container "web" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' };
+const RUN_AS_USER_ZERO: Reported = { rule: 'run-as-user-zero', severity: 'info', message: 'runAsUser=0 (pod must not set runAsUser=0)' };
+const POD_CAPABILITIES: Reported = {
+  rule: 'capabilities-at-pod-level',
+  severity: 'error',
+  message:
+    'capabilities is not a pod-level securityContext field: the API server rejects it under strict field validation or drops it, ' +
+    'so container "web" does not get these capabilities (+SYS_TIME). Set them in each container\'s securityContext.',
+};
+const PRIVILEGE_ESCALATION: Reported = { rule: 'privilege-escalation', severity: 'info', message: 'allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)' };
+const RUN_AS_NON_ROOT: Reported = { rule: 'run-as-non-root', severity: 'info', message: 'runAsNonRoot != true (pod or container "web" must set securityContext.runAsNonRoot=true)' };
+const UNCONFINED_MESSAGE = 'seccompProfile (container "web" must not set securityContext.seccompProfile.type to "Unconfined")';
+const SECCOMP_UNCONFINED: Reported = { rule: 'seccomp-unconfined', severity: 'warning', message: UNCONFINED_MESSAGE };
+/** One finding at `capabilities` (drop ALL missing) and one at the CHOWN entry (allowed at baseline, not at restricted). */
+const RESTRICTED_CAPABILITIES: Reported = {
+  rule: 'restricted-capabilities',
+  severity: 'info',
+  message:
+    'unrestricted capabilities (container "web" must set securityContext.capabilities.drop=["ALL"]; ' +
+    'container "web" must not include "CHOWN", "NET_ADMIN" in securityContext.capabilities.add)',
+};
+const DANGEROUS_CAPABILITY: Reported = { rule: 'dangerous-capability', severity: 'warning', message: 'non-default capabilities (container "web" must not include "NET_ADMIN" in securityContext.capabilities.add)' };
+const REDUNDANT_CAPABILITY: Reported = { rule: 'redundant-capability', severity: 'info', message: 'CHOWN is already in containerd\'s default capability set: adding it changes nothing.' };
+
+describe('profiles', () => {
+  test('restricted (the default) reports everything, baseline violations as warnings and restricted-only ones as info', () => {
+    assert.deepStrictEqual(findings({}), [
+      HOST_PID,
+      RUN_AS_ROOT,
+      RUN_AS_USER_ZERO,
+      POD_CAPABILITIES,
+      PRIVILEGE_ESCALATION,
+      RUN_AS_NON_ROOT,
+      SECCOMP_UNCONFINED,
+      RESTRICTED_CAPABILITIES,
+      DANGEROUS_CAPABILITY,
+      REDUNDANT_CAPABILITY,
+      RESTRICTED_CAPABILITIES,
+    ]);
+  });
+
+  test('baseline hides restricted-only findings and keeps the rest, including infos that are not Pod Security findings', () => {
+    assert.deepStrictEqual(findings({ profile: 'baseline' }), [
+      HOST_PID,
+      RUN_AS_ROOT,
+      POD_CAPABILITIES,
+      SECCOMP_UNCONFINED,
+      DANGEROUS_CAPABILITY,
+      REDUNDANT_CAPABILITY,
+    ]);
+  });
+
+  test('privileged keeps only errors', () => {
+    assert.deepStrictEqual(findings({ profile: 'privileged' }), [POD_CAPABILITIES]);
+  });
+});
+
+describe('per-rule settings', () => {
+  test('off removes a rule, a severity replaces the default; turning a baseline rule off lets its restricted counterpart report the field', () => {
+    assert.deepStrictEqual(findings({ rules: { 'seccomp-unconfined': 'off', 'privilege-escalation': 'error', 'redundant-capability': 'off' } }), [
+      HOST_PID,
+      RUN_AS_ROOT,
+      RUN_AS_USER_ZERO,
+      POD_CAPABILITIES,
+      { ...PRIVILEGE_ESCALATION, severity: 'error' },
+      RUN_AS_NON_ROOT,
+      { rule: 'seccomp-profile-required', severity: 'info', message: UNCONFINED_MESSAGE },
+      RESTRICTED_CAPABILITIES,
+      DANGEROUS_CAPABILITY,
+      RESTRICTED_CAPABILITIES,
+    ]);
+  });
+
+  test('an explicit severity wins over the privileged profile', () => {
+    assert.deepStrictEqual(findings({ profile: 'privileged', rules: { 'run-as-root': 'warning', 'redundant-capability': 'info' } }), [
+      RUN_AS_ROOT,
+      POD_CAPABILITIES,
+      REDUNDANT_CAPABILITY,
+    ]);
+  });
+
+  test('at baseline, settings change and remove baseline findings too', () => {
+    assert.deepStrictEqual(findings({ profile: 'baseline', rules: { 'dangerous-capability': 'error', 'host-namespaces': 'off' } }), [
+      RUN_AS_ROOT,
+      POD_CAPABILITIES,
+      SECCOMP_UNCONFINED,
+      { ...DANGEROUS_CAPABILITY, severity: 'error' },
+      REDUNDANT_CAPABILITY,
+    ]);
+  });
+});
+
+describe('--kubernetes-version', () => {
+  test('1.23 and later: as the newest version', () => {
+    assert.deepStrictEqual(findings({ kubernetesVersion: '1.23' }), findings({}));
+    assert.deepStrictEqual(findings({ kubernetesVersion: 'v1.30.2' }), findings({}));
+  });
+
+  test('1.22: no runAsUser check yet (it starts at 1.23)', () => {
+    assert.deepStrictEqual(findings({ kubernetesVersion: '1.22' }), [
+      HOST_PID,
+      RUN_AS_ROOT,
+      POD_CAPABILITIES,
+      PRIVILEGE_ESCALATION,
+      RUN_AS_NON_ROOT,
+      SECCOMP_UNCONFINED,
+      RESTRICTED_CAPABILITIES,
+      DANGEROUS_CAPABILITY,
+      REDUNDANT_CAPABILITY,
+      RESTRICTED_CAPABILITIES,
+    ]);
+  });
+
+  test('1.21: no capabilities_restricted either (it starts at 1.22); the baseline capabilities check still applies', () => {
+    assert.deepStrictEqual(findings({ kubernetesVersion: '1.21' }), [
+      HOST_PID,
+      RUN_AS_ROOT,
+      POD_CAPABILITIES,
+      PRIVILEGE_ESCALATION,
+      RUN_AS_NON_ROOT,
+      SECCOMP_UNCONFINED,
+      DANGEROUS_CAPABILITY,
+      REDUNDANT_CAPABILITY,
+    ]);
+  });
+
+  test('1.18: seccomp is judged by the annotations only, so the Unconfined field is not a finding', () => {
+    assert.deepStrictEqual(findings({ kubernetesVersion: '1.18' }), [
+      HOST_PID,
+      RUN_AS_ROOT,
+      POD_CAPABILITIES,
+      PRIVILEGE_ESCALATION,
+      RUN_AS_NON_ROOT,
+      DANGEROUS_CAPABILITY,
+      REDUNDANT_CAPABILITY,
+    ]);
+  });
+});

@@ -134,10 +134,10 @@ describe('per-rule settings', () => {
   });
 });
 
-describe('--kubernetes-version', () => {
+describe('Kubernetes version (secctx.kubernetesVersion, --kubernetes-version)', () => {
   test('1.23 and later: as the newest version', () => {
     assert.deepStrictEqual(findings({ kubernetesVersion: '1.23' }), findings({}));
-    assert.deepStrictEqual(findings({ kubernetesVersion: 'v1.30.2' }), findings({}));
+    assert.deepStrictEqual(findings({ kubernetesVersion: '1.30' }), findings({}));
   });
 
   test('1.22: no runAsUser check yet (it starts at 1.23)', () => {

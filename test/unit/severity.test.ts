@@ -180,3 +180,26 @@ describe('Kubernetes version (secctx.kubernetesVersion, --kubernetes-version)', 
     ]);
   });
 });
+
+describe('a rule that owns a baseline check and its restricted replacement (proc-mount)', () => {
+  const unmasked = (spec: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: builder\nspec:\n${spec}  containers:\n    - name: builder\n      image: builder:1\n      securityContext:\n        procMount: Unmasked\n`;
+  const procMount = (text: string, options: Partial<AnalysisOptions>): Reported[] =>
+    new Analyzer()
+      .analyze('pod.yaml', text, { ...DEFAULT_OPTIONS, ...options })
+      .findings.filter((f) => f.rule === 'proc-mount')
+      .map(({ rule, severity, message }) => ({ rule, severity, message }));
+  const message = 'procMount (container "builder" must not set securityContext.procMount to "Unmasked")';
+
+  test('both checks flag the field at restricted: reported once, as the baseline warning', () => {
+    assert.deepStrictEqual(procMount(unmasked(''), {}), [{ rule: 'proc-mount', severity: 'warning', message }]);
+    assert.deepStrictEqual(procMount(unmasked(''), { profile: 'baseline' }), [{ rule: 'proc-mount', severity: 'warning', message }]);
+  });
+
+  test('from 1.35, in a pod with hostUsers: false, only restricted forbids it', () => {
+    const inUserNamespace = unmasked('  hostUsers: false\n');
+    assert.deepStrictEqual(procMount(inUserNamespace, {}), [{ rule: 'proc-mount', severity: 'info', message }]);
+    assert.deepStrictEqual(procMount(inUserNamespace, { profile: 'baseline' }), []);
+    assert.deepStrictEqual(procMount(inUserNamespace, { kubernetesVersion: '1.34' }), [{ rule: 'proc-mount', severity: 'warning', message }]);
+  });
+});

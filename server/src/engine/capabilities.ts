@@ -102,7 +102,8 @@ export interface CapabilityNameVerdict {
 /**
  * containerd upper-cases and always prepends `CAP_` (so `CAP_SYS_PTRACE` becomes
  * `CAP_CAP_SYS_PTRACE`: unknown, ignored by current runc with a warning); CRI-O prepends
- * `CAP_` only when missing and refuses unknown names; Docker accepts both forms, any case.
+ * `CAP_` only when missing and refuses unknown names; Docker accepts both forms, any case (but only
+ * `ALL`, not `CAP_ALL`, means every capability).
  */
 export function interpretCapabilityName(runtime: Runtime, raw: string): CapabilityNameVerdict {
   const upper = raw.toUpperCase();
@@ -118,8 +119,9 @@ export function interpretCapabilityName(runtime: Runtime, raw: string): Capabili
     const cap = oci.slice(4);
     return byName.has(cap) ? { all: false, capability: cap, ociName: oci } : { all: false, problem: 'rejected', ociName: oci };
   }
+  // moby recognises only `ALL` itself: `CAP_ALL` is an unknown capability.
+  if (upper === 'ALL') return { all: true, ociName: 'ALL' };
   const bare = upper.startsWith('CAP_') ? upper.slice(4) : upper;
-  if (bare === 'ALL') return { all: true, ociName: 'ALL' };
   return byName.has(bare) ? { all: false, capability: bare, ociName: 'CAP_' + bare } : { all: false, problem: 'rejected', ociName: 'CAP_' + bare };
 }
 

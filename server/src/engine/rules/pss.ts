@@ -5,7 +5,7 @@
 import type { Node } from 'yaml';
 import { evaluatePodSecurity, parseKubeVersion, type PssViolation } from '../pss';
 import type { KubernetesDocument, PodModel } from '../kubernetes/model';
-import { deepestNode, spanOf } from '../yaml/nodes';
+import { asMap, deepestNode, pairOf, spanOf } from '../yaml/nodes';
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
 import type { RuleContext } from './rule';
@@ -13,8 +13,13 @@ import type { RuleContext } from './rule';
 const cache = new WeakMap<PodModel, { key: string; violations: PssViolation[] }>();
 
 export function podViolations(pod: PodModel, options: AnalysisOptions): PssViolation[] {
-  if (options.profile === 'privileged') return [];
-  const key = `${options.profile}|${options.kubernetesVersion ?? ''}`;
+  // An explicit per-rule severity wins over the profile (see finalSeverity), so with any override
+  // both levels are evaluated and the profile filter decides per finding.
+  const overridden = Object.values(options.rules).some((v) => v !== 'off');
+  const baseline = options.profile !== 'privileged' || overridden;
+  const restricted = options.profile === 'restricted' || overridden;
+  if (!baseline) return [];
+  const key = `${baseline}|${restricted}|${options.kubernetesVersion ?? ''}`;
   const hit = cache.get(pod);
   if (hit && hit.key === key) return hit.violations;
   // Baseline violations always come from the baseline evaluation (restricted replaces some baseline
@@ -22,15 +27,20 @@ export function podViolations(pod: PodModel, options: AnalysisOptions): PssViola
   const pod_ = pod.podObject.toJSON() as unknown;
   const version = parseKubeVersion(options.kubernetesVersion ?? '');
   const violations = evaluatePodSecurity(pod_, 'baseline', version);
-  if (options.profile === 'restricted') violations.push(...evaluatePodSecurity(pod_, 'restricted', version).filter((v) => v.level === 'restricted'));
+  if (restricted) violations.push(...evaluatePodSecurity(pod_, 'restricted', version).filter((v) => v.level === 'restricted'));
   cache.set(pod, { key, violations });
   return violations;
 }
 
-/** Where a violation path points: the field's key when it exists, else the deepest existing key. */
+/**
+ * Where a violation path points: the field's key when it exists, else the deepest existing key;
+ * a container (or volume) item with none of the path's keys points at its `name`, not its whole block.
+ */
 export function spanOfPath(pod: PodModel, path: readonly (string | number)[]): Span {
   const found = deepestNode(pod.podObject as unknown as Node, path);
-  return found.keySpan ?? spanOf(found.node) ?? pod.resource.kindSpan;
+  if (found.keySpan) return found.keySpan;
+  const name = spanOf(pairOf(asMap(found.node), 'name')?.value as Node | undefined);
+  return name ?? spanOf(found.node) ?? pod.resource.kindSpan;
 }
 
 /** Reports every violation of the given upstream checks, one finding per offending field. */

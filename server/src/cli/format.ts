@@ -146,7 +146,7 @@ export function formatExplainText(containers: readonly JsonContainer[]): string 
     c.privileged ? 'yes' : 'no',
     c.allowPrivilegeEscalation ? 'yes' : 'no',
     c.runAsNonRoot,
-    c.capabilities ? (c.capabilities.effective.length === 41 ? 'ALL' : c.capabilities.effective.join(',') || '-') : 'n/a',
+    !c.capabilities ? 'n/a' : c.user.uid === null ? `? (bounding: ${c.capabilities.bounding.length === 41 ? 'ALL' : c.capabilities.bounding.length})` : c.capabilities.effective.length === 41 ? 'ALL' : c.capabilities.effective.join(',') || '-',
     c.seccomp,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

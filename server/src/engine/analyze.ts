@@ -10,6 +10,10 @@ import type { Finding, Span } from './types';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { runRules } from './rules/run';
 import { parseConfig } from './config';
+import { parseCompose } from './docker/compose';
+import { isDockerRunHost } from './docker/detect';
+import type { DockerFileModel } from './docker/model';
+import { parseDockerRuns } from './docker/run';
 import { isSuppressed, parseSuppressions } from './suppression';
 import { splitYamlDocuments } from './yaml/documents';
 
@@ -57,6 +61,8 @@ export interface FileAnalysis {
   readonly options: AnalysisOptions;
   /** Set for Dockerfiles. */
   readonly dockerfile?: DockerfileModel;
+  /** Set for Compose files and files with `docker run` lines. */
+  readonly docker?: DockerFileModel;
 }
 
 export function shiftSpan<T extends Span>(span: T, delta: number): T {
@@ -99,6 +105,8 @@ export class Analyzer {
       return { ...empty, findings: [{ rule: 'file-too-large', severity: 'info', message: `secctx skipped this file: ${(text.length / 1048576).toFixed(1)} MB is above the ${(maxFileSize / 1048576).toFixed(1)} MB limit (secctx.maxFileSize).`, span: { start: 0, end: 0 }, fixes: [] }] };
     }
     if (kind === 'dockerfile') return analyzeDockerfile(path, text, options);
+    if (kind === 'compose') return analyzeDocker(path, text, options, parseCompose(text, options, path));
+    if (kind === 'shell') return isDockerRunHost(path, text) ? analyzeDocker(path, text, options, parseDockerRuns(text, path, options)) : { ...empty, findings: [] };
     if (kind === 'config') {
       const findings = parseConfig(text).problems.map((p): Finding => ({ rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
       return { ...empty, findings };
@@ -145,13 +153,19 @@ export function documentAt(analysis: FileAnalysis, offset: number): { unit: Docu
   return undefined;
 }
 
-/** Rules run over a model, minus what suppression comments disable. */
-function findingsOf(hook: 'dockerfile', model: DockerfileModel, text: string, options: AnalysisOptions): Finding[] {
+/** Findings minus what suppression comments disable, in file order. */
+function unsuppressed(findings: Finding[], text: string): Finding[] {
   const suppressions = parseSuppressions(text);
-  return runRules(hook, model, text, options).filter((f) => !isSuppressed(f, text, suppressions)).sort((a, b) => a.span.start - b.span.start);
+  return findings.filter((f) => !isSuppressed(f, text, suppressions)).sort((a, b) => a.span.start - b.span.start);
+}
+
+function analyzeDocker(path: string, text: string, options: AnalysisOptions, docker: DockerFileModel): FileAnalysis {
+  const findings = runRules('docker', docker, text, options);
+  for (const p of docker.problems) findings.push({ rule: 'docker-syntax', severity: 'warning', message: p.message, span: p.span, fixes: [] });
+  return { path, kind: detectFileKind(path, text.slice(0, 200)), findings: unsuppressed(findings, text), contexts: docker.containers.map((c) => c.effective), documents: [], options, docker };
 }
 
 function analyzeDockerfile(path: string, text: string, options: AnalysisOptions): FileAnalysis {
   const dockerfile = parseDockerfile(text);
-  return { path, kind: 'dockerfile', findings: findingsOf('dockerfile', dockerfile, text, options), contexts: [], documents: [], options, dockerfile };
+  return { path, kind: 'dockerfile', findings: unsuppressed(runRules('dockerfile', dockerfile, text, options), text), contexts: [], documents: [], options, dockerfile };
 }

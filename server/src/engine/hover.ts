@@ -7,6 +7,7 @@ import { capabilityCard, containerCard, describeSource, podTable } from './prese
 import { mapAt, pairOf, seqAt, spanOf } from './yaml/nodes';
 import type { Span } from './types';
 import { dockerfileHover } from './dockerfile/hover';
+import { dockerHover } from './docker/hover';
 
 const within = (s: Span | undefined, o: number) => !!s && o >= s.start && o <= s.end;
 const rangeOf = (n: Node | undefined): Span | undefined => (n?.range ? { start: n.range[0], end: n.range[2] } : undefined);
@@ -19,6 +20,7 @@ const PRECEDENCE: Record<string, (c: EffectiveContext) => string> = {
 
 export function hoverAt(analysis: FileAnalysis, offset: number): string | undefined {
   if (analysis.dockerfile) return dockerfileHover(analysis.dockerfile, offset);
+  if (analysis.docker) return dockerHover(analysis.docker, offset);
   const at = documentAt(analysis, offset);
   const model = at?.unit.analysis.model;
   if (!at || !model) return undefined;

@@ -1,0 +1,275 @@
+/**
+ * `npm run bench`: secctx's language server and CLI against yaml-language-server on the same generated
+ * manifests. Prints figures beside their targets; never fails on timing (exit 1 only when something crashed).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { LspClient, type LspServerCommand } from '../support/lsp-client';
+import { deployment, deploymentStream, type GeneratedManifests } from './manifests';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const EDITS = Number(process.env.BENCH_EDITS ?? 40);
+const HOVERS = Number(process.env.BENCH_HOVERS ?? 60);
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+const WORKSPACE_FILES = 2000;
+
+interface Server {
+  readonly name: string;
+  readonly command: LspServerCommand;
+  /** Whether publishDiagnostics carries the document version (yaml-language-server's does not). */
+  readonly versioned: boolean;
+}
+
+const SERVERS: readonly Server[] = [
+  { name: 'secctx', command: { command: process.execPath, args: [path.join(ROOT, 'dist/server.js'), '--stdio'] }, versioned: true },
+  {
+    name: 'yaml-language-server',
+    command: { command: process.execPath, args: [path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'] },
+    versioned: false,
+  },
+];
+
+interface Stats {
+  readonly median: number;
+  readonly p95: number;
+  readonly n: number;
+}
+
+function stats(samples: readonly number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  return { median: rank(0.5), p95: rank(0.95), n: sorted.length };
+}
+
+function fileUri(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+/** A directory of its own per measured file, so a server's workspace scan sees nothing else. */
+function isolated(tmp: string, name: string, text: string): string {
+  const dir = path.join(tmp, name.replace(/\W/g, '-'));
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+async function startServer(server: Server, rootDir: string): Promise<LspClient> {
+  return LspClient.start(server.command, { rootUri: fileUri(rootDir), timeoutMs: 60_000 });
+}
+
+/** Diagnostics for `version` (or, for servers that do not send versions, the next publication after `mark`). */
+function diagnosticsFor(client: LspClient, server: Server, uri: string, version: number, mark: number, timeoutMs: number): Promise<number> {
+  return client.waitForDiagnostics(uri, server.versioned ? version : undefined, timeoutMs, mark).then((d) => d.receivedAt);
+}
+
+/**
+ * Edit→diagnostics: opens the file, then changes the middle Deployment's runAsUser between 0 and its
+ * original value (every edit changes the diagnostics, so no server may skip publishing), timing each
+ * edit from didChange to the publishDiagnostics that answers it.
+ */
+async function editLatency(server: Server, tmp: string, name: string, manifests: GeneratedManifests, edits: number): Promise<Stats> {
+  const file = isolated(tmp, `${server.name}-${name}`, manifests.text);
+  const uri = fileUri(file);
+  const client = await startServer(server, path.dirname(file));
+  try {
+    const timeoutMs = 120_000;
+    let mark = client.mark();
+    await client.open(uri, manifests.text, 1);
+    await diagnosticsFor(client, server, uri, 1, mark, timeoutMs);
+    const { offset, text: original } = manifests.middleRunAsUser;
+    const lineOf = (o: number) => manifests.text.slice(0, o).split('\n').length - 1;
+    const line = lineOf(offset);
+    const character = offset - (manifests.text.lastIndexOf('\n', offset - 1) + 1);
+    let current = original;
+    const samples: number[] = [];
+    const warmup = 3;
+    for (let i = 0; i < edits + warmup; i++) {
+      const next = current === original ? '0' : original;
+      const version = i + 2;
+      mark = client.mark();
+      const sent = performance.now();
+      await client.change(uri, version, [{ range: { start: { line, character }, end: { line, character: character + current.length } }, text: next }]);
+      const receivedAt = await diagnosticsFor(client, server, uri, version, mark, timeoutMs);
+      if (i >= warmup) samples.push(receivedAt - sent);
+      current = next;
+    }
+    return stats(samples);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** Hover on the middle Deployment's container name, after the file's diagnostics arrived. */
+async function hoverLatency(server: Server, tmp: string, manifests: GeneratedManifests, hovers: number): Promise<{ stats: Stats; answered: boolean }> {
+  const file = isolated(tmp, `${server.name}-hover.yaml`, manifests.text);
+  const uri = fileUri(file);
+  const client = await startServer(server, path.dirname(file));
+  try {
+    const mark = client.mark();
+    await client.open(uri, manifests.text, 1);
+    await diagnosticsFor(client, server, uri, 1, mark, 120_000);
+    const before = manifests.text.slice(0, manifests.middleContainerName);
+    const position = { line: before.split('\n').length - 1, character: manifests.middleContainerName - (before.lastIndexOf('\n') + 1) };
+    const samples: number[] = [];
+    let answered = false;
+    for (let i = 0; i < hovers + 3; i++) {
+      const sent = performance.now();
+      const result = await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position }, 60_000);
+      if (i >= 3) samples.push(performance.now() - sent);
+      answered ||= result !== null;
+    }
+    return { stats: stats(samples), answered };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+function vmRss(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') * 1024, hwm: kib('VmHWM') * 1024 };
+}
+
+/** RSS once every one of `WORKSPACE_FILES` manifests is open and has its diagnostics. */
+async function workspaceRss(server: Server, workspace: string, files: readonly string[]): Promise<{ rss: number; hwm: number; seconds: number }> {
+  const client = await startServer(server, workspace);
+  try {
+    const started = performance.now();
+    const waits: Promise<number>[] = [];
+    for (const file of files) {
+      const uri = fileUri(file);
+      const mark = client.mark();
+      await client.open(uri, readFileSync(file, 'utf8'), 1);
+      waits.push(diagnosticsFor(client, server, uri, 1, mark, 300_000));
+    }
+    await Promise.all(waits);
+    const seconds = (performance.now() - started) / 1000;
+    return { ...vmRss(client.pid), seconds };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** Wall time of a command, min and median over `runs` (a failed run is a crash). */
+function wallTime(args: readonly string[], runs: number, okStatus: readonly number[]): { min: number; median: number } {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    samples.push(performance.now() - started);
+    if (r.status === null || !okStatus.includes(r.status)) throw new Error(`${args.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr}`);
+  }
+  samples.sort((a, b) => a - b);
+  return { min: samples[0], median: samples[Math.floor((samples.length - 1) / 2)] };
+}
+
+function coldCli(tmp: string, bigFile: string): { cli: { min: number; median: number }; parse: { min: number; median: number } } {
+  const parseScript = path.join(tmp, 'parse-only.cjs');
+  writeFileSync(parseScript, [
+    `const { parseAllDocuments } = require(${JSON.stringify(require.resolve('yaml', { paths: [ROOT] }))});`,
+    `const docs = parseAllDocuments(require('node:fs').readFileSync(process.argv[2], 'utf8'));`,
+    `if (!docs.length) process.exit(3);`,
+  ].join('\n'));
+  // Interleave the two so that machine noise hits both alike.
+  const cli: number[] = [];
+  const parse: number[] = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    cli.push(wallTime(['dist/cli.js', 'check', bigFile, '--format', 'json'], 1, [0, 1]).min);
+    parse.push(wallTime([parseScript, bigFile], 1, [0]).min);
+  }
+  const summary = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return { min: s[0], median: s[Math.floor((s.length - 1) / 2)] }; };
+  return { cli: summary(cli), parse: summary(parse) };
+}
+
+function bundleSizes(): { file: string; bytes: number }[] {
+  const dist = path.join(ROOT, 'dist');
+  return readdirSync(dist).filter((f) => f.endsWith('.js')).sort().map((f) => ({ file: `dist/${f}`, bytes: statSync(path.join(dist, f)).size }));
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'secctx-bench-'));
+  try {
+    const big = deploymentStream(1000);
+    const small = deploymentStream(5);
+    const workspace = path.join(tmp, 'workspace');
+    const workspaceFiles: string[] = [];
+    for (let i = 0; i < WORKSPACE_FILES; i++) {
+      const dir = path.join(workspace, `team-${i % 20}`);
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `svc-${i}.yaml`);
+      writeFileSync(file, deployment(i));
+      workspaceFiles.push(file);
+    }
+    const bigFile = isolated(tmp, 'big.yaml', big.text);
+    const cpus = os.cpus();
+    console.log(`secctx benchmark — Node ${process.version}, ${os.platform()} ${os.arch()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${mb(os.totalmem())} MiB RAM`);
+    console.log(`big: 1,000 Deployments, ${big.lines.toLocaleString('en')} lines, ${(big.text.length / 1e6).toFixed(2)} MB; small: 5 Deployments, ${small.lines} lines; workspace: ${WORKSPACE_FILES} one-Deployment files`);
+    console.log(`edits: ${EDITS} per file (3 warm-up edits not counted), hovers: ${HOVERS}, cold CLI runs: ${CLI_RUNS}\n`);
+
+    const results = new Map<string, { editBig: Stats; editSmall: Stats; hover: Stats; hoverAnswered: boolean; rss: { rss: number; hwm: number; seconds: number } }>();
+    for (const server of SERVERS) {
+      process.stderr.write(`measuring ${server.name}...\n`);
+      const editSmall = await editLatency(server, tmp, 'small.yaml', small, EDITS);
+      const editBig = await editLatency(server, tmp, 'big.yaml', big, EDITS);
+      const hover = await hoverLatency(server, tmp, big, HOVERS);
+      const rss = await workspaceRss(server, workspace, workspaceFiles);
+      results.set(server.name, { editBig, editSmall, hover: hover.stats, hoverAnswered: hover.answered, rss });
+    }
+    process.stderr.write('measuring the CLI...\n');
+    const cold = coldCli(tmp, bigFile);
+    const bundles = bundleSizes();
+
+    const s = results.get('secctx');
+    const y = results.get('yaml-language-server');
+    if (!s || !y) throw new Error('a server was not measured');
+    const pair = (x: Stats) => `${ms(x.median)} / ${ms(x.p95)} ms`;
+    const rows: string[][] = [
+      ['measure', 'secctx', 'yaml-language-server', 'target (secctx)', ''],
+      ['edit→diagnostics, big (median / p95)', pair(s.editBig), pair(y.editBig), 'median ≤ 20 ms', verdict(s.editBig.median <= 20)],
+      ['edit→diagnostics, small (median / p95)', pair(s.editSmall), pair(y.editSmall), 'median ≤ 5 ms', verdict(s.editSmall.median <= 5)],
+      ['hover on a container name, big (median / p95)', pair(s.hover) + (s.hoverAnswered ? '' : ' (null)'), pair(y.hover) + (y.hoverAnswered ? '' : ' (null)'), 'median ≤ 5 ms', verdict(s.hover.median <= 5)],
+      [`RSS with ${WORKSPACE_FILES} open manifests (peak)`, `${mb(s.rss.rss)} MiB (${mb(s.rss.hwm)})`, `${mb(y.rss.rss)} MiB (${mb(y.rss.hwm)})`, '≤ 150 MiB', verdict(s.rss.rss <= 150 * 1048576)],
+      [`  time to open all ${WORKSPACE_FILES} and get diagnostics`, `${s.rss.seconds.toFixed(1)} s`, `${y.rss.seconds.toFixed(1)} s`, '', ''],
+    ];
+    console.log(table(rows));
+    console.log('\nyaml-language-server waits validationDelayMs (200 ms, not a setting) before validating; its figures include that delay.');
+    console.log('It publishes diagnostics without a version, so its edits are timed to the next publication for the file.\n');
+
+    const ratioMin = cold.cli.min / cold.parse.min;
+    console.log(table([
+      ['cold run on big (wall, node start included)', 'min', 'median'],
+      ['node dist/cli.js check big.yaml --format json', `${ms(cold.cli.min)} ms`, `${ms(cold.cli.median)} ms`],
+      ['node parse-only.cjs big.yaml (yaml.parseAllDocuments)', `${ms(cold.parse.min)} ms`, `${ms(cold.parse.median)} ms`],
+      ['ratio', `${ratioMin.toFixed(2)}×`, `${(cold.cli.median / cold.parse.median).toFixed(2)}×`],
+    ]));
+    console.log(`target: ≤ 1.5× bare parse — ${verdict(ratioMin <= 1.5)} (ratio of minima)\n`);
+
+    console.log(table([
+      ['bundle', 'size'],
+      ...bundles.map((b) => [b.file, `${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / 1e6).toFixed(2)} MB)`]),
+    ]));
+    const server = bundles.find((b) => b.file === 'dist/server.js');
+    console.log(`target: server bundle ≤ 1.5 MB — ${verdict(!!server && server.bytes <= 1.5e6)}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => { process.exitCode = 0; },
+  (err: unknown) => { console.error(`bench crashed: ${err instanceof Error ? err.stack : String(err)}`); process.exitCode = 1; },
+);

@@ -52,9 +52,10 @@ export interface CapabilityItem {
   readonly seq: YAMLSeq<unknown>;
 }
 
-/** Every name in a container's `capabilities.add`/`drop`. */
+/** Every name in a container's `capabilities.add`/`drop`, in Linux pods (Windows pods have no Linux capabilities). */
 export function* capabilityItems(model: KubernetesDocument): Generator<CapabilityItem> {
   for (const pod of model.pods) {
+    if (pod.windows) continue;
     for (const container of pod.containers) {
       const caps = mapAt(container.securityContext, 'capabilities');
       for (const list of ['add', 'drop'] as const) {

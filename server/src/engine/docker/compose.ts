@@ -60,7 +60,7 @@ class ComposeReader {
       if (ext && ext.value !== undefined && ext.file === undefined) {
         const base = byName.get(ext.value);
         if (!base) this.problems.push({ message: `extends names service ${ext.value}, which is not in this file`, span: ext.valueSpan });
-        else if (stack.includes(base.name) || stack.length > MAX_DEPTH) this.problems.push({ message: `extends forms a cycle: ${[...stack, base.name].join(' → ')}`, span: ext.valueSpan });
+        else if (stack.includes(base.name) || stack.length > MAX_DEPTH) this.problems.push({ message: `extends forms a cycle: ${[...stack, raw.name, base.name].join(' → ')}`, span: ext.valueSpan });
         else result = mergeService(resolve(base, [...stack, raw.name]), result, base.name);
       } else if (ext?.file !== undefined) {
         this.problems.push({ message: `extends from another file (${ext.file}) is not followed: settings inherited from it are not shown`, span: ext.span });
@@ -158,7 +158,10 @@ class ComposeReader {
 
   private span(node: Node): Span {
     const r = node.range;
-    return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
+    if (!r) return { start: 0, end: 0 };
+    let end = r[1];
+    while (end > r[0] && /\s/.test(this.text[end - 1])) end--;
+    return { start: r[0], end };
   }
 
   /** A mapping's entries by key; later duplicates win, `<<` merge keys fill in what is missing. */

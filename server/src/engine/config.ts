@@ -33,7 +33,7 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
   const ignore: string[] = [];
   const images: Record<string, { path: string; span: Span }> = {};
   const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { rules, ignore, images };
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { prettyErrors: false });
   const zero = { start: 0, end: Math.min(text.length, 1) };
   if (doc.errors.length) {
     const e = doc.errors[0];
@@ -57,7 +57,8 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
         else problems.push({ span: valueSpan, message: `runtime must be one of ${RUNTIMES.join(', ')}.` });
         break;
       case 'kubernetesVersion':
-        if (str && /^v?1\.\d+$/.test(str)) config.kubernetesVersion = str;
+        // Only a string: unquoted, 1.30 is the number 1.3.
+        if (typeof scalar?.value === 'string' && /^v?1\.\d+$/.test(scalar.value)) config.kubernetesVersion = scalar.value;
         else problems.push({ span: valueSpan, message: 'kubernetesVersion must look like "1.30" (quote it: 1.30 unquoted is the number 1.3).' });
         break;
       case 'rules':

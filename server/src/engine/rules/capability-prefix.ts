@@ -1,5 +1,5 @@
 import type { Rule } from './rule';
-import { capabilityInfo } from '../capabilities';
+import { capabilityInfo, interpretCapabilityName } from '../capabilities';
 import { capabilityItems } from '../kubernetes/walk';
 import { replaceSpan } from '../fixes/edits';
 import { bareCapability } from './unknown-capability';
@@ -24,14 +24,19 @@ export const capabilityPrefix: Rule = {
       if (!/^cap_/i.test(item.raw)) continue;
       const bare = bareCapability(item.raw);
       if (bare !== 'ALL' && !capabilityInfo(bare)) continue; // unknown-capability reports it
-      const containerd = ctx.options.runtime === 'containerd';
+      const { runtime } = ctx.options;
+      const containerd = runtime === 'containerd';
+      // CRI-O and Docker strip the prefix from capability names, but recognise only `ALL` itself.
+      const refused = !containerd && interpretCapabilityName(runtime, item.raw).problem === 'rejected';
       const what = item.list === 'add' ? 'added' : 'dropped';
       ctx.report({
         span: item.span,
-        severity: containerd ? 'error' : 'warning',
+        severity: containerd || refused ? 'error' : 'warning',
         message: containerd
           ? `containerd prepends CAP_ to every name, so ${item.raw} becomes CAP_${item.raw.toUpperCase()}, which is not a capability: runc ignores it and ${bare} is not ${what}. Write ${bare}.`
-          : `${ctx.options.runtime} accepts ${item.raw}, but containerd would ignore it (CAP_${item.raw.toUpperCase()}) and Pod Security admission compares names exactly. Write ${bare}.`,
+          : refused
+            ? `${runtime} refuses ${item.raw} and does not create the container: only ALL, without CAP_, means every capability. Write ${bare}.`
+            : `${runtime} accepts ${item.raw}, but containerd would ignore it (CAP_${item.raw.toUpperCase()}) and Pod Security admission compares names exactly. Write ${bare}.`,
         fixes: [{ title: `Change to ${bare}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, bare) }],
       });
     }

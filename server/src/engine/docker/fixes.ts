@@ -5,11 +5,7 @@
  */
 import type { Span, TextEdit } from '../types';
 import type { DockerContainer, Setting } from './model';
-
-/** `service api`, `docker run nginx (line 12)`: how findings name a container. */
-export function containerLabel(c: DockerContainer): string {
-  return c.kind === 'compose-service' ? `Service "${c.name}"` : `\`${c.command} ${c.name}\``;
-}
+export { containerLabel } from './findings';
 
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;

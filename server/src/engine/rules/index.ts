@@ -32,6 +32,7 @@ import { runAsNonRoot } from './run-as-non-root';
 import { runAsUserZero } from './run-as-user-zero';
 import { seccompProfileRequired } from './seccomp-profile-required';
 import { restrictedVolumeType } from './restricted-volume-type';
+import { devicePassthrough } from './device-passthrough';
 
 export const RULES: readonly Rule[] = [
   capabilitiesAtPodLevel,
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   runAsUserZero,
   seccompProfileRequired,
   restrictedVolumeType,
+  devicePassthrough,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,6 +1,8 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
 import { removeFieldFix } from '../fixes/fields';
+import { containerLabel, settingsOnce } from '../docker/findings';
+import { removeSetting } from '../docker/fixes';
 
 export const privileged: Rule = {
   meta: {
@@ -20,5 +22,17 @@ export const privileged: Rule = {
   },
   kubernetes(ctx) {
     reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => removeFieldFix(ctx.text, pod, path));
+  },
+  /** `privileged: true` in a Compose service, `--privileged` on a `docker run` line. */
+  docker(ctx) {
+    for (const { container, setting } of settingsOnce(ctx.model, (s) => s.privileged)) {
+      if (setting.value !== true) continue;
+      const edits = removeSetting(ctx.text, container, setting);
+      ctx.report({
+        span: setting.span,
+        message: `${containerLabel(container)} is privileged: every capability and host device, no seccomp, AppArmor or SELinux confinement, unmasked /proc and /sys. Root in it is root on the host.`,
+        fixes: edits ? [{ title: `Remove ${setting.field}`, safety: 'unsafe', edits }] : [],
+      });
+    }
   },
 };

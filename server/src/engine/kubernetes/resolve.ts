@@ -8,7 +8,7 @@ import type { EffectiveContext, Provenance, RunAsNonRootVerdict, Valued } from '
 import type { AnalysisOptions, ImageUser } from '../options';
 import { mapAt, spanOf, stringAt } from '../yaml/nodes';
 import { boolField, idField, idList, stringField, stringList, type FieldValue } from './fields';
-import type { ContainerModel, PodModel } from './model';
+import { keySpanAt, type ContainerModel, type PodModel } from './model';
 
 const SC = 'securityContext';
 
@@ -107,8 +107,9 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const supplemental = idList(psc, 'supplementalGroups');
   const fsGroup = idField(psc, 'fsGroup');
   const groups = [...supplemental, ...(fsGroup && !supplemental.includes(fsGroup.value) ? [fsGroup.value] : [])];
+  const groupFields = [...(supplemental.length ? ['supplementalGroups'] : []), ...(fsGroup ? ['fsGroup'] : [])];
   const supplementalGroups: Valued<readonly number[]> = groups.length
-    ? { value: groups, source: 'pod', field: 'spec.securityContext.supplementalGroups + fsGroup', span: fsGroup?.keySpan }
+    ? { value: groups, source: 'pod', field: `spec.securityContext.${groupFields.join(' + ')}`, span: fsGroup?.keySpan ?? keySpanAt(psc, 'supplementalGroups') }
     : { value: [], source: 'default' };
 
   const privileged = preferContainer(boolField(csc, 'privileged'), undefined, 'privileged', DEFAULT_FALSE);

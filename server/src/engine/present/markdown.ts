@@ -1,5 +1,5 @@
 /** Markdown renderings of effective contexts and capabilities, shared by hovers, the report and the CLI. */
-import { capabilityInfo, isDefaultCapability, type Runtime } from '../capabilities';
+import { capabilityInfo, interpretCapabilityName, isDefaultCapability, type Runtime } from '../capabilities';
 import type { EffectiveContext, Provenance } from '../effective';
 import { ruleDocsUrl } from '../rules/rule';
 
@@ -101,10 +101,17 @@ export function podTable(contexts: readonly EffectiveContext[]): string {
 
 export function capabilityCard(raw: string, runtime: Runtime): string {
   const name = raw.toUpperCase().replace(/^CAP_/, '');
-  if (name === 'ALL') return '**ALL** — every capability (41). In `drop`, the container starts with none but the ones you `add`.';
+  if (name === 'ALL') {
+    const all = '**ALL** — every capability (41). In `drop`, the container starts with none but the ones you `add`.';
+    const read = interpretCapabilityName(runtime, raw);
+    return read.all ? all : `${all}\n\n⚠ Only \`ALL\`, without \`CAP_\`, means that: ${runtime} ${read.problem === 'ignored' ? 'ignores' : 'refuses'} \`${raw}\`. See [capability-prefix](${ruleDocsUrl('capability-prefix')}).`;
+  }
   const info = capabilityInfo(name);
   if (!info) return `**${raw}** is not a Linux capability. See [unknown-capability](${ruleDocsUrl('unknown-capability')}).`;
   const lines = [`**CAP_${info.name}** (${info.number}) — ${info.description}`, '', isDefaultCapability(runtime, info.name) ? `Granted by default by ${runtime}.` : `Not granted by default by ${runtime}.`];
+  // How this spelling reads: containerd turns `CAP_SYS_PTRACE` into `CAP_CAP_SYS_PTRACE`.
+  const read = interpretCapabilityName(runtime, raw);
+  if (read.problem === 'ignored') lines.push('', `⚠ ${runtime} reads \`${raw}\` as \`${read.ociName}\`, which is not a capability: this entry has no effect. Write \`${info.name}\`. See [capability-prefix](${ruleDocsUrl('capability-prefix')}).`);
   if (info.risk) lines.push('', `⚠ **Risk:** ${info.risk}`);
   return lines.join('\n');
 }

@@ -152,9 +152,19 @@ describe('user, group and supplemental groups', () => {
     const containerKey = spanOf(text, 'runAsUser', text.indexOf('containers:'));
     const expected: { user: EffectiveContext['user']; supplementalGroups: Valued<readonly number[]> } = {
       user: { value: 3000, source: 'container', field: 'securityContext.runAsUser', span: containerKey, note: 'overrides pod runAsUser 2000' },
-      supplementalGroups: { value: [4000], source: 'pod', field: 'spec.securityContext.supplementalGroups + fsGroup', span: spanOf(text, 'fsGroup') },
+      supplementalGroups: { value: [4000], source: 'pod', field: 'spec.securityContext.fsGroup', span: spanOf(text, 'fsGroup') },
     };
     assert.deepStrictEqual({ user: c.user, supplementalGroups: c.supplementalGroups }, expected);
+  });
+
+  test('provenance: supplemental groups name the fields that are set', () => {
+    const both = pod({ podSc: 'supplementalGroups: [5000]\nfsGroup: 4000' });
+    const listOnly = pod({ podSc: 'supplementalGroups: [5000]' });
+    assert.deepStrictEqual([only(both).supplementalGroups, only(listOnly).supplementalGroups, only(pod()).supplementalGroups], [
+      { value: [5000, 4000], source: 'pod', field: 'spec.securityContext.supplementalGroups + fsGroup', span: spanOf(both, 'fsGroup') },
+      { value: [5000], source: 'pod', field: 'spec.securityContext.supplementalGroups', span: spanOf(listOnly, 'supplementalGroups') },
+      { value: [], source: 'default' },
+    ]);
   });
 
   test('provenance: a linked image names the Dockerfile', () => {

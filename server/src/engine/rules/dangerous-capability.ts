@@ -1,5 +1,7 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
+import { capabilityInfo, interpretCapabilityName, isDefaultCapability } from '../capabilities';
+import { containerLabel, settingsOnce } from '../docker/findings';
 
 export const dangerousCapability: Rule = {
   meta: {
@@ -19,5 +21,16 @@ export const dangerousCapability: Rule = {
   },
   kubernetes(ctx) {
     reportPss(ctx, this.meta.pss!.checks);
+  },
+  /** Capabilities added beyond Docker's default set (`privileged` is reported by its own rule). */
+  docker(ctx) {
+    for (const { container, setting } of settingsOnce(ctx.model, (s) => s.capAdd)) {
+      if (setting.value === undefined || container.effective.privileged.value) continue;
+      const v = interpretCapabilityName('docker', setting.value);
+      if (!v.all && (!v.capability || isDefaultCapability('docker', v.capability))) continue;
+      const info = v.capability ? capabilityInfo(v.capability) : undefined;
+      const what = v.all ? 'ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them' : `${v.capability}, which Docker does not grant by default: ${info?.risk ?? info?.description ?? ''}`;
+      ctx.report({ span: setting.valueSpan, message: `${containerLabel(container)} adds ${what}${v.all ? '.' : ''}` });
+    }
   },
 };

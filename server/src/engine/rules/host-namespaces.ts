@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
+import { containerLabel } from '../docker/findings';
 
 export const hostNamespaces: Rule = {
   meta: {
@@ -19,5 +20,15 @@ export const hostNamespaces: Rule = {
   },
   kubernetes(ctx) {
     reportPss(ctx, this.meta.pss!.checks);
+  },
+  /** `network_mode`/`pid`/`ipc: host` (or joining a service that uses them), `--network`/`--pid`/`--ipc host`. */
+  docker(ctx) {
+    for (const c of ctx.model.containers) {
+      const e = c.effective;
+      for (const [setting, host, what] of [[c.settings.network, e.hostNetwork, 'network'], [c.settings.pid, e.hostPID, 'PID'], [c.settings.ipc, e.hostIPC, 'IPC']] as const) {
+        if (!setting || setting.inheritedFrom !== undefined || !host.value) continue;
+        ctx.report({ span: setting.span, message: `${containerLabel(c)} uses the host ${what} namespace${host.note ? ` (${host.note})` : ''}.` });
+      }
+    }
   },
 };

@@ -2,6 +2,8 @@ import type { Rule } from './rule';
 import { containers } from '../kubernetes/walk';
 import { setFieldFixes } from '../fixes/fields';
 import type { ResolvedUser } from '../dockerfile/model';
+import { containerLabel, quoted } from '../docker/findings';
+import { setUser } from '../docker/fixes';
 
 function why(user: ResolvedUser): string {
   const at = `USER ${user.spec?.trim() ?? ''} on line ${user.line ?? '?'}`;
@@ -52,5 +54,20 @@ export const runAsRoot: Rule = {
       message: `The image runs as root (uid 0): ${why(user)}.`,
       fixes: [{ title: `Run as uid ${uid} (USER ${uid})`, safety: 'unsafe', edits: [edit] }],
     });
+  },
+  /** A Compose service or `docker run` whose user is root: `user: root`/`--user 0`, or a linked image that runs as root. */
+  docker(ctx) {
+    for (const c of ctx.model.containers) {
+      const user = c.effective.user;
+      const setting = c.settings.user;
+      if (user.value !== 0 || (setting?.inheritedFrom !== undefined && setting.value !== undefined)) continue;
+      const uid = String(ctx.options.defaultNonRootUid);
+      const edits = setUser(ctx.text, c, uid);
+      ctx.report({
+        span: setting?.span ?? c.nameSpan,
+        message: `${containerLabel(c)} runs as root (uid 0): ${setting ? `${quoted(c, setting)} is set` : `its image runs as root (${user.note})`}.`,
+        fixes: edits ? [{ title: `Run as uid ${uid}`, safety: 'unsafe', edits }] : [],
+      });
+    }
   },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
-import { capabilityInfo, suggestCapability } from '../capabilities';
+import { capabilityInfo, interpretCapabilityName, suggestCapability } from '../capabilities';
+import { settingsOnce } from '../docker/findings';
 import { capabilityItems } from '../kubernetes/walk';
 import { replaceSpan } from '../fixes/edits';
 
@@ -33,6 +34,18 @@ export const unknownCapability: Rule = {
         span: item.span,
         message: `${item.raw} is not a Linux capability: ${effect}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
         fixes: suggestion ? [{ title: `Change to ${suggestion}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, suggestion) }] : [],
+      });
+    }
+  },
+  /** Docker accepts any case and the `CAP_` prefix, and refuses names it does not know. */
+  docker(ctx) {
+    for (const { setting } of settingsOnce(ctx.model, (s) => [...s.capAdd, ...s.capDrop])) {
+      if (setting.value === undefined || !interpretCapabilityName('docker', setting.value).problem) continue;
+      const suggestion = suggestCapability(setting.value);
+      ctx.report({
+        span: setting.valueSpan,
+        message: `${setting.value} is not a Linux capability: Docker refuses to create the container.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
+        fixes: suggestion ? [{ title: `Change to ${suggestion}`, safety: 'safe', preferred: true, edits: replaceSpan(setting.valueSpan, suggestion) }] : [],
       });
     }
   },

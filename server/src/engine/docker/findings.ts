@@ -1,5 +1,6 @@
 /** What Docker rules share: how findings name a container, and each setting visited once where it is written. */
 import type { DockerContainer, DockerFileModel, DockerSettings, Setting } from './model';
+import { parseSecurityOpt } from './values';
 
 /** `Service "api"`, `` `docker run nginx` ``: how findings name a container. */
 export function containerLabel(c: DockerContainer): string {
@@ -33,4 +34,13 @@ export function settingsOnce<T>(model: DockerFileModel, pick: (s: DockerSettings
     }
   }
   return out;
+}
+
+/** `--security-opt`/`security_opt` entries that turn one confinement off: `seccomp=unconfined`, `apparmor:unconfined`, `systempaths=unconfined`. */
+export function unconfinedOpts(model: DockerFileModel, kind: 'seccomp' | 'apparmor' | 'systempaths'): Located<string>[] {
+  return settingsOnce(model, (s) => s.securityOpt).filter(({ setting }) => {
+    if (setting.value === undefined) return false;
+    const opt = parseSecurityOpt(setting.value);
+    return opt.kind === kind && (opt.kind === 'seccomp' || opt.kind === 'apparmor' ? opt.profile : opt.kind === 'systempaths' ? opt.value : '') === 'unconfined';
+  });
 }

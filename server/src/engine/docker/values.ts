@@ -38,7 +38,8 @@ export function parseSecurityOpt(opt: string): SecurityOpt {
     case 'label':
       return { kind: 'label', value: value ?? '' };
     case 'systempaths':
-      return { kind: 'systempaths', value: value ?? '' };
+      // docker/cli unmasks the paths only for the exact `systempaths=unconfined`.
+      return eq >= 0 ? { kind: 'systempaths', value: value ?? '' } : { kind: 'invalid' };
     default:
       return { kind: 'other', key, value: value ?? '' };
   }

@@ -1,6 +1,8 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
 import { replaceValueFix } from './pss-fixes';
+import { containerLabel, unconfinedOpts } from '../docker/findings';
+import { removeSetting } from '../docker/fixes';
 
 export const appArmorProfile: Rule = {
   meta: {
@@ -27,5 +29,16 @@ export const appArmorProfile: Rule = {
       path[0] === 'metadata'
         ? replaceValueFix(pod, path, 'runtime/default', 'Use the runtime\'s default AppArmor profile (runtime/default)')
         : replaceValueFix(pod, path, 'RuntimeDefault', 'Use the runtime\'s default AppArmor profile (RuntimeDefault)'));
+  },
+  /** `apparmor=unconfined` (or the old `apparmor:unconfined`) in `security_opt` / `--security-opt`. */
+  docker(ctx) {
+    for (const { container, setting } of unconfinedOpts(ctx.model, 'apparmor')) {
+      const edits = removeSetting(ctx.text, container, setting);
+      ctx.report({
+        span: setting.span,
+        message: `${containerLabel(container)} runs without AppArmor: Docker's docker-default profile (no mount, no writes to most of /proc and /sys) is off.`,
+        fixes: edits ? [{ title: `Remove ${setting.raw}`, safety: 'unsafe', edits }] : [],
+      });
+    }
   },
 };

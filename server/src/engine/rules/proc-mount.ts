@@ -2,6 +2,8 @@ import type { Rule, RuleContext } from './rule';
 import type { KubernetesDocument } from '../kubernetes/model';
 import { reportPss } from './pss';
 import { replaceValueFix } from './pss-fixes';
+import { containerLabel, unconfinedOpts } from '../docker/findings';
+import { removeSetting } from '../docker/fixes';
 
 export const procMount: Rule = {
   meta: {
@@ -37,5 +39,16 @@ export const procMount: Rule = {
       },
     };
     reportPss(once, this.meta.pss!.checks, (pod, _v, path) => replaceValueFix(pod, path, 'Default', 'Mask /proc (procMount: Default)'));
+  },
+  /** `systempaths=unconfined` in `security_opt` / `--security-opt`. */
+  docker(ctx) {
+    for (const { container, setting } of unconfinedOpts(ctx.model, 'systempaths')) {
+      const edits = removeSetting(ctx.text, container, setting);
+      ctx.report({
+        span: setting.span,
+        message: `${containerLabel(container)} runs with /proc and /sys unmasked and writable: kernel information and settings that Docker normally hides or write-protects are open to it.`,
+        fixes: edits ? [{ title: `Remove ${setting.raw}`, safety: 'unsafe', edits }] : [],
+      });
+    }
   },
 };

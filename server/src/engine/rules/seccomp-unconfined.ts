@@ -1,6 +1,8 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
 import { replaceValueFix } from './pss-fixes';
+import { containerLabel, unconfinedOpts } from '../docker/findings';
+import { removeSetting } from '../docker/fixes';
 
 export const seccompUnconfined: Rule = {
   meta: {
@@ -27,5 +29,16 @@ export const seccompUnconfined: Rule = {
       path[0] === 'metadata'
         ? replaceValueFix(pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
         : replaceValueFix(pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)'));
+  },
+  /** `seccomp=unconfined` (or the old `seccomp:unconfined`) in `security_opt` / `--security-opt`. */
+  docker(ctx) {
+    for (const { container, setting } of unconfinedOpts(ctx.model, 'seccomp')) {
+      const edits = removeSetting(ctx.text, container, setting);
+      ctx.report({
+        span: setting.span,
+        message: `${containerLabel(container)} runs without seccomp: every system call of the host kernel is reachable, including those Docker's default profile blocks.`,
+        fixes: edits ? [{ title: `Remove ${setting.raw}`, safety: 'unsafe', edits }] : [],
+      });
+    }
   },
 };

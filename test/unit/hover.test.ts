@@ -1,0 +1,203 @@
+/**
+ * Hover Markdown: the container card on a container's name (whole string), the pod securityContext
+ * table, capability cards, and the precedence lines on runAsUser / runAsGroup / runAsNonRoot.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { Analyzer } from '../../server/src/engine/analyze';
+import type { Runtime } from '../../server/src/engine/capabilities';
+import { hoverAt } from '../../server/src/engine/hover';
+import { DEFAULT_OPTIONS, type ImageResolver } from '../../server/src/engine/options';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'effective');
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const DOCS = 'https://github.com/secctx/secctx/blob/main/docs/rules/';
+
+const images: ImageResolver = (image) =>
+  image.startsWith('example.com/named') ? { spec: 'app', name: 'app', uid: 10002, gid: 10003, note: 'user app created in Dockerfile line 2', dockerfile: '/src/named/Dockerfile' } : undefined;
+
+/** The hover at the `nth` occurrence of `needle` (0-based), one character in. */
+function hover(text: string, needle: string, nth = 0, runtime: Runtime = 'containerd'): string | undefined {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `${needle} #${nth}`);
+  }
+  const analysis = new Analyzer().analyze('manifest.yaml', text, { ...DEFAULT_OPTIONS, runtime, images });
+  return hoverAt(analysis, at + 1);
+}
+
+const POD_OVERRIDE = fixture('pod-override.yaml');
+const BUSYBOX = fixture('busybox-capabilities.yaml');
+const POD_LEVEL = fixture('pod-level-capabilities.yaml');
+
+const OVERRIDE_CARD = [
+  '**sec-ctx-demo-2** — container in `Pod/security-context-demo-2`, containerd',
+  '',
+  '| | effective | from |',
+  '|---|---|---|',
+  '| User | uid 3000 | container securityContext `securityContext.runAsUser` — overrides pod runAsUser 2000 |',
+  '| Group | gid 0 | default — the primary group of a uid not in the image\'s /etc/passwd is 0 |',
+  '| Supplemental groups | 4000 | pod securityContext `spec.securityContext.fsGroup` |',
+  '| Bounding capabilities | CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP | runtime default — containerd default set |',
+  '| Effective capabilities | none | a non-root uid starts with none |',
+  '| Privileged | no | default |',
+  '| Privilege escalation | blocked (no_new_privs) | container securityContext `securityContext.allowPrivilegeEscalation` |',
+  '| runAsNonRoot | not required | default |',
+  '| Seccomp | Unconfined | default — no seccompProfile: the kubelet runs the container Unconfined unless its SeccompDefault setting is on |',
+  '| AppArmor | RuntimeDefault | default — the runtime\'s default AppArmor profile where AppArmor is enabled |',
+  '| Read-only root fs | no | default |',
+].join('\n');
+
+describe('container card', () => {
+  test('on a container name: the whole card', () => {
+    assert.equal(hover(POD_OVERRIDE, 'sec-ctx-demo-2'), OVERRIDE_CARD);
+  });
+
+  test('anywhere in the container gives the same card', () => {
+    assert.deepStrictEqual([hover(POD_OVERRIDE, 'image:'), hover(POD_OVERRIDE, 'allowPrivilegeEscalation')], [OVERRIDE_CARD, OVERRIDE_CARD]);
+  });
+
+  test('root with added capabilities: effective = bounding, and the escalation hint is absent', () => {
+    const card = hover(BUSYBOX, 'sec-ctx-4') ?? '';
+    const rows = card.split('\n').filter((l) => /^\| (User|Bounding|Effective)/.test(l));
+    const caps = 'CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_ADMIN, NET_RAW, SYS_CHROOT, SYS_TIME, MKNOD, AUDIT_WRITE, SETFCAP';
+    assert.deepStrictEqual(rows, [
+      '| User | uid 0 (root) | default — image busybox:1.28 is not linked to a Dockerfile: root unless its USER says otherwise |',
+      `| Bounding capabilities | ${caps} | container securityContext \`securityContext.capabilities\` — containerd defaults with add/drop applied |`,
+      `| Effective capabilities | ${caps} | uid 0 keeps the bounding set |`,
+    ]);
+    assert.equal(card.includes('setuid-root'), false);
+  });
+
+  test('a non-root uid with escalation allowed gets the setuid hint', () => {
+    const card = hover(POD_LEVEL, 'name: forwarder') ?? '';
+    assert.equal(card.split('\n').at(-1), '_A non-root process can regain the bounding set through setuid-root or file-capability binaries: set `allowPrivilegeEscalation: false`._');
+  });
+
+  test('kubelet verdict and image user from a linked Dockerfile; Windows pods have no capabilities', () => {
+    const text = [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: w', 'spec:', '  os: {name: windows}', '  securityContext:', '    runAsNonRoot: true',
+      '  containers:', '    - name: app', '      image: example.com/named:1', '      securityContext:', '        capabilities: {add: [NET_ADMIN]}', '',
+    ].join('\n');
+    const rows = (hover(text, 'app') ?? '').split('\n').filter((l) => /^\| (User|Capabilities|runAsNonRoot|Bounding)/.test(l));
+    assert.deepStrictEqual(rows, [
+      '| User | uid 10002 (app) | image `USER` — user app created in Dockerfile line 2 |',
+      '| Capabilities | n/a | Windows pod |',
+      '| runAsNonRoot | required — **fails**: container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root | pod securityContext `spec.securityContext.runAsNonRoot` |',
+    ]);
+    assert.equal(hover(text, 'NET_ADMIN'), hover(text, 'app'), 'a capability name in a Windows pod shows the container card');
+  });
+
+  test('the second document of a stream', () => {
+    const stream = `${BUSYBOX}---\n${POD_OVERRIDE}`;
+    assert.equal(hover(stream, 'sec-ctx-demo-2'), OVERRIDE_CARD);
+  });
+});
+
+describe('pod securityContext', () => {
+  test('on the key: the table of every container', () => {
+    assert.equal(hover(POD_LEVEL, 'securityContext', 1), [
+      '**Pod securityContext of `Deployment/audit-forwarder`** — effective per container:',
+      '',
+      '| container | user | group | capabilities (effective) | escalation | seccomp |',
+      '|---|---|---|---|---|---|',
+      '| forwarder | uid 10001 (container) | 0 (default) | none | allowed | Unconfined |',
+      '| shipper | uid 0 (root) (container) | 0 (default) | CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP | allowed | Unconfined |',
+    ].join('\n'));
+  });
+
+  test('on pod runAsUser: what each container ends up with, then the table', () => {
+    const text = hover(POD_OVERRIDE, 'runAsUser', 1) ?? '';
+    assert.equal(text.split('\n\n')[0], '- `sec-ctx-demo-2`: **User** → 3000: container securityContext `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
+    assert.ok(text.includes('**Pod securityContext of `Pod/security-context-demo-2`**'));
+  });
+
+  test('on pod runAsNonRoot: one line per container', () => {
+    const lines = (hover(POD_LEVEL, 'runAsNonRoot') ?? '').split('\n\n')[0].split('\n');
+    assert.deepStrictEqual(lines, [
+      '- `forwarder`: **runAsNonRoot** → true: pod securityContext `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
+      '- `shipper`: **runAsNonRoot** → true: pod securityContext `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
+    ]);
+  });
+
+  test('a pod-level capability: its card, and that it is not applied', () => {
+    assert.equal(hover(POD_LEVEL, 'MAC_ADMIN', 1), [
+      '**CAP_MAC_ADMIN** (33) — Configure Mandatory Access Control (AppArmor, Smack, SELinux policy).',
+      '',
+      'Not granted by default by containerd.',
+      '',
+      '⚠ **Risk:** Can change the security policy that confines containers.',
+      '',
+      '⚠ At pod level this is **not applied** to any container.',
+    ].join('\n'));
+  });
+});
+
+describe('capability names', () => {
+  const cases: { name: string; text: string; needle: string; nth?: number; runtime?: Runtime; expected: string }[] = [
+    {
+      name: 'an added capability with its risk',
+      text: BUSYBOX, needle: 'SYS_TIME', nth: 1,
+      expected: '**CAP_SYS_TIME** (25) — Set the system clock.\n\nNot granted by default by containerd.\n\n⚠ **Risk:** The clock is not namespaced: changing it changes the node\'s time for every workload.',
+    },
+    {
+      name: 'CAP_ prefix under containerd: not a capability there',
+      text: POD_LEVEL, needle: 'CAP_SYS_PTRACE',
+      expected: '**CAP_SYS_PTRACE** (19) — Trace and inspect any process (ptrace, process_vm_readv).\n\nNot granted by default by containerd.\n\n' +
+        `⚠ containerd reads \`CAP_SYS_PTRACE\` as \`CAP_CAP_SYS_PTRACE\`, which is not a capability: this entry has no effect. Write \`SYS_PTRACE\`. See [capability-prefix](${DOCS}capability-prefix.md).\n\n` +
+        '⚠ **Risk:** Can read secrets from and inject code into other processes it can see (all of them with hostPID).',
+    },
+    {
+      name: 'CAP_ prefix under CRI-O: read as the capability',
+      text: POD_LEVEL, needle: 'CAP_SYS_PTRACE', runtime: 'cri-o',
+      expected: '**CAP_SYS_PTRACE** (19) — Trace and inspect any process (ptrace, process_vm_readv).\n\nNot granted by default by cri-o.\n\n⚠ **Risk:** Can read secrets from and inject code into other processes it can see (all of them with hostPID).',
+    },
+    {
+      name: 'a default capability',
+      text: POD_LEVEL, needle: 'KILL', nth: 2,
+      expected: '**CAP_KILL** (5) — Send signals to processes of other users.\n\nGranted by default by containerd.',
+    },
+    {
+      name: 'ALL',
+      text: BUSYBOX.replace('add: ["NET_ADMIN", "SYS_TIME"]', 'drop: [ALL]'), needle: 'ALL',
+      expected: '**ALL** — every capability (41). In `drop`, the container starts with none but the ones you `add`.',
+    },
+    {
+      name: 'CAP_ALL under Docker',
+      text: BUSYBOX.replace('add: ["NET_ADMIN", "SYS_TIME"]', 'drop: [CAP_ALL]'), needle: 'CAP_ALL', runtime: 'docker',
+      expected: `**ALL** — every capability (41). In \`drop\`, the container starts with none but the ones you \`add\`.\n\n⚠ Only \`ALL\`, without \`CAP_\`, means that: docker refuses \`CAP_ALL\`. See [capability-prefix](${DOCS}capability-prefix.md).`,
+    },
+    {
+      name: 'an unknown name',
+      text: BUSYBOX.replace('"NET_ADMIN"', '"NET_ADMN"'), needle: 'NET_ADMN',
+      expected: `**NET_ADMN** is not a Linux capability. See [unknown-capability](${DOCS}unknown-capability.md).`,
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(hover(c.text, c.needle, c.nth ?? 0, c.runtime), c.expected));
+});
+
+describe('precedence lines on a container field', () => {
+  test('runAsUser: the line, then the container card', () => {
+    const text = hover(POD_OVERRIDE, 'runAsUser', 2) ?? '';
+    assert.equal(text, '**User** → 3000: container securityContext `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.\n\n' + OVERRIDE_CARD);
+  });
+
+  test('runAsUser: 0 that fails runAsNonRoot', () => {
+    const text = hover(POD_LEVEL, 'runAsUser', 1) ?? '';
+    assert.equal(text.split('\n\n')[0], '**User** → 0: container securityContext `securityContext.runAsUser`. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
+    assert.ok(text.includes('| runAsNonRoot | required — **fails**: container\'s runAsUser breaks non-root policy | pod securityContext `spec.securityContext.runAsNonRoot` |'));
+  });
+});
+
+describe('no hover', () => {
+  const cases: { name: string; text: string; needle: string }[] = [
+    { name: 'resource metadata', text: POD_OVERRIDE, needle: 'security-context-demo-2' },
+    { name: 'a comment', text: POD_OVERRIDE, needle: 'pod-level' },
+    { name: 'a Helm template', text: POD_OVERRIDE.replace('name: sec-ctx-demo-2', 'name: {{ .Values.name }}'), needle: 'containers' },
+    { name: 'non-Kubernetes YAML', text: 'containers:\n  - name: app\n    securityContext:\n      runAsUser: 0\n', needle: 'app' },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(hover(c.text, c.needle), undefined));
+});

@@ -3,6 +3,8 @@ import { interpretCapabilityName, isDefaultCapability } from '../capabilities';
 import { capabilityItems } from '../kubernetes/walk';
 import { removeListItem } from '../fixes/edits';
 import type { Fix } from '../types';
+import { containerLabel } from '../docker/findings';
+import { removeSetting } from '../docker/fixes';
 
 export const redundantCapability: Rule = {
   meta: {
@@ -43,6 +45,36 @@ export const redundantCapability: Rule = {
       if (item.list === 'add' && !dropsAll && !addsAll && isDefaultCapability(runtime, v.capability)) {
         ctx.report({ span: item.span, message: `${v.capability} is already in ${runtime}'s default capability set: adding it changes nothing.`, fixes: [fix] });
       }
+    }
+  },
+  /** Docker's arithmetic: add ALL → all minus drops; drop ALL → only adds; else defaults − drops + adds; privileged ignores both. */
+  docker(ctx) {
+    const seen = new Set<number>();
+    for (const c of ctx.model.containers) {
+      const items = [...c.settings.capAdd.map((s) => ({ s, list: 'add' as const })), ...c.settings.capDrop.map((s) => ({ s, list: 'drop' as const }))]
+        .map((i) => ({ ...i, v: interpretCapabilityName('docker', i.s.value ?? '') }));
+      const addsAll = items.some((i) => i.list === 'add' && i.v.all);
+      const dropsAll = items.some((i) => i.list === 'drop' && i.v.all);
+      items.forEach((item, index) => {
+        if (item.s.inheritedFrom !== undefined || item.s.value === undefined || seen.has(item.s.span.start)) return;
+        const same = (o: typeof item) => o.v.all === item.v.all && o.v.capability === item.v.capability;
+        let why: string | undefined;
+        if (c.effective.privileged.value) why = 'the container is privileged, so Docker ignores cap_add and cap_drop';
+        else if (!item.v.all && !item.v.capability) return;
+        else if (items.some((o, j) => j < index && o.list === item.list && same(o))) why = `it is listed twice in ${item.s.field}`;
+        else if (item.list === 'drop' && !item.v.all && !addsAll && items.some((o) => o.list === 'add' && same(o))) why = 'it is also added, and with Docker the add wins';
+        else if (item.list === 'add' && !item.v.all && addsAll) why = 'ALL already adds it';
+        else if (item.list === 'drop' && !item.v.all && dropsAll && !addsAll) why = 'ALL already drops it';
+        else if (item.list === 'add' && item.v.capability && !dropsAll && !addsAll && isDefaultCapability('docker', item.v.capability) && !items.some((o) => o.list === 'drop' && same(o))) why = 'it is already in Docker\'s default capability set';
+        if (!why) return;
+        seen.add(item.s.span.start);
+        const edits = c.effective.privileged.value ? undefined : removeSetting(ctx.text, c, item.s);
+        ctx.report({
+          span: item.s.valueSpan,
+          message: `${item.s.raw} in ${item.s.field} of ${containerLabel(c)} changes nothing: ${why}.`,
+          fixes: edits ? [{ title: `Remove ${item.s.raw}`, safety: 'safe', preferred: true, edits }] : [],
+        });
+      });
     }
   },
 };

@@ -41,7 +41,7 @@ export const unknownCapability: Rule = {
   docker(ctx) {
     for (const { setting } of settingsOnce(ctx.model, (s) => [...s.capAdd, ...s.capDrop])) {
       if (setting.value === undefined || !interpretCapabilityName('docker', setting.value).problem) continue;
-      const suggestion = suggestCapability(setting.value);
+      const suggestion = /^cap_all$/i.test(setting.value) ? 'ALL' : suggestCapability(setting.value);
       ctx.report({
         span: setting.valueSpan,
         message: `${setting.value} is not a Linux capability: Docker refuses to create the container.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,

@@ -42,8 +42,19 @@ export function summaryLine(c: EffectiveContext): string {
   if (c.group.value !== undefined && c.user.value !== 0) parts.push(`gid ${c.group.value}`);
   if (c.privileged.value) parts.push('privileged');
   else if (c.capabilities) {
-    const delta = [...c.capabilities.added.map((a) => `+${a.toUpperCase().replace(/^CAP_/, '')}`), ...c.capabilities.dropped.map((d) => `−${d.toUpperCase().replace(/^CAP_/, '')}`)];
-    if (delta.length) parts.push(delta.join(' '));
+    // Only what the runtime applied: containerd ignores `CAP_SYS_PTRACE`, no runtime reads `CAP_ALL` as ALL.
+    const { bounding, added, dropped } = c.capabilities;
+    const applied = (raw: string, list: 'add' | 'drop'): string | undefined => {
+      const upper = raw.toUpperCase();
+      if (upper === 'ALL') return upper;
+      const bare = upper.replace(/^CAP_/, '');
+      return bare !== 'ALL' && bounding.includes(bare) === (list === 'add') && capabilityInfo(bare) ? bare : undefined;
+    };
+    const delta = [
+      ...added.map((a) => applied(a, 'add')).filter((a) => a !== undefined).map((a) => `+${a}`),
+      ...dropped.map((d) => applied(d, 'drop')).filter((d) => d !== undefined).map((d) => `−${d}`),
+    ];
+    if (delta.length) parts.push([...new Set(delta)].join(' '));
   }
   if (!c.privileged.value && c.allowPrivilegeEscalation.value === false) parts.push('no-new-privs');
   if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') parts.push('⚠ will not start');

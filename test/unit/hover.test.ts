@@ -10,6 +10,7 @@ import { Analyzer } from '../../server/src/engine/analyze';
 import type { Runtime } from '../../server/src/engine/capabilities';
 import { hoverAt } from '../../server/src/engine/hover';
 import { DEFAULT_OPTIONS, type ImageResolver } from '../../server/src/engine/options';
+import { summaryLine } from '../../server/src/engine/present/markdown';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'effective');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -200,4 +201,28 @@ describe('no hover', () => {
     { name: 'non-Kubernetes YAML', text: 'containers:\n  - name: app\n    securityContext:\n      runAsUser: 0\n', needle: 'app' },
   ];
   for (const c of cases) test(c.name, () => assert.equal(hover(c.text, c.needle), undefined));
+});
+
+describe('inlay summary line', () => {
+  const pod = (sc: string) => [
+    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '    - name: app', '      image: app:1', '      securityContext:',
+    ...sc.split('\n').map((l) => `        ${l}`), '',
+  ].join('\n');
+  const cases: { name: string; sc: string; runtime?: Runtime; expected: string }[] = [
+    { name: 'root, defaults', sc: 'readOnlyRootFilesystem: true', expected: 'root' },
+    { name: 'non-root, hardened', sc: 'runAsUser: 1000\nrunAsGroup: 1000\nallowPrivilegeEscalation: false\ncapabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}', expected: 'uid 1000 · gid 1000 · +NET_BIND_SERVICE −ALL · no-new-privs' },
+    { name: 'privileged', sc: 'privileged: true\ncapabilities: {add: [SYS_ADMIN]}', expected: 'root · privileged' },
+    { name: 'containerd: a CAP_-prefixed add is not shown as added', sc: 'capabilities: {add: [CAP_SYS_PTRACE, NET_ADMIN], drop: [CAP_NET_RAW]}', expected: 'root · +NET_ADMIN' },
+    { name: 'CRI-O: the same names are applied', sc: 'capabilities: {add: [CAP_SYS_PTRACE, NET_ADMIN], drop: [CAP_NET_RAW]}', runtime: 'cri-o', expected: 'root · +SYS_PTRACE +NET_ADMIN −NET_RAW' },
+    { name: 'containerd: add and drop the same, drop wins', sc: 'capabilities: {add: [SYS_TIME], drop: [SYS_TIME]}', expected: 'root · −SYS_TIME' },
+    { name: 'Docker: add and drop the same, add wins', sc: 'capabilities: {add: [SYS_TIME], drop: [SYS_TIME]}', runtime: 'docker', expected: 'root · +SYS_TIME' },
+    { name: 'unknown names and CAP_ALL are not shown', sc: 'capabilities: {add: [NET_ADMN], drop: [CAP_ALL]}', expected: 'root' },
+    { name: 'runAsNonRoot that fails', sc: 'runAsNonRoot: true\nrunAsUser: 0', expected: 'root · ⚠ will not start' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [context] = new Analyzer().analyze('pod.yaml', pod(c.sc), { ...DEFAULT_OPTIONS, runtime: c.runtime ?? 'containerd' }).contexts;
+      assert.equal(summaryLine(context), c.expected);
+    });
+  }
 });

@@ -78,9 +78,12 @@ export function assertCodeServerInstalled(): void {
   }
 }
 
-/** code-server writes a default config.yaml under XDG_CONFIG_HOME on every start: keep it in the session. */
+/**
+ * code-server writes a default config.yaml under XDG_CONFIG_HOME on every start, and VS Code its
+ * IPC sockets in TMPDIR: keep both in the session, which is removed afterwards.
+ */
 function codeServerEnv(session: Session, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, XDG_CONFIG_HOME: session.configDir, XDG_DATA_HOME: path.join(session.dir, 'data'), ...extra };
+  return { ...process.env, XDG_CONFIG_HOME: session.configDir, XDG_DATA_HOME: path.join(session.dir, 'data'), TMPDIR: session.dir, ...extra };
 }
 
 function dirArgs(session: Session): string[] {

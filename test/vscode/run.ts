@@ -59,9 +59,14 @@ async function step<T>(title: string, work: () => Promise<T>): Promise<T> {
 // ---- cleanup: every exit path kills code-server/Chromium and removes the temporary directory ---
 
 const cleanups: (() => Promise<void>)[] = [];
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => say(`cleanup: ${String(error)}`));
-  await killAll();
+let cleaning: Promise<void> | undefined;
+/** Runs once however often it is called (a second Ctrl+C waits for the first cleanup). */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => say(`cleanup: ${String(error)}`));
+    await killAll();
+  })();
+  return cleaning;
 }
 process.on('exit', killAllNow);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -189,7 +194,8 @@ async function runInCodeServer(): Promise<LayerResults[]> {
   const server = await step('start code-server', () => startCodeServer(session, { [RESULTS_FILE_ENV]: session.resultsFile }));
   say(`code-server is serving ${server.workbenchUrl}`);
 
-  const browser: Browser = await step('start headless Chromium', () => chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }));
+  // Our signal handlers close Chromium (and remove its profile) in order; Playwright's would exit first.
+  const browser: Browser = await step('start headless Chromium', () => chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }));
   cleanups.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await step('open the workbench', async () => {

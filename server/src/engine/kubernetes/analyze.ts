@@ -17,13 +17,16 @@ export interface YamlDocumentAnalysis {
   readonly contexts: readonly EffectiveContext[];
 }
 
-const LOOKS_KUBERNETES = /^apiVersion:/m;
+/** A root `apiVersion` and a `kind` key, in YAML or JSON spelling: meant as a Kubernetes resource even when it does not parse. */
+function looksKubernetes(text: string): boolean {
+  return (/^apiVersion[ \t]*:/m.test(text) || /"apiVersion"\s*:/.test(text)) && (/^\s*kind[ \t]*:/m.test(text) || /"kind"\s*:/.test(text));
+}
 
 export function analyzeYamlDocument(text: string, options: AnalysisOptions): YamlDocumentAnalysis {
   if (hasTemplateDirectives(text)) return { text, status: 'skipped', findings: [], contexts: [] };
   const parsed = parseYamlChunk(text);
   const findings: Finding[] = [];
-  if (parsed.syntaxError && LOOKS_KUBERNETES.test(text) && /^kind:/m.test(text)) {
+  if (parsed.syntaxError && looksKubernetes(text)) {
     findings.push({ rule: 'yaml-syntax', severity: 'error', message: `YAML syntax error: ${parsed.syntaxError.message}`, span: parsed.syntaxError.span, fixes: [] });
   }
   if (!isKubernetesResource(parsed.doc.contents)) {

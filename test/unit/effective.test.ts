@@ -387,6 +387,19 @@ describe('files: streams, Lists, templates, syntax errors, other YAML', () => {
     assert.deepStrictEqual(summary(text).findings.filter((f) => !f.endsWith('yaml-syntax')), ['27: run-as-root', '27: run-as-user-zero']);
   });
 
+  const syntaxCases: { name: string; file: string; text: string; expected: string[] }[] = [
+    { name: 'a mis-indented kind', file: 'pod.yaml', text: yaml('apiVersion: v1', ' kind: Pod', 'metadata:', '  name: x'), expected: ['1: Nested mappings are not allowed in compact mappings'] },
+    { name: 'a JSON manifest', file: 'pod.json', text: '{"apiVersion": "v1", "kind": "Pod",\n "spec": {"containers": [{"name": "c" "image": "i"}]}}\n', expected: ['2: Unexpected double-quoted-scalar token'] },
+    { name: 'YAML that is not a Kubernetes resource', file: 'ci.yaml', text: yaml('name: ci', 'on: [push', 'jobs: {}'), expected: [] },
+  ];
+  for (const c of syntaxCases) {
+    test(`syntax error in ${c.name}`, () => {
+      const lines = new LineIndex(c.text);
+      const found = new Analyzer().analyze(c.file, c.text, { ...DEFAULT_OPTIONS, images }).findings.filter((f) => f.rule === 'yaml-syntax');
+      assert.deepStrictEqual(found.map((f) => `${lines.position(f.span.start).line}: ${f.message.replace('YAML syntax error: ', '')}`), c.expected);
+    });
+  }
+
   test('editing one document reanalyses only that document', () => {
     const analyzer = new Analyzer();
     const options = { ...DEFAULT_OPTIONS, images };

@@ -47,6 +47,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const rule = id ? rules.find((r) => r.id === id) : (await vscode.window.showQuickPick(rules.map((r) => ({ label: r.id, description: r.title, rule: r })), { placeHolder: 'secctx rule' }))?.rule;
       if (rule) await vscode.env.openExternal(vscode.Uri.parse(rule.url));
     }),
+    vscode.commands.registerCommand('secctx.hardenToRestricted', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !client) return;
+      const result = await client.sendRequest<{ edit: unknown; applied: string[]; unfixed: string[] }>('secctx/harden', { uri: editor.document.uri.toString() });
+      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result.edit as never);
+      if (edit) await vscode.workspace.applyEdit(edit);
+      const summary = `secctx: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}.`;
+      if (result.unfixed.length) {
+        output.appendLine(`Harden to restricted — left for you to decide:\n${result.unfixed.map((u) => `  - ${u}`).join('\n')}`);
+        void vscode.window.showWarningMessage(`${summary} ${result.unfixed.length} problem${result.unfixed.length === 1 ? '' : 's'} cannot be fixed automatically (host namespaces, hostPath volumes, …): see the secctx output.`);
+      } else void vscode.window.showInformationMessage(`${summary} The file now passes the restricted profile.`);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
   );
   await client.start();

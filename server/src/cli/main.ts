@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import type { Profile } from '../engine/types';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
+import { applyCliFixes } from './fix';
 import { formatExplainText, formatImagesText, toJsonImages, type JsonImage, formatSarif, formatStylish, toJsonContainer, toJsonFindings, type FileFindings, type JsonContainer } from './format';
 
 export const VERSION = '0.1.0';
@@ -162,7 +163,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const { applyCliFixes } = await import('./fix');
         text = applyCliFixes(file, text, options, fixed, io);
       }
       analysis = analyzer.analyze(file.absolute, text, options);

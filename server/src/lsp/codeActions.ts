@@ -4,13 +4,14 @@ import * as fs from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { FileAnalysis } from '../engine/analyze';
+import { fixAll, hardenToRestricted } from '../engine/fixes/apply';
 import { disableCommentEdit } from '../engine/suppression';
 import type { Fix, TextEdit } from '../engine/types';
 import type { DiagnosticData } from './diagnostics';
 import { toRange } from './ranges';
 
 export const FIX_ALL_KIND = 'source.fixAll.secctx';
-export const HARDEN_KIND = 'source.harden.secctx';
+export const HARDEN_KIND = 'source.secctx.hardenToRestricted';
 
 export function workspaceEdit(doc: TextDocument, edits: readonly TextEdit[], openDocument: (uri: string) => TextDocument | undefined): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = {};
@@ -61,4 +62,34 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
     }
   }
   return [...fixes, ...disables];
+}
+
+/** The smallest single replacement turning `before` into `after` (common prefix and suffix kept). */
+export function minimalEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { start, end: before.length - end, newText: after.slice(start, after.length - end) };
+}
+
+function wants(only: readonly string[] | undefined, kind: string): boolean {
+  return !!only && only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}
+
+/** `source.fixAll.secctx` (safe fixes only, for codeActionsOnSave) and "Harden to restricted". */
+export function sourceActions(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const text = doc.getText();
+  if (wants(params.context.only, FIX_ALL_KIND)) {
+    const edit = minimalEdit(text, fixAll(analysis.path, text, analysis.options, { unsafe: false }).text);
+    actions.push({ title: 'Fix all safe secctx problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edit ? [edit] : [], () => undefined) });
+  }
+  if (wants(params.context.only, HARDEN_KIND) && analysis.kind === 'kubernetes') {
+    const result = hardenToRestricted(analysis.path, text, analysis.options);
+    const edit = minimalEdit(text, result.text);
+    if (edit) actions.push({ title: `secctx: Harden to restricted${result.unfixed.length ? ` (${result.unfixed.length} left for you)` : ''}`, kind: HARDEN_KIND, edit: workspaceEdit(doc, [edit], () => undefined) });
+  }
+  return actions;
 }

@@ -3,7 +3,7 @@
  * engine; this file only keeps documents, settings and the analysis cache, and schedules work.
  */
 import * as path from 'node:path';
-import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
@@ -13,7 +13,8 @@ import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { isIndexedFile, WorkspaceIndex } from '../host/workspaceIndex';
-import { quickFixes } from './codeActions';
+import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, workspaceEdit } from './codeActions';
+import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
 import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
@@ -124,7 +125,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
       },
       serverInfo: { name: 'secctx-language-server', version: '0.1.0' },
     };
@@ -190,7 +191,22 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
-    return quickFixes(doc, analysisOf(doc), params, (uri) => documents.get(uri));
+    const analysis = analysisOf(doc);
+    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri)), ...sourceActions(doc, analysis, params)];
+  });
+
+  /** "secctx: Harden to restricted": the edit, and what it could not fix for a person to decide. */
+  connection.onRequest('secctx/harden', (params: { uri: string }): { edit: WorkspaceEdit; applied: string[]; unfixed: string[] } => {
+    const doc = documents.get(params.uri);
+    if (!doc) return { edit: { changes: {} }, applied: [], unfixed: [] };
+    const analysis = analysisOf(doc);
+    const result = hardenToRestricted(analysis.path, doc.getText(), analysis.options);
+    const edit = minimalEdit(doc.getText(), result.text);
+    return {
+      edit: workspaceEdit(doc, edit ? [edit] : [], () => undefined),
+      applied: result.applied.map((a) => a.title),
+      unfixed: result.unfixed.map((u) => `${u.workload}: ${u.message}`),
+    };
   });
 
   connection.onRequest(REPORT_REQUEST, (params: { uri?: string }) => {

@@ -30,6 +30,7 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'files.autoSave': 'off',
   'editor.minimap.enabled': false,
+  'editor.cursorBlinking': 'solid', // screenshots stay byte-identical from run to run
   'editor.inlayHints.enabled': 'on',
 };
 

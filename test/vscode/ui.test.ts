@@ -237,7 +237,7 @@ export async function runUiTests(context: UiContext): Promise<TestOutcome[]> {
     const run: UiTestRun = {
       async screenshot(name) {
         const file = path.join(context.scratchDir, `${name}.png`);
-        await context.page.screenshot({ path: file });
+        await context.page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
         screenshots.push(file);
       },
     };

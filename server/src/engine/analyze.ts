@@ -1,7 +1,8 @@
 /**
  * The engine's entry point: text in, findings and effective contexts out. Knows nothing of LSP.
  * YAML streams are analysed per document and cached by content, so an edit reanalyses only the
- * document it touches; results are shifted to file offsets on the way out.
+ * document it touches; results are shifted to file offsets on the way out (findings at once, effective
+ * contexts when first asked for), and reused while a document keeps its offset.
  */
 import type { EffectiveContext } from './effective';
 import { analyzeYamlDocument, type YamlDocumentAnalysis } from './kubernetes/analyze';
@@ -78,23 +79,75 @@ export function shiftFinding(f: Finding, delta: number): Finding {
   };
 }
 
+const isSpan = (v: unknown): v is Span => !!v && typeof v === 'object' && 'start' in v;
+
+/** Copies only the objects on the way to a span; everything else is shared (contexts are immutable). */
 function shiftDeep<T>(value: T, delta: number): T {
-  if (Array.isArray(value)) return value.map((v) => shiftDeep(v, delta)) as T;
   if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = (k === 'span' || k === 'nameSpan') && v && typeof v === 'object' && 'start' in v ? shiftSpan(v as Span, delta) : shiftDeep(v, delta);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v: unknown, i) => {
+      const shifted = shiftDeep(v, delta);
+      if (shifted !== v) (out ??= [...value])[i] = shifted;
+    });
+    return (out ?? value) as T;
   }
-  return out as T;
+  let out: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const k in record) {
+    const v = record[k];
+    const shifted = (k === 'span' || k === 'nameSpan') && isSpan(v) ? shiftSpan(v, delta) : shiftDeep(v, delta);
+    if (shifted !== v) (out ??= { ...record })[k] = shifted;
+  }
+  return (out ?? value) as T;
 }
 
 export function shiftContext(c: EffectiveContext, delta: number): EffectiveContext {
   return delta === 0 ? c : shiftDeep(c, delta);
 }
 
+/** A document's results at its offset in the file; kept while neither its text nor its offset changes. */
+interface PlacedDocument {
+  readonly analysis: YamlDocumentAnalysis;
+  readonly offset: number;
+  readonly findings: readonly Finding[];
+  /** Shifted on first use: diagnostics need only findings. */
+  contexts?: readonly EffectiveContext[];
+}
+
+function place(analysis: YamlDocumentAnalysis, offset: number): PlacedDocument {
+  return { analysis, offset, findings: offset === 0 ? analysis.findings : analysis.findings.map((f) => shiftFinding(f, offset)) };
+}
+
+function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
+  return (doc.contexts ??= doc.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
+}
+
+/**
+ * The previous call's documents of a file. An edit usually leaves the documents before it at the same
+ * index and those after it at the same index from the end, so those are compared first: string equality
+ * is a memcmp, while a Map lookup would hash every document's text on every keystroke. Only from the
+ * second document found at neither place (documents moved or reordered) is a Map by text built.
+ */
+class PreviousDocuments {
+  private byText: Map<string, PlacedDocument> | undefined;
+  private misses = 0;
+  constructor(private readonly docs: readonly PlacedDocument[], private readonly count: number) {}
+
+  find(text: string, index: number): PlacedDocument | undefined {
+    const fromStart = this.docs[index];
+    if (fromStart?.analysis.text === text) return fromStart;
+    const fromEnd = this.docs[this.docs.length - this.count + index];
+    if (fromEnd?.analysis.text === text) return fromEnd;
+    if (!this.docs.length || this.misses++ === 0) return undefined;
+    this.byText ??= new Map(this.docs.map((d) => [d.analysis.text, d]));
+    return this.byText.get(text);
+  }
+}
+
 /** Analyses files and keeps per-document results, keyed by document text, for the next call. */
 export class Analyzer {
-  private readonly cache = new Map<string, { options: AnalysisOptions; docs: Map<string, YamlDocumentAnalysis> }>();
+  private readonly cache = new Map<string, { options: AnalysisOptions; docs: readonly PlacedDocument[] }>();
   /** How many YAML documents the last call actually (re)analysed: for tests and benchmarks. */
   lastReanalysed = 0;
 
@@ -121,26 +174,38 @@ export class Analyzer {
 
   private analyzeYamlStream(path: string, text: string, options: AnalysisOptions): FileAnalysis {
     const previous = this.cache.get(path);
-    const old = previous && previous.options === options ? previous.docs : undefined;
-    const docs = new Map<string, YamlDocumentAnalysis>();
-    const documents: DocumentUnit[] = [];
+    const chunks = splitYamlDocuments(text);
+    const old = new PreviousDocuments(previous && previous.options === options ? previous.docs : [], chunks.length);
+    const placed: PlacedDocument[] = [];
     const findings: Finding[] = [];
-    const contexts: EffectiveContext[] = [];
     this.lastReanalysed = 0;
-    for (const chunk of splitYamlDocuments(text)) {
-      let analysis = old?.get(chunk.text) ?? docs.get(chunk.text);
-      if (!analysis) {
-        analysis = analyzeYamlDocument(chunk.text, options);
-        this.lastReanalysed++;
+    /** Documents analysed in this call, for identical documents further down. */
+    const fresh = new Map<string, YamlDocumentAnalysis>();
+    chunks.forEach((chunk, index) => {
+      const known = old.find(chunk.text, index);
+      let doc: PlacedDocument;
+      if (known?.offset === chunk.offset) doc = known;
+      else if (known) doc = place(known.analysis, chunk.offset);
+      else {
+        let analysis = fresh.get(chunk.text);
+        if (!analysis) {
+          analysis = analyzeYamlDocument(chunk.text, options);
+          fresh.set(chunk.text, analysis);
+          this.lastReanalysed++;
+        }
+        doc = place(analysis, chunk.offset);
       }
-      docs.set(chunk.text, analysis);
-      documents.push({ offset: chunk.offset, analysis });
-      for (const f of analysis.findings) findings.push(shiftFinding(f, chunk.offset));
-      for (const c of analysis.contexts) contexts.push(shiftContext(c, chunk.offset));
-    }
-    this.cache.set(path, { options, docs });
+      placed.push(doc);
+      for (const f of doc.findings) findings.push(f);
+    });
+    this.cache.set(path, { options, docs: placed });
     findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-    return { path, kind: 'kubernetes', findings, contexts, documents, options };
+    const documents = placed.map((d): DocumentUnit => ({ offset: d.offset, analysis: d.analysis }));
+    let contexts: readonly EffectiveContext[] | undefined;
+    return {
+      path, kind: 'kubernetes', findings, documents, options,
+      get contexts() { return (contexts ??= placed.flatMap(placedContexts)); },
+    };
   }
 }
 

@@ -203,9 +203,10 @@ describe('setField', () => {
     assert.strictEqual(applied(before, edits), y('c:', '  name: a', '  securityContext:', '    runAsNonRoot: true', '    runAsUser: 10001'));
   });
 
-  test('no edits through a value that is not a map', () => {
-    const before = y('c:', '  securityContext: 5');
-    assert.deepStrictEqual(setField(before, mapAt(parse(before), 'c'), ['securityContext', 'runAsUser'], '1'), []);
+  test('no edits through a value that is not a map, or an alias', () => {
+    for (const before of [y('c:', '  securityContext: 5'), y('base: &sc {runAsUser: 1}', 'c:', '  securityContext: *sc')]) {
+      assert.deepStrictEqual(setField(before, mapAt(parse(before), 'c'), ['securityContext', 'runAsUser'], '1'), []);
+    }
   });
 });
 
@@ -235,6 +236,12 @@ describe('appendToList', () => {
       before: y('c:', '  securityContext:', '    capabilities:', '      drop:', '      - \'NET_RAW\'', 'z: 1'),
       edit: (t, r) => drop(t, r, ['ALL']),
       after: y('c:', '  securityContext:', '    capabilities:', '      drop:', '      - \'NET_RAW\'', '      - \'ALL\'', 'z: 1'),
+    },
+    {
+      name: 'block list with CRLF line endings',
+      before: 'c:\r\n  securityContext:\r\n    capabilities:\r\n      drop:\r\n      - NET_RAW\r\n',
+      edit: (t, r) => drop(t, r, ['ALL']),
+      after: 'c:\r\n  securityContext:\r\n    capabilities:\r\n      drop:\r\n      - NET_RAW\r\n      - ALL\r\n',
     },
     {
       name: 'a missing list is created in flow style, with its maps',
@@ -317,7 +324,7 @@ describe('removeField', () => {
       name: 'CRLF and no final newline',
       before: 'sc:\r\n  runAsUser: 1\r\n  privileged: true',
       edit: (t, r) => removeField(t, mapAt(r, 'sc'), 'privileged'),
-      after: 'sc:\r\n  runAsUser: 1\r\n',
+      after: 'sc:\r\n  runAsUser: 1',
     },
     {
       name: 'removePath: an emptied map goes with its key',
@@ -359,6 +366,12 @@ describe('removeListItem', () => {
       before: y('caps:', '  add:', '  - A', '  - B', '  drop: []'),
       edit: (t, r) => removeListItem(t, seqAt(r, 'caps', 'add'), 1),
       after: y('caps:', '  add:', '  - A', '  drop: []'),
+    },
+    {
+      name: 'block, CRLF, no final newline: the last item',
+      before: 'add:\r\n  - A\r\n  - B',
+      edit: (t, r) => removeListItem(t, seqAt(r, 'add'), 1),
+      after: 'add:\r\n  - A',
     },
     {
       name: 'block: the only item leaves `[]`',

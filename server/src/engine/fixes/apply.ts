@@ -17,7 +17,7 @@ import {
   disallowPrivilegeEscalationFix,
   podSeccompRuntimeDefaultFix,
   removeFieldFix,
-  replaceValueFix,
+  replaceScalarFix,
   restrictCapabilitiesFix,
   setFieldFixes,
   setPodFieldFix,
@@ -203,8 +203,8 @@ function hardeningFixes(text: string, pod: PodModel, v: PssViolation, options: A
         break;
       case 'seccompProfile_baseline':
         fixes.push(...(path[0] === 'metadata'
-          ? replaceValueFix(text, pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
-          : replaceValueFix(text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)')));
+          ? replaceScalarFix(text, pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
+          : replaceScalarFix(text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)')));
         break;
       case 'seccompProfile_restricted': {
         // A forbidden type written down is replaced where it is; a missing one is set once, for the pod.

@@ -84,8 +84,9 @@ function isBlockScalar(node: Node): boolean {
   return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
 }
 
+/** `key:` with nothing, `~` or `null` (an alias is not empty: it stands for a node elsewhere). */
 function isEmptyValue(node: unknown): boolean {
-  return !isNode(node) || (isScalar(node) && node.value === null);
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
 }
 
 /** The node whose text ends a node's content (the last key or value of the last entry, recursively). */
@@ -564,7 +565,11 @@ function removeItems(text: string, coll: Collection, indices: readonly number[])
     }
     const start = itemStart(text, coll, a);
     if (isBlank(text.slice(lineStartAt(text, start), start))) {
-      edits.push({ start: lineStartAt(text, start), end: afterItem(text, coll, b), newText: '' });
+      let from = lineStartAt(text, start);
+      const to = afterItem(text, coll, b);
+      // The text's last line, without a line break: the line break before it goes instead, so none is added.
+      if (to === text.length && !text.endsWith('\n') && from > 0) from -= from > 1 && text[from - 2] === '\r' ? 2 : 1;
+      edits.push({ start: from, end: to, newText: '' });
     } else {
       // The first item shares its line with a parent's `-` (`- name: x`): the next item moves up.
       edits.push({ start: itemNodeStart(coll, a), end: itemNodeStart(coll, b + 1), newText: '' });

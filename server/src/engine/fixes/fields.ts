@@ -207,7 +207,7 @@ export function setPodFieldFix(text: string, pod: PodModel, path: readonly strin
  * Replaces the scalar at `path` (relative to the pod object) by `value`, in the quotes it was written with
  * (`type: Unconfined` → `type: RuntimeDefault`, an annotation `unconfined` → `runtime/default`). Unsafe.
  */
-export function replaceValueFix(text: string, pod: PodModel, path: YamlPath, value: string, title: string): Fix[] {
+export function replaceScalarFix(text: string, pod: PodModel, path: YamlPath, value: string, title: string): Fix[] {
   const found = locate(pod, path);
   if (!found || !isScalar(found.value) || !found.value.range || found.value.range[1] <= found.value.range[0]) return [];
   const [start, end] = found.value.range;

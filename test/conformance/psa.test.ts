@@ -5,6 +5,7 @@
  * test/run.go checks it (a substring of the admission error, whose variable part is the aggregated
  * `reason (detail), reason (detail)` list).
  */
+import { sharedPath } from '../support/shared';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { evaluatePodSecurity, formatPssViolations, parseKubeVersion } from '../.
 import type { PssLevel } from '../../server/src/engine/types';
 
 const repoRoot = path.resolve(__dirname, '../..');
-const fixturesRoot = path.resolve(repoRoot, '../shared/conformance/psa');
+const fixturesRoot = sharedPath('conformance', 'psa');
 
 interface Fixture {
   readonly path: string;

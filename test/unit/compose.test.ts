@@ -4,6 +4,7 @@
  * extends and YAML merge keys, interpolation, malformed files; spans and provenance; hovers; and
  * every Compose file of the corpus.
  */
+import { sharedPath } from '../support/shared';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import type { EffectiveContext } from '../../server/src/engine/effective';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageUser } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
 
-const CORPUS = join(__dirname, '../../../shared/corpus');
+const CORPUS = sharedPath('corpus');
 const DEFAULTS = sortCapabilities(RUNTIME_DEFAULTS.docker);
 
 /** Images a workspace Dockerfile builds: `app` runs as app (1001:1001), `plain` sets no USER. */

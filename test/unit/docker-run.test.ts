@@ -4,6 +4,7 @@
  * (sudo, docker container run, podman), shell structure (comments, here-documents, `$(...)`,
  * quoted assignments), Makefile recipes and Markdown console blocks; spans; hovers; the corpus.
  */
+import { sharedPath } from '../support/shared';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import type { EffectiveContext } from '../../server/src/engine/effective';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
 
-const CORPUS = join(__dirname, '../../../shared/corpus');
+const CORPUS = sharedPath('corpus');
 const DEFAULTS = sortCapabilities(RUNTIME_DEFAULTS.docker);
 /** `nginx` is built in the workspace without a USER (root); other images are not known. */
 const OPTIONS: AnalysisOptions = {

@@ -4,6 +4,7 @@
  * multi-stage builds, heredocs, exec-form RUN and /etc/passwd writes; hovers and ImageUser notes;
  * and every Dockerfile of the corpus parsing without throwing.
  */
+import { sharedPath } from '../support/shared';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { finalImageUser } from '../../server/src/engine/dockerfile/imageUser';
 import { baseImageFacts } from '../../server/src/engine/dockerfile/baseImages';
 import type { Span } from '../../server/src/engine/types';
 
-const CORPUS = join(__dirname, '../../../shared/corpus');
+const CORPUS = sharedPath('corpus');
 
 function corpus(path: string): string {
   return readFileSync(join(CORPUS, path), 'utf8');

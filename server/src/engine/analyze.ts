@@ -6,6 +6,7 @@
  */
 import type { EffectiveContext } from './effective';
 import { analyzeYamlDocument, type YamlDocumentAnalysis } from './kubernetes/analyze';
+import type { KubernetesDocument } from './kubernetes/model';
 import { DEFAULT_MAX_FILE_SIZE, type AnalysisOptions } from './options';
 import type { Finding, Span } from './types';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
@@ -123,6 +124,42 @@ function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
   return (doc.contexts ??= doc.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
 }
 
+/** How many documents keep their parsed model between hovers (the most recently analysed or hovered). */
+const RECENT_MODELS = 100;
+
+/**
+ * Parsed YAML is ~20 times the size of its text and, once findings and contexts exist, only hovers read
+ * it: a document keeps its model while it is among the `RECENT_MODELS` most recently analysed or
+ * hovered ones, and otherwise reparses it (one document) on the next hover.
+ */
+class RecentModels {
+  private readonly models = new Map<YamlDocumentAnalysis, KubernetesDocument | undefined>();
+
+  /** The same analysis, its model read through this cache. */
+  retain(analysis: YamlDocumentAnalysis, options: AnalysisOptions): YamlDocumentAnalysis {
+    if (!analysis.model) return analysis;
+    const { model, ...rest } = analysis;
+    const lazy: YamlDocumentAnalysis = Object.defineProperty({ ...rest }, 'model', {
+      enumerable: true,
+      get: (): KubernetesDocument | undefined => this.modelOf(lazy, () => analyzeYamlDocument(rest.text, options).model),
+    });
+    this.remember(lazy, model);
+    return lazy;
+  }
+
+  private modelOf(analysis: YamlDocumentAnalysis, rebuild: () => KubernetesDocument | undefined): KubernetesDocument | undefined {
+    const model = this.models.has(analysis) ? this.models.get(analysis) : rebuild();
+    this.remember(analysis, model);
+    return model;
+  }
+
+  private remember(analysis: YamlDocumentAnalysis, model: KubernetesDocument | undefined): void {
+    this.models.delete(analysis);
+    this.models.set(analysis, model);
+    if (this.models.size > RECENT_MODELS) this.models.delete(this.models.keys().next().value as YamlDocumentAnalysis);
+  }
+}
+
 /**
  * The previous call's documents of a file. An edit usually leaves the documents before it at the same
  * index and those after it at the same index from the end, so those are compared first: string equality
@@ -148,6 +185,7 @@ class PreviousDocuments {
 /** Analyses files and keeps per-document results, keyed by document text, for the next call. */
 export class Analyzer {
   private readonly cache = new Map<string, { options: AnalysisOptions; docs: readonly PlacedDocument[] }>();
+  private readonly recentModels = new RecentModels();
   /** How many YAML documents the last call actually (re)analysed: for tests and benchmarks. */
   lastReanalysed = 0;
 
@@ -189,7 +227,7 @@ export class Analyzer {
       else {
         let analysis = fresh.get(chunk.text);
         if (!analysis) {
-          analysis = analyzeYamlDocument(chunk.text, options);
+          analysis = this.recentModels.retain(analyzeYamlDocument(chunk.text, options), options);
           fresh.set(chunk.text, analysis);
           this.lastReanalysed++;
         }

@@ -14,7 +14,6 @@ import { parse } from 'yaml';
 import { evaluatePodSecurity, formatPssViolations, parseKubeVersion } from '../../server/src/engine/pss/index';
 import type { PssLevel } from '../../server/src/engine/types';
 
-const repoRoot = path.resolve(__dirname, '../..');
 const fixturesRoot = sharedPath('conformance', 'psa');
 
 interface Fixture {

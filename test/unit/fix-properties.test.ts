@@ -21,10 +21,11 @@ import { applyEdits, HARDENING_CHECKS, hardenToRestricted } from '../../server/s
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../server/src/engine/options';
 import { evaluatePodSecurity, parseKubeVersion } from '../../server/src/engine/pss/index';
 import { RULES } from '../../server/src/engine/rules/index';
-import type { Finding, Fix, Span, TextEdit } from '../../server/src/engine/types';
+import type { Fix, Span, TextEdit } from '../../server/src/engine/types';
+import { sharedPath } from '../support/shared';
 
 const REPOSITORY = path.resolve(__dirname, '../..');
-const PSA = path.resolve(__dirname, '../../../shared/conformance/psa');
+const PSA = sharedPath('conformance', 'psa');
 
 interface Subject {
   /** Where it comes from, for failure messages. */

@@ -14,7 +14,7 @@ import { deployment, deploymentStream, type GeneratedManifests } from './manifes
 const ROOT = path.resolve(__dirname, '..', '..');
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
 /** Edits and hovers before measuring, so that both servers' code is warm. */
-const WARMUP = 10;
+const WARMUP = 20;
 const HOVERS = Number(process.env.BENCH_HOVERS ?? 60);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
 const WORKSPACE_FILES = 2000;
@@ -222,12 +222,12 @@ async function main(): Promise<void> {
     const cpus = os.cpus();
     console.log(`secctx benchmark — Node ${process.version}, ${os.platform()} ${os.arch()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${mb(os.totalmem())} MiB RAM`);
     console.log(`big: 1,000 Deployments, ${big.lines.toLocaleString('en')} lines, ${(big.text.length / 1e6).toFixed(2)} MB; small: 5 Deployments, ${small.lines} lines; workspace: ${WORKSPACE_FILES} one-Deployment files`);
-    console.log(`edits: ${EDITS} per file and hovers: ${HOVERS} (after ${WARMUP} unmeasured ones), cold CLI runs: ${CLI_RUNS}; load average at start ${loadAverage()}\n`);
+    console.log(`edits: ${EDITS} on big, ${EDITS * 2} on small, hovers: ${HOVERS} (each after ${WARMUP} unmeasured ones), cold CLI runs: ${CLI_RUNS}; load average at start ${loadAverage()}\n`);
 
     const results = new Map<string, { editBig: Stats; editSmall: Stats; hover: Stats; hoverAnswered: boolean; rss: { rss: number; hwm: number; seconds: number } }>();
     for (const server of SERVERS) {
       process.stderr.write(`measuring ${server.name}...\n`);
-      const editSmall = await editLatency(server, tmp, 'small.yaml', small, EDITS);
+      const editSmall = await editLatency(server, tmp, 'small.yaml', small, EDITS * 2);
       const editBig = await editLatency(server, tmp, 'big.yaml', big, EDITS);
       const hover = await hoverLatency(server, tmp, big, HOVERS);
       const rss = await workspaceRss(server, workspace, workspaceFiles);

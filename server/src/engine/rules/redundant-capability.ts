@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
-import { interpretCapabilityName, isDefaultCapability } from '../capabilities';
-import { capabilityItems } from '../kubernetes/walk';
+import { interpretCapabilityName, isDefaultCapability, type CapabilityNameVerdict } from '../capabilities';
+import { capabilityItems, type CapabilityItem } from '../kubernetes/walk';
 import { removeListItem } from '../fixes/edits';
 import type { Fix } from '../types';
 import { containerLabel } from '../docker/findings';
@@ -23,27 +23,35 @@ export const redundantCapability: Rule = {
   },
   kubernetes(ctx) {
     const { runtime } = ctx.options;
-    const items = [...capabilityItems(ctx.model)];
-    for (const item of items) {
-      const v = interpretCapabilityName(runtime, item.raw);
-      if (!v.capability) continue;
-      const same = items.filter((o) => o.container === item.container);
-      const capOf = (o: typeof item) => interpretCapabilityName(runtime, o.raw);
-      const dropsAll = same.some((o) => o.list === 'drop' && capOf(o).all);
-      const addsAll = same.some((o) => o.list === 'add' && capOf(o).all);
-      const fix: Fix = { title: `Remove ${item.raw}`, safety: 'safe', preferred: true, edits: removeListItem(ctx.text, item.seq, item.index) };
-      const earlier = same.find((o) => o.list === item.list && o.index < item.index && capOf(o).capability === v.capability);
-      if (earlier) {
-        ctx.report({ span: item.span, message: `${item.raw} is listed twice in ${item.list}.`, fixes: [fix] });
-        continue;
-      }
-      const other = same.find((o) => o.list !== item.list && capOf(o).capability === v.capability);
-      if (other && item.list === (runtime === 'docker' ? 'drop' : 'add')) {
-        ctx.report({ span: item.span, message: `${item.raw} is both added and dropped: ${runtime} ${runtime === 'docker' ? 'adds it' : 'drops it'}, so this entry has no effect.`, fixes: [fix] });
-        continue;
-      }
-      if (item.list === 'add' && !dropsAll && !addsAll && isDefaultCapability(runtime, v.capability)) {
-        ctx.report({ span: item.span, message: `${v.capability} is already in ${runtime}'s default capability set: adding it changes nothing.`, fixes: [fix] });
+    // One pass per container over its names, interpreted once (linear in the number of names).
+    const byContainer = new Map<unknown, { item: CapabilityItem; v: CapabilityNameVerdict }[]>();
+    for (const item of capabilityItems(ctx.model)) {
+      const list = byContainer.get(item.container) ?? [];
+      list.push({ item, v: interpretCapabilityName(runtime, item.raw) });
+      byContainer.set(item.container, list);
+    }
+    for (const entries of byContainer.values()) {
+      const dropsAll = entries.some((e) => e.item.list === 'drop' && e.v.all);
+      const addsAll = entries.some((e) => e.item.list === 'add' && e.v.all);
+      const listed = { add: new Set<string>(), drop: new Set<string>() };
+      for (const e of entries) if (e.v.capability) listed[e.item.list].add(e.v.capability);
+      const seen = { add: new Set<string>(), drop: new Set<string>() };
+      for (const { item, v } of entries) {
+        if (!v.capability) continue;
+        const fix = (): Fix => ({ title: `Remove ${item.raw}`, safety: 'safe', preferred: true, edits: removeListItem(ctx.text, item.seq, item.index) });
+        if (seen[item.list].has(v.capability)) {
+          ctx.report({ span: item.span, message: `${item.raw} is listed twice in ${item.list}.`, fixes: [fix()] });
+          continue;
+        }
+        seen[item.list].add(v.capability);
+        const otherList = item.list === 'add' ? 'drop' : 'add';
+        if (listed[otherList].has(v.capability) && item.list === (runtime === 'docker' ? 'drop' : 'add')) {
+          ctx.report({ span: item.span, message: `${item.raw} is both added and dropped: ${runtime} ${runtime === 'docker' ? 'adds it' : 'drops it'}, so this entry has no effect.`, fixes: [fix()] });
+          continue;
+        }
+        if (item.list === 'add' && !dropsAll && !addsAll && isDefaultCapability(runtime, v.capability)) {
+          ctx.report({ span: item.span, message: `${v.capability} is already in ${runtime}'s default capability set: adding it changes nothing.`, fixes: [fix()] });
+        }
       }
     }
   },

@@ -124,6 +124,15 @@ function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
   return (doc.contexts ??= doc.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
 }
 
+/**
+ * The document's text as a string of its own. A slice shares its parent's characters in V8, so a cached
+ * document (its text, and the yaml nodes and findings sliced from it) would keep the whole file of the
+ * version it was analysed in alive: every edit to another document of a 1 MB stream would pin another MB.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
+}
+
 /** How many documents keep their parsed model between hovers (the most recently analysed or hovered). */
 const RECENT_MODELS = 100;
 
@@ -227,7 +236,7 @@ export class Analyzer {
       else {
         let analysis = fresh.get(chunk.text);
         if (!analysis) {
-          analysis = this.recentModels.retain(analyzeYamlDocument(chunk.text, options), options);
+          analysis = this.recentModels.retain(analyzeYamlDocument(detached(chunk.text), options), options);
           fresh.set(chunk.text, analysis);
           this.lastReanalysed++;
         }

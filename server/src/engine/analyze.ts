@@ -128,6 +128,7 @@ function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
  * The document's text as a string of its own. A slice shares its parent's characters in V8, so a cached
  * document (its text, and the yaml nodes and findings sliced from it) would keep the whole file of the
  * version it was analysed in alive: every edit to another document of a 1 MB stream would pin another MB.
+ * (A file of one document is its own text: any edit replaces it.)
  */
 function detached(text: string): string {
   return (' ' + text).slice(1);
@@ -236,7 +237,7 @@ export class Analyzer {
       else {
         let analysis = fresh.get(chunk.text);
         if (!analysis) {
-          analysis = this.recentModels.retain(analyzeYamlDocument(detached(chunk.text), options), options);
+          analysis = this.recentModels.retain(analyzeYamlDocument(chunks.length === 1 ? chunk.text : detached(chunk.text), options), options);
           fresh.set(chunk.text, analysis);
           this.lastReanalysed++;
         }

@@ -27,7 +27,8 @@ interface Server {
 }
 
 const ALL_SERVERS: readonly Server[] = [
-  { name: 'secctx', command: { command: process.execPath, args: [path.join(ROOT, 'dist/server.js'), '--stdio'] }, versioned: true },
+  /** BENCH_SECCTX_SERVER points at another server bundle, e.g. one built from an older commit, for a before/after. */
+  { name: 'secctx', command: { command: process.execPath, args: [path.resolve(process.env.BENCH_SECCTX_SERVER ?? path.join(ROOT, 'dist/server.js')), '--stdio'] }, versioned: true },
   {
     name: 'yaml-language-server',
     command: { command: process.execPath, args: [path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'] },

@@ -106,6 +106,13 @@ export function startServer(connection: Connection): void {
     }));
   }
 
+  /** New settings: every open document is reanalysed, unless they equal the ones in force (the first pull usually does). */
+  function settingsChanged(next: EditorSettings): void {
+    if (JSON.stringify(next) === JSON.stringify(settings)) return;
+    settings = next;
+    revalidateAll();
+  }
+
   function revalidateAll(): void {
     optionsCache.clear();
     analyses.clear();
@@ -133,17 +140,13 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     workspace = new WorkspaceIndex(workspaceRoots, trusted);
-    void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
-    if (hasConfigurationCapability) {
-      settings = readSettings(await connection.workspace.getConfiguration('secctx'));
-      revalidateAll();
-    }
+    void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); if (n > 0) indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
+    if (hasConfigurationCapability) settingsChanged(readSettings(await connection.workspace.getConfiguration('secctx')));
   });
 
   connection.onDidChangeConfiguration(async (change) => {
     const raw = hasConfigurationCapability ? await connection.workspace.getConfiguration('secctx') : (change.settings as { secctx?: unknown } | undefined)?.secctx;
-    settings = readSettings(raw);
-    revalidateAll();
+    settingsChanged(readSettings(raw));
   });
 
   documents.onDidOpen((e) => schedule(e.document));

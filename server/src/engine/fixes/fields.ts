@@ -21,9 +21,27 @@ function unsafe(title: string, edits: readonly TextEdit[]): Fix[] {
   return edits.length ? [{ title, safety: 'unsafe', preferred: true, edits }] : [];
 }
 
+/** Each pod's containers by path (as JSON), and the lengths those paths have: one lookup per violation path. */
+const containerIndex = new WeakMap<PodModel, { byPath: Map<string, ContainerModel>; lengths: number[] }>();
+
 /** The container a path (relative to the pod object) points into. */
 export function containerAtPath(pod: PodModel, path: YamlPath): ContainerModel | undefined {
-  return pod.containers.find((c) => c.path.length <= path.length && c.path.every((step, i) => path[i] === step));
+  let index = containerIndex.get(pod);
+  if (!index) {
+    const byPath = new Map<string, ContainerModel>();
+    for (const c of pod.containers) {
+      const key = JSON.stringify(c.path);
+      if (!byPath.has(key)) byPath.set(key, c);
+    }
+    index = { byPath, lengths: [...new Set(pod.containers.map((c) => c.path.length))].sort((a, b) => a - b) };
+    containerIndex.set(pod, index);
+  }
+  for (const length of index.lengths) {
+    if (length > path.length) break;
+    const container = index.byPath.get(JSON.stringify(path.slice(0, length)));
+    if (container) return container;
+  }
+  return undefined;
 }
 
 /** The value of a pair as something to write elsewhere: its one-line text, or its block lines. */

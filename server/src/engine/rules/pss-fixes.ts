@@ -3,15 +3,13 @@
  * violation path points into, and replace a scalar value in place (keeping its quoting).
  */
 import { isScalar, type Node } from 'yaml';
-import type { ContainerModel, PodModel } from '../kubernetes/model';
+import type { PodModel } from '../kubernetes/model';
 import { replaceSpan } from '../fixes/edits';
 import { deepestNode, isQuoted, spanOf, type YamlPath } from '../yaml/nodes';
 import type { Fix, TextEdit } from '../types';
 
-/** The container a violation path (relative to the pod object) points into, if any. */
-export function containerAt(pod: PodModel, path: YamlPath): ContainerModel | undefined {
-  return pod.containers.find((c) => c.path.length <= path.length && c.path.every((step, i) => path[i] === step));
-}
+/** The container a violation path (relative to the pod object) points into, if any: an indexed lookup. */
+export { containerAtPath as containerAt } from '../fixes/fields';
 
 /**
  * Replaces the scalar at `path` (relative to the pod object) by `value`, in the same quotes it was written

@@ -15,6 +15,7 @@ import { isComposeFileName } from '../../server/src/engine/docker/detect';
 import { dockerHover } from '../../server/src/engine/docker/hover';
 import type { DockerFileModel } from '../../server/src/engine/docker/model';
 import type { EffectiveContext } from '../../server/src/engine/effective';
+import { ImageIndex } from '../../server/src/engine/images/index';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageUser } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
 
@@ -111,6 +112,40 @@ describe('compose: user and group', () => {
   test('provenance of an unknown image USER', () => {
     assert.deepStrictEqual(service(svc(''), 's').user, {
       value: undefined, source: 'image', field: 'USER', note: 'the USER of image unknown/image is not known (no Dockerfile in the workspace builds it)',
+    });
+  });
+});
+
+describe('compose: Dockerfiles in the workspace (the image index)', () => {
+  // app 1000:1000 exists, but the image runs as root.
+  const TOOLS = ['FROM debian:12', 'RUN groupadd -g 1000 app && useradd -u 1000 -g app app', ''].join('\n');
+  const STATIC = ['FROM gcr.io/distroless/static:nonroot', ''].join('\n');
+  function workspace(): AnalysisOptions {
+    const index = new ImageIndex({ roots: ['/ws'] });
+    index.update('/ws/tools/Dockerfile', TOOLS);
+    index.update('/ws/static/Dockerfile', STATIC);
+    index.update('/ws/.secctx.yaml', 'images:\n  myorg/tools: tools/Dockerfile\n  myorg/static: static/Dockerfile\n');
+    return { ...DEFAULT_OPTIONS, images: index.resolver('/ws/compose.yaml') };
+  }
+  const run = (yaml: string): EffectiveContext => {
+    const model = parseCompose(yaml, workspace(), '/ws/compose.yaml');
+    assert.deepStrictEqual(model.problems, []);
+    return model.containers[0].effective;
+  };
+
+  test('user: "1000" takes its primary group from the image\'s /etc/passwd (Docker GetExecUser)', () => {
+    const yaml = 'services:\n  s:\n    image: myorg/tools\n    user: "1000"\n';
+    assert.deepStrictEqual(run(yaml).group, {
+      value: 1000, source: 'service', field: 'user', span: span(yaml, 'user: "1000"'),
+      note: 'the primary group of uid 1000 in the image\'s /etc/passwd: user app (uid 1000, gid 1000) created in Dockerfile line 2, via .secctx.yaml',
+    });
+  });
+
+  test('a uid an image with every account known does not have: gid 0', () => {
+    const yaml = 'services:\n  s:\n    image: myorg/static\n    user: "1234"\n';
+    assert.deepStrictEqual(run(yaml).group, {
+      value: 0, source: 'service', field: 'user', span: span(yaml, 'user: "1234"'),
+      note: 'no entry for uid 1234 in the image\'s /etc/passwd (all its accounts are known), via .secctx.yaml: gid 0',
     });
   });
 });

@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { Analyzer } from '../../server/src/engine/analyze';
 import type { Runtime } from '../../server/src/engine/capabilities';
 import type { ContainerKind, EffectiveContext, RunAsNonRootVerdict, Source, Valued } from '../../server/src/engine/effective';
+import { ImageIndex } from '../../server/src/engine/images/index';
 import { kubeletVerdict } from '../../server/src/engine/kubernetes/resolve';
 import { LineIndex } from '../../server/src/engine/lines';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageResolver, type ImageUser } from '../../server/src/engine/options';
@@ -170,6 +171,63 @@ describe('user, group and supplemental groups', () => {
   test('provenance: a linked image names the Dockerfile', () => {
     const c = only(pod({ image: 'example.com/named:1.0' }));
     assert.deepStrictEqual(c.user, { value: 10002, name: 'app', source: 'image', field: 'USER', note: 'user app created in Dockerfile line 2' });
+  });
+});
+
+describe('the group of an explicit runAsUser: the image\'s /etc/passwd, as containerd and CRI-O read it', () => {
+  // containerd (pkg/oci WithUserID) and CRI-O (GetExecUser) look the uid up in the image's /etc/passwd:
+  // its entry's gid when there is one, gid 0 when there is none.
+  const dockerfiles: Record<string, string> = {
+    // app 1000:1000 created, but the image runs as root: the manifest sets the user.
+    '/ws/app/Dockerfile': yaml('FROM debian:12', 'RUN groupadd -g 1000 app && useradd -u 1000 -g app app'),
+    // every account of distroless is known: uid 1234 has no entry.
+    '/ws/static/Dockerfile': yaml('FROM gcr.io/distroless/static:nonroot'),
+    // an unknown base: uid 1234 may or may not have an entry.
+    '/ws/other/Dockerfile': yaml('FROM example.com/base:1'),
+  };
+  function indexed(): ImageResolver {
+    const index = new ImageIndex({ roots: ['/ws'] });
+    index.update('/ws/.secctx.yaml', yaml('images:', '  example.com/app: app/Dockerfile', '  example.com/static: static/Dockerfile', '  example.com/other: other/Dockerfile'));
+    for (const [path, text] of Object.entries(dockerfiles)) index.update(path, text);
+    return index.resolver('/ws/k8s/pod.yaml');
+  }
+  const cases: { name: string; text: string; expected: EffectiveContext['group'] }[] = [
+    {
+      name: 'a uid the image creates: its primary group',
+      text: pod({ image: 'example.com/app:1', containerSc: 'runAsUser: 1000' }),
+      expected: { value: 1000, source: 'image', field: '/etc/passwd', note: 'user app (uid 1000, gid 1000) created in Dockerfile line 2, via .secctx.yaml' },
+    },
+    {
+      name: 'pod runAsUser: the same lookup',
+      text: pod({ image: 'example.com/app:1', podSc: 'runAsUser: 1000' }),
+      expected: { value: 1000, source: 'image', field: '/etc/passwd', note: 'user app (uid 1000, gid 1000) created in Dockerfile line 2, via .secctx.yaml' },
+    },
+    {
+      name: 'a uid of the base image\'s accounts',
+      text: pod({ image: 'example.com/app:1', containerSc: 'runAsUser: 33' }),
+      expected: { value: 33, source: 'image', field: '/etc/passwd', note: 'user www-data (uid 33, gid 33) from base image debian, via .secctx.yaml' },
+    },
+    {
+      name: 'a uid an image with every account known does not have: gid 0',
+      text: pod({ image: 'example.com/static:1', containerSc: 'runAsUser: 1234' }),
+      expected: { value: 0, source: 'image', field: '/etc/passwd', note: 'no entry for uid 1234 in the image\'s /etc/passwd (all its accounts are known), via .secctx.yaml: gid 0' },
+    },
+    {
+      name: 'an unknown base: gid 0 unless the image has an entry (as before)',
+      text: pod({ image: 'example.com/other:1', containerSc: 'runAsUser: 1234' }),
+      expected: { value: 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' },
+    },
+    {
+      name: 'an image that is not linked: as before',
+      text: pod({ image: 'example.com/unlinked:1', containerSc: 'runAsUser: 1000' }),
+      expected: { value: 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepStrictEqual(only(c.text, { images: indexed() }).group, c.expected));
+
+  test('runAsGroup still wins over the image\'s /etc/passwd', () => {
+    const text = pod({ image: 'example.com/app:1', containerSc: 'runAsUser: 1000\nrunAsGroup: 3000' });
+    assert.deepStrictEqual(only(text, { images: indexed() }).group, { value: 3000, source: 'container', field: 'securityContext.runAsGroup', span: spanOf(text, 'runAsGroup'), note: undefined });
   });
 });
 

@@ -13,10 +13,30 @@ export interface ImageUser {
   /** Dockerfile path and the USER instruction's offsets, for cross-file fixes. */
   readonly dockerfile: string;
   readonly userSpan?: { readonly start: number; readonly end: number };
+  /** The image's /etc/passwd entry for the uid the resolver was asked about, when that is known. */
+  readonly account?: ImageAccount;
 }
 
-/** Maps an image reference (tag and digest ignored) to what its Dockerfile says; undefined when not linked. */
-export type ImageResolver = (image: string) => ImageUser | undefined;
+/**
+ * What the image's /etc/passwd says of a uid a container runs as instead of the USER (`runAsUser`,
+ * `--user 1000`): the runtime takes the primary group from its entry, or 0 when it has none
+ * (containerd `WithUserID`, CRI-O and Docker through `GetExecUser`).
+ */
+export interface ImageAccount {
+  readonly uid: number;
+  /** The entry's user name; absent when the image has no entry for the uid. */
+  readonly name?: string;
+  /** The entry's primary group, 0 when there is no entry; undefined when the entry's group is not known. */
+  readonly gid?: number;
+  /** `user app (uid 1000, gid 1000) created in Dockerfile line 2, via …`, `no entry for uid 1234 in the image's /etc/passwd …`. */
+  readonly note: string;
+}
+
+/**
+ * Maps an image reference (tag and digest ignored) to what its Dockerfile says; undefined when not linked.
+ * With `uid`, the answer also says what the image's /etc/passwd holds for that uid (`account`).
+ */
+export type ImageResolver = (image: string, uid?: number) => ImageUser | undefined;
 
 export interface AnalysisOptions {
   readonly runtime: Runtime;

@@ -32,7 +32,7 @@ export type Namespace = 'pid' | 'ipc' | 'network';
 export function dockerEffective(input: DockerContainerInput, options: AnalysisOptions): EffectiveContext {
   const s = input.settings;
   const from = (setting: Setting<unknown>, note?: string): Provenance => provenance(input.source, setting, note);
-  const imageUser = input.imageKey !== undefined ? options.images?.(input.imageKey) : undefined;
+  const imageUser = input.imageKey !== undefined ? options.images?.(input.imageKey, explicitUid(s.user)) : undefined;
   const { user, group } = identity(input, imageUser);
 
   const privilegedSetting = s.privileged;
@@ -143,6 +143,12 @@ function provenance(source: Source, setting: Setting<unknown>, note?: string): P
 
 type User = Valued<number | undefined> & { readonly name?: string };
 
+/** The uid of a numeric `user` without a group: Docker takes its group from the image's /etc/passwd. */
+function explicitUid(setting: Setting<string> | undefined): number | undefined {
+  const spec = setting?.value ? parseUserSpec(setting.value) : undefined;
+  return spec && spec.group === undefined && isNumericId(spec.user) ? Number(spec.user) : undefined;
+}
+
 function identity(input: DockerContainerInput, image: ImageUser | undefined): { user: User; group: Valued<number | undefined> } {
   const setting = input.settings.user;
   if (setting) {
@@ -171,7 +177,10 @@ function identity(input: DockerContainerInput, image: ImageUser | undefined): { 
       else if (imageGroup === spec.group && image?.gid !== undefined) { gid = image.gid; groupNote = `${spec.group} is gid ${gid} in the image (${image.note})`; }
       else groupNote = `${spec.group} is looked up in the image's /etc/group, which is not known`;
     } else if (uid === 0) { gid = 0; groupNote = 'root\'s primary group'; }
-    else if (uid !== undefined && image?.uid === uid && image.gid !== undefined) { gid = image.gid; groupNote = `the primary group of uid ${uid} in the image (${image.note})`; }
+    else if (uid !== undefined && image?.account?.uid === uid) {
+      gid = image.account.gid;
+      groupNote = image.account.name !== undefined ? `the primary group of uid ${uid} in the image's /etc/passwd: ${image.account.note}` : `${image.account.note}: gid 0`;
+    } else if (uid !== undefined && image?.uid === uid && image.gid !== undefined) { gid = image.gid; groupNote = `the primary group of uid ${uid} in the image (${image.note})`; }
     else groupNote = 'the user\'s primary group in the image\'s /etc/passwd (gid 0 when it has no entry)';
     return { user, group: { value: gid, ...p, ...(groupNote ? { note: groupNote } : {}) } };
   }

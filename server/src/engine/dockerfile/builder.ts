@@ -272,6 +272,7 @@ function finishStage(state: StageState, text: Text): Stage {
     users,
     accounts: state.book.accounts(),
     accountsKnown: state.book.knowledge(),
+    passwd: state.book.allUsers(),
     user,
   };
   state.result = stage;

@@ -1,6 +1,6 @@
-/** What the manifest side sees of a Dockerfile: the user its final (or target) stage runs as. */
-import type { ImageUser } from '../options';
-import { userNote } from './describe';
+/** What the manifest side sees of a Dockerfile: the user its final (or target) stage runs as, and its /etc/passwd. */
+import type { ImageAccount, ImageUser } from '../options';
+import { describeGid, describeUid, userNote } from './describe';
 import { targetStage, type DockerfileModel } from './model';
 
 /** The ImageUser of a Dockerfile's final stage, or of the stage a build `target` names. */
@@ -22,4 +22,23 @@ export function finalImageUser(model: DockerfileModel, dockerfilePath: string, t
     dockerfile: dockerfilePath,
     ...(fromUser && u.span ? { userSpan: u.span } : {}),
   };
+}
+
+/**
+ * The /etc/passwd entry of `uid` in the image a Dockerfile's final (or `target`) stage makes, as the
+ * runtime looks it up for an explicit uid: the entry when it is known, no entry (gid 0) when every
+ * account is known and none has it, undefined when the image may have an entry this model cannot see.
+ */
+export function imageAccount(model: DockerfileModel, uid: number, target?: string): ImageAccount | undefined {
+  const stage = targetStage(model, target);
+  if (!stage) return undefined;
+  const entry = stage.passwd.find((a) => a.uid === uid);
+  if (entry) {
+    const created = entry.createdAt.line !== undefined ? ` created in Dockerfile line ${entry.createdAt.line}` : ` from ${entry.createdAt.how}`;
+    const ids = `${describeUid({ uid })}${entry.gid !== undefined ? `, ${describeGid({ gid: entry.gid })}` : ', gid unknown'}`;
+    return { uid, name: entry.name, ...(entry.gid !== undefined ? { gid: entry.gid } : {}), note: `user ${entry.name} (${ids})${created}` };
+  }
+  // An account created without an explicit uid may be this one.
+  if (stage.accountsKnown !== 'all' || stage.passwd.some((a) => a.uid === undefined)) return undefined;
+  return { uid, gid: 0, note: `no entry for uid ${uid} in the image's /etc/passwd (all its accounts are known)` };
 }

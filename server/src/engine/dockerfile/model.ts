@@ -4,7 +4,7 @@
  * Spans are UTF-16 offsets into the Dockerfile text; lines are 1-based.
  */
 import type { Span } from '../types';
-import type { AccountKnowledge, Accounts, Origin } from './accounts';
+import type { AccountKnowledge, Accounts, Origin, UserAccount } from './accounts';
 import { buildDockerfileModel } from './builder';
 
 export type { AccountKnowledge, Accounts, GroupAccount, Origin, UserAccount } from './accounts';
@@ -76,6 +76,8 @@ export interface Stage {
   readonly accounts: Accounts;
   /** How much of /etc/passwd is known: `all` entries, the Dockerfile's over a `base-table` image, or `dockerfile-only`. */
   readonly accountsKnown: AccountKnowledge;
+  /** Every /etc/passwd entry known at the end of the stage: the Dockerfile's accounts and the base image's. */
+  readonly passwd: readonly UserAccount[];
   /** The user at the end of the stage. */
   readonly user: ResolvedUser;
 }

@@ -8,7 +8,7 @@
  * Compose `build` + `image`, then Skaffold `build.artifacts`; among several, the declaring file
  * closest to the asking file wins.
  */
-import { finalImageUser } from '../dockerfile/imageUser';
+import { finalImageUser, imageAccount } from '../dockerfile/imageUser';
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
 import type { ImageResolver, ImageUser } from '../options';
 import { composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkProblem } from './links';
@@ -89,7 +89,7 @@ export class ImageIndex {
   /** Maps image references to the linked Dockerfile's user, as seen from `fromFile`. */
   resolver(fromFile: string): ImageResolver {
     const from = toPosix(fromFile);
-    return (image) => this.resolve(from, image);
+    return (image, uid) => this.resolve(from, image, uid);
   }
 
   /** Problems with `.secctx.yaml` `images:` entries (outside the workspace, untrusted). */
@@ -163,7 +163,7 @@ export class ImageIndex {
     }
   }
 
-  private resolve(from: string, image: string): ImageUser | undefined {
+  private resolve(from: string, image: string, uid: number | undefined): ImageUser | undefined {
     const repo = imageRepository(image);
     if (!repo) return undefined;
     const fromDir = posix.dirname(from);
@@ -179,7 +179,8 @@ export class ImageIndex {
         user = finalImageUser(this.modelOf(entry), entry.path, link.target);
         entry.users.set(cacheKey, user);
       }
-      return { ...user, note: `${user.note}, via ${link.via}` };
+      const account = uid !== undefined ? imageAccount(this.modelOf(entry), uid, link.target) : undefined;
+      return { ...user, note: `${user.note}, via ${link.via}`, ...(account ? { account: { ...account, note: `${account.note}, via ${link.via}` } } : {}) };
     }
     return undefined;
   }

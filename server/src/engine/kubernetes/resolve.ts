@@ -81,13 +81,13 @@ const DEFAULT_FALSE: Valued<boolean> = { value: false, source: 'default' };
 export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
   const psc = pod.securityContext;
   const csc = container.securityContext;
-  const image = container.image ? options.images?.(container.image) : undefined;
-  const podMeta = mapAt(pod.podObject, 'metadata');
-  const annotations = mapAt(podMeta, 'annotations');
-
   // User: container runAsUser → pod runAsUser → image USER → 0.
   const cUid = idField(csc, 'runAsUser');
   const pUid = idField(psc, 'runAsUser');
+  const explicitUid = cUid?.value ?? pUid?.value;
+  const image = container.image ? options.images?.(container.image, explicitUid) : undefined;
+  const podMeta = mapAt(pod.podObject, 'metadata');
+  const annotations = mapAt(podMeta, 'annotations');
   let user: EffectiveContext['user'];
   if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
@@ -95,12 +95,15 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: `the image sets no USER: root (${image.note})` };
   else user = { value: 0, source: 'default', note: container.image ? `image ${container.image} is not linked to a Dockerfile: root unless its USER says otherwise` : 'no runAsUser and no image user: root' };
 
-  // Group: container runAsGroup → pod runAsGroup → image user's group → 0.
+  // Group: container runAsGroup → pod runAsGroup → the image user's group, or for an explicit uid its
+  // group in the image's /etc/passwd (the runtime looks it up: gid 0 without an entry) → 0.
   const cGid = idField(csc, 'runAsGroup');
   const pGid = idField(psc, 'runAsGroup');
   const imageGid = user.source === 'image' ? image?.gid : undefined;
-  const group = preferContainer(cGid, pGid, 'runAsGroup',
+  const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
+  const group = preferContainer<number | undefined>(cGid, pGid, 'runAsGroup',
     imageGid !== undefined ? { value: imageGid, source: 'image', field: 'USER', note: image?.note }
+      : account ? { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note }
       : { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' });
 
   // Supplemental groups: pod supplementalGroups plus fsGroup.
@@ -121,7 +124,6 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const cRanr = boolField(csc, 'runAsNonRoot');
   const pRanr = boolField(psc, 'runAsNonRoot');
   const ranr = preferContainer(cRanr, pRanr, 'runAsNonRoot', DEFAULT_FALSE);
-  const explicitUid = cUid?.value ?? pUid?.value;
   const verdict = kubeletVerdict(ranr.value, explicitUid, image);
 
   let capabilities: EffectiveContext['capabilities'];

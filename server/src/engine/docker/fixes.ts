@@ -7,8 +7,32 @@ import type { Span, TextEdit } from '../types';
 import type { DockerContainer, Setting } from './model';
 export { containerLabel } from './findings';
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+// The scans that decide what goes with a setting read the blanks (and dashes) next to it, not its whole line:
+// each flag of a `docker run` line of 20,000 flags costs what it costs on a short line.
+
+/** Where the run of spaces and tabs that ends at `offset` begins. */
+function blanksBefore(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  return i;
+}
+
+/** Where the run of spaces and tabs that begins at `offset` ends. */
+function blanksAfter(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}
+
+function isLineStart(text: string, offset: number): boolean {
+  return offset === 0 || text[offset - 1] === '\n';
+}
+
+/** The start of the line of `offset` when only blanks and dashes (an item's `- `) lie between them. */
+function indentStart(text: string, offset: number): number | undefined {
+  let i = offset;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '-')) i--;
+  return isLineStart(text, i) ? i : undefined;
 }
 
 function lineEnd(text: string, offset: number): number {
@@ -18,16 +42,27 @@ function lineEnd(text: string, offset: number): number {
 
 /** Whole lines [start, end] when nothing else is on them (a trailing comment goes too). */
 function removeLines(text: string, span: Span, prefix = /^[ \t]*$/): TextEdit | undefined {
-  const ls = lineStart(text, span.start);
+  const ls = indentStart(text, span.start);
+  if (ls === undefined || !prefix.test(text.slice(ls, span.start))) return undefined;
   const le = lineEnd(text, span.end);
-  if (!prefix.test(text.slice(ls, span.start)) || !/^[ \t]*(#.*)?\r?$/.test(text.slice(span.end, le))) return undefined;
+  if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(span.end, le))) return undefined;
   return { start: ls, end: Math.min(le + 1, text.length), newText: '' };
 }
 
-function composeList(c: DockerContainer, field: string): readonly Setting<unknown>[] {
-  const s = c.settings;
-  const all: readonly Setting<unknown>[] = [...s.capAdd, ...s.capDrop, ...s.devices, ...s.securityOpt, ...s.groupAdd, ...s.sysctls];
-  return all.filter((x) => x.field === field && x.inheritedFrom === undefined);
+/** How many list items each key of a service holds in the service's own text, counted once per service. */
+const ownItemCounts = new WeakMap<DockerContainer, Map<string, number>>();
+
+function ownItemCount(c: DockerContainer, field: string): number {
+  let counts = ownItemCounts.get(c);
+  if (!counts) {
+    counts = new Map();
+    const s = c.settings;
+    for (const list of [s.capAdd, s.capDrop, s.devices, s.securityOpt, s.groupAdd, s.sysctls] as readonly (readonly Setting<unknown>[])[]) {
+      for (const x of list) if (x.inheritedFrom === undefined) counts.set(x.field, (counts.get(x.field) ?? 0) + 1);
+    }
+    ownItemCounts.set(c, counts);
+  }
+  return counts.get(field) ?? 0;
 }
 
 /** Removes one setting; undefined when no minimal edit does it (flow maps, inherited settings). */
@@ -40,7 +75,7 @@ export function removeSetting(text: string, c: DockerContainer, setting: Setting
     const edit = removeLines(text, setting.span);
     return edit ? [edit] : undefined;
   }
-  if (composeList(c, setting.field).length === 1) {
+  if (ownItemCount(c, setting.field) === 1) {
     const edit = removeLines(text, key.pair);
     return edit ? [edit] : undefined;
   }
@@ -55,19 +90,15 @@ export function removeSetting(text: string, c: DockerContainer, setting: Setting
 
 /** A flag alone on a continuation line goes with its line; otherwise with the blanks before (or after) it. */
 function removeFlag(text: string, span: Span): TextEdit[] {
-  const ls = lineStart(text, span.start);
-  const le = lineEnd(text, span.end);
-  if (/^[ \t]*$/.test(text.slice(ls, span.start)) && /^[ \t]*\\\r?$/.test(text.slice(span.end, le))) {
-    return [{ start: ls, end: Math.min(le + 1, text.length), newText: '' }];
+  const start = blanksBefore(text, span.start);
+  if (isLineStart(text, start)) {
+    const le = lineEnd(text, span.end);
+    if (/^[ \t]*\\\r?$/.test(text.slice(span.end, le))) return [{ start, end: Math.min(le + 1, text.length), newText: '' }];
   }
-  let start = span.start;
-  while (start > ls && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
   if (start < span.start) return [{ start, end: span.end, newText: '' }];
   // Inside a group of short flags (`-itu 1000`): just the flag and its value.
-  if (span.start > ls) return [{ start: span.start, end: span.end, newText: '' }];
-  let end = span.end;
-  while (end < le && (text[end] === ' ' || text[end] === '\t')) end++;
-  return [{ start: span.start, end, newText: '' }];
+  if (!isLineStart(text, span.start)) return [{ start: span.start, end: span.end, newText: '' }];
+  return [{ start: span.start, end: blanksAfter(text, span.end), newText: '' }];
 }
 
 /** Whether a setting is written inside the container's own text (not in an anchor or a base service). */
@@ -83,8 +114,8 @@ export function setUser(text: string, c: DockerContainer, user: string): TextEdi
   }
   if (existing) return undefined;
   if (c.kind === 'docker-run') return [{ start: c.nameSpan.end, end: c.nameSpan.end, newText: ` --user ${user}` }];
-  const ls = lineStart(text, c.bodySpan.start);
+  const ls = blanksBefore(text, c.bodySpan.start);
+  if (ls === c.bodySpan.start || !isLineStart(text, ls) || text[c.bodySpan.start] === '{') return undefined;
   const indent = text.slice(ls, c.bodySpan.start);
-  if (!/^[ \t]+$/.test(indent) || text[c.bodySpan.start] === '{') return undefined;
   return [{ start: ls, end: ls, newText: `${indent}user: "${user}"\n` }];
 }

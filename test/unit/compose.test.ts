@@ -16,7 +16,7 @@ import { dockerHover } from '../../server/src/engine/docker/hover';
 import type { DockerFileModel } from '../../server/src/engine/docker/model';
 import type { EffectiveContext } from '../../server/src/engine/effective';
 import { ImageIndex } from '../../server/src/engine/images/index';
-import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageUser } from '../../server/src/engine/options';
+import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageBuild, type ImageUser } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
 
 const CORPUS = sharedPath('corpus');
@@ -27,9 +27,15 @@ const IMAGES: Readonly<Record<string, ImageUser>> = {
   app: { spec: 'app:app', name: 'app', uid: 1001, gid: 1001, note: 'user app created in Dockerfile line 3', dockerfile: 'app/Dockerfile' },
   plain: { note: 'no USER in Dockerfile', dockerfile: 'plain/Dockerfile' },
   numeric: { spec: '999', uid: 999, note: 'USER 999 in Dockerfile line 9', dockerfile: 'numeric/Dockerfile' },
-  'build:./web': { spec: 'web', name: 'web', uid: 2000, gid: 2000, note: 'user web created in web/Dockerfile line 4', dockerfile: 'web/Dockerfile' },
 };
-const OPTIONS: AnalysisOptions = { ...DEFAULT_OPTIONS, images: (image) => IMAGES[image.split(':')[0]] ?? IMAGES[image] };
+/** Builds by context: `./web` runs as web (2000:2000). */
+const BUILDS: Readonly<Record<string, ImageUser>> = {
+  './web': { spec: 'web', name: 'web', uid: 2000, gid: 2000, note: 'user web created in web/Dockerfile line 4', dockerfile: 'web/Dockerfile' },
+};
+const OPTIONS: AnalysisOptions = {
+  ...DEFAULT_OPTIONS,
+  images: Object.assign((image: string) => IMAGES[image.split(':')[0]] ?? IMAGES[image], { build: (build: ImageBuild) => BUILDS[build.context] }),
+};
 
 /** The values a case is about, as one object. */
 function summary(e: EffectiveContext) {
@@ -98,7 +104,8 @@ describe('compose: user and group', () => {
     { name: 'user replaces the image USER entirely', yaml: svc('user: "5000"', 'app'), expected: { uid: 5000, gid: undefined, userFrom: 'service' } },
     { name: 'user on a root image', yaml: svc('user: "5000"', 'plain'), expected: { uid: 5000, gid: undefined, userFrom: 'service' } },
     { name: 'interpolated user is unknown', yaml: svc('user: "${UID}:${GID}"', 'plain'), expected: { uid: undefined, gid: undefined, userFrom: 'service' } },
-    { name: 'build-only service: the resolver is asked about build:<context>', yaml: 'services:\n  s:\n    build: ./web\n', expected: { uid: 2000, gid: 2000 } },
+    { name: 'build-only service: the resolver is asked about its build', yaml: 'services:\n  s:\n    build: ./web\n', expected: { uid: 2000, gid: 2000 } },
+    { name: 'an image that is not linked, built here: the build decides', yaml: 'services:\n  s:\n    image: ${REGISTRY}/web\n    build: ./web\n', expected: { uid: 2000, gid: 2000 } },
     { name: 'group_add: numbers counted, names left to the image', yaml: svc('group_add: [44, video, "1000"]'), expected: { groups: [44, 1000] } },
   ];
   for (const c of cases) test(c.name, () => assert.deepStrictEqual(summary(service(c.yaml, 's')), { ...BASE, ...c.expected }));
@@ -117,11 +124,15 @@ describe('compose: user and group', () => {
 });
 
 describe('compose: Dockerfiles in the workspace (the image index)', () => {
+  const WEB = ['FROM debian:12', 'RUN groupadd -g 2000 web && useradd -u 2000 -g web web', 'USER web', ''].join('\n');
+  const API = ['FROM debian:12 AS runtime', 'RUN groupadd -g 3000 api && useradd -u 3000 -g api api', 'USER api', 'FROM runtime AS debug', 'USER root', ''].join('\n');
   // app 1000:1000 exists, but the image runs as root.
   const TOOLS = ['FROM debian:12', 'RUN groupadd -g 1000 app && useradd -u 1000 -g app app', ''].join('\n');
   const STATIC = ['FROM gcr.io/distroless/static:nonroot', ''].join('\n');
   function workspace(): AnalysisOptions {
     const index = new ImageIndex({ roots: ['/ws'] });
+    index.update('/ws/web/Dockerfile', WEB);
+    index.update('/ws/api/Other.Dockerfile', API);
     index.update('/ws/tools/Dockerfile', TOOLS);
     index.update('/ws/static/Dockerfile', STATIC);
     index.update('/ws/.secctx.yaml', 'images:\n  myorg/tools: tools/Dockerfile\n  myorg/static: static/Dockerfile\n');
@@ -132,6 +143,26 @@ describe('compose: Dockerfiles in the workspace (the image index)', () => {
     assert.deepStrictEqual(model.problems, []);
     return model.containers[0].effective;
   };
+  const pick = (e: EffectiveContext) => ({ user: e.user, group: e.group });
+  const image = (note: string) => ({ source: 'image' as const, field: 'USER', note });
+
+  test('build-only service, short form: the USER of the Dockerfile in the context', () => {
+    const webNote = 'user web (uid 2000, gid 2000) created in Dockerfile line 2, via build web/Dockerfile';
+    assert.deepStrictEqual(pick(run('services:\n  s:\n    build: ./web\n')), { user: { value: 2000, name: 'web', ...image(webNote) }, group: { value: 2000, ...image(webNote) } });
+  });
+
+  test('build-only service, long form: its dockerfile and target stage', () => {
+    const note = 'user api (uid 3000, gid 3000) created in Dockerfile line 2 (stage runtime), via build api/Other.Dockerfile';
+    const yaml = 'services:\n  s:\n    build:\n      context: ./api\n      dockerfile: Other.Dockerfile\n      target: runtime\n';
+    assert.deepStrictEqual(pick(run(yaml)), { user: { value: 3000, name: 'api', ...image(note) }, group: { value: 3000, ...image(note) } });
+  });
+
+  test('builds that cannot be followed leave the user unknown', () => {
+    const unknown = 'the USER of the built image is not known (no Dockerfile in the workspace builds it)';
+    for (const build of ['https://github.com/example/app.git', './missing', '${CONTEXT}', '{ context: ./web, dockerfile_inline: "FROM scratch" }']) {
+      assert.deepStrictEqual(pick(run(`services:\n  s:\n    build: ${build}\n`)), { user: { value: undefined, ...image(unknown) }, group: { value: undefined, ...image(unknown) } }, build);
+    }
+  });
 
   test('user: "1000" takes its primary group from the image\'s /etc/passwd (Docker GetExecUser)', () => {
     const yaml = 'services:\n  s:\n    image: myorg/tools\n    user: "1000"\n';

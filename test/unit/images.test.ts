@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ImageIndex } from '../../server/src/engine/images/index';
 import { imageRepository, parseImageReference } from '../../server/src/engine/images/reference';
-import type { ImageUser } from '../../server/src/engine/options';
+import type { ImageBuild, ImageUser } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
 
 const df = (...lines: string[]): string => lines.join('\n') + '\n';
@@ -179,6 +179,26 @@ describe('resolving an image to its Dockerfile\'s user', () => {
       assert.deepStrictEqual(index.resolver(c.from)(c.image), c.user);
     });
   }
+});
+
+describe('resolving a Compose build to the Dockerfile in its context', () => {
+  const cases: { name: string; from: string; build: ImageBuild; user: ImageUser | undefined }[] = [
+    {
+      name: 'the context is read from the Compose file\'s directory',
+      from: '/ws/deploy/compose.yaml',
+      build: { context: '../api' },
+      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via build api/Dockerfile', dockerfile: '/ws/api/Dockerfile', userSpan: userSpan(API_DOCKERFILE, 'app') },
+    },
+    {
+      name: 'dockerfile and target',
+      from: '/ws/compose.yaml',
+      build: { context: 'worker', dockerfile: 'Dockerfile.prod', target: 'runtime' },
+      user: { name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/static:nonroot runs as nonroot (uid 65532, gid 65532) (stage runtime), via build worker/Dockerfile.prod', dockerfile: '/ws/worker/Dockerfile.prod' },
+    },
+    { name: 'a Dockerfile that is not indexed', from: '/ws/compose.yaml', build: { context: './nothing' }, user: undefined },
+    { name: 'a remote context', from: '/ws/compose.yaml', build: { context: 'https://github.com/example/app.git#main' }, user: undefined },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepStrictEqual(workspace().resolver(c.from).build?.(c.build), c.user));
 });
 
 describe('.secctx.yaml problems', () => {

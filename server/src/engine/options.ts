@@ -32,11 +32,23 @@ export interface ImageAccount {
   readonly note: string;
 }
 
+/** A Compose `build:` as written: the context (relative to the Compose file), the Dockerfile in it, the target stage. */
+export interface ImageBuild {
+  readonly context: string;
+  /** Relative to the context; `Dockerfile` when absent. */
+  readonly dockerfile?: string;
+  readonly target?: string;
+}
+
 /**
  * Maps an image reference (tag and digest ignored) to what its Dockerfile says; undefined when not linked.
  * With `uid`, the answer also says what the image's /etc/passwd holds for that uid (`account`).
  */
-export type ImageResolver = (image: string, uid?: number) => ImageUser | undefined;
+export interface ImageResolver {
+  (image: string, uid?: number): ImageUser | undefined;
+  /** The same for the image a Compose `build:` makes, read relative to the asking file; absent when builds are not followed. */
+  readonly build?: (build: ImageBuild, uid?: number) => ImageUser | undefined;
+}
 
 export interface AnalysisOptions {
   readonly runtime: Runtime;

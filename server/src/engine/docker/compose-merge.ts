@@ -1,14 +1,14 @@
 /** Compose's merge rules for `extends` within one file (compose-spec merge.md, compose-go override). */
-import { EMPTY_SETTINGS, type DockerSettings, type Setting } from './model';
+import { EMPTY_SETTINGS, type BuildSetting, type DockerSettings, type Setting } from './model';
 import { optional as opt } from './values';
 
 export interface ResolvedService {
   readonly settings: DockerSettings;
   readonly image?: Setting<string>;
-  readonly build?: Setting<string>;
+  readonly build?: BuildSetting;
 }
 
-function inherit<T>(s: Setting<T>, base: string): Setting<T> {
+function inherit<S extends Setting<unknown>>(s: S, base: string): S {
   return s.inheritedFrom !== undefined ? s : { ...s, inheritedFrom: base };
 }
 
@@ -42,7 +42,7 @@ const sysctlName = (s: Setting<string>) => byValue(s).split('=')[0];
 export function mergeService(base: ResolvedService, own: ResolvedService, baseName: string): ResolvedService {
   const b = base.settings;
   const o = own.settings;
-  const scalar = <T>(x: Setting<T> | undefined, y: Setting<T> | undefined) => y ?? (x ? inherit(x, baseName) : undefined);
+  const scalar = <S extends Setting<unknown>>(x: S | undefined, y: S | undefined) => y ?? (x ? inherit(x, baseName) : undefined);
   const settings: DockerSettings = {
     ...EMPTY_SETTINGS,
     ...opt('user', scalar(b.user, o.user)),

@@ -7,7 +7,7 @@ import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
 import { dockerEffective, type Namespace } from './effective';
 import { mergeService, type ResolvedService as Resolved } from './compose-merge';
-import type { ComposeKey, ComposeService, DockerFileModel, DockerProblem, DockerSettings, Setting } from './model';
+import type { BuildSetting, ComposeKey, ComposeService, DockerFileModel, DockerProblem, DockerSettings, Setting } from './model';
 import { interpolate, optional as opt, parseComposeBool, parseNamespaceMode } from './values';
 
 export function parseCompose(text: string, options: AnalysisOptions, fileName: string): DockerFileModel {
@@ -34,7 +34,7 @@ interface RawService {
   readonly keys: Record<string, ComposeKey>;
   readonly settings: DockerSettings;
   readonly image?: Setting<string>;
-  readonly build?: Setting<string>;
+  readonly build?: BuildSetting;
   readonly extends?: Setting<string> & { readonly file?: string };
 }
 
@@ -81,10 +81,9 @@ class ComposeReader {
     };
     const containers: ComposeService[] = raws.map((raw) => {
       const r = resolve(raw, []);
-      const imageKey = r.image ? r.image.raw : r.build ? `build:${r.build.raw}` : undefined;
       const effective = dockerEffective({
         kind: 'compose-service', name: raw.name, workload: `compose/${raw.name}`, nameSpan: raw.nameSpan, span: raw.span,
-        ...(r.image ? { image: r.image } : {}), ...(imageKey !== undefined ? { imageKey } : {}),
+        ...(r.image ? { image: r.image, imageKey: r.image.raw } : {}), ...(r.build ? { build: r.build } : {}),
         settings: r.settings, source: 'service', sharesHost: (ns, target) => sharesHost(ns, target, [raw.name]),
       }, this.options);
       return {
@@ -277,13 +276,17 @@ class ComposeReader {
     return this.list(f);
   }
 
-  private build(f: Field | undefined): Setting<string> | undefined {
+  private build(f: Field | undefined): BuildSetting | undefined {
     if (!f) return undefined;
     const n = this.deref(f.value);
     if (isMap(n)) {
-      const context = this.fields(n, 0).get('context');
-      const s = context ? this.scalarSetting('build.context', context.value, context.pair) : undefined;
-      return s ?? { field: 'build', raw: '.', value: '.', span: f.pair, valueSpan: this.span(n) };
+      const fields = this.fields(n, 0);
+      const part = (key: string) => {
+        const p = fields.get(key);
+        return p ? this.scalarSetting(`build.${key}`, p.value, p.pair) : undefined;
+      };
+      const context = part('context') ?? { field: 'build', raw: '.', value: '.', span: f.pair, valueSpan: this.span(n) };
+      return { ...context, ...opt('dockerfile', part('dockerfile')), ...opt('target', part('target')), ...(fields.has('dockerfile_inline') ? { inline: true as const } : {}) };
     }
     return this.scalar(f);
   }

@@ -6,10 +6,10 @@
  */
 import { boundingSet, interpretCapabilityName } from '../capabilities';
 import type { EffectiveContext, Provenance, Source, Valued } from '../effective';
-import type { AnalysisOptions, ImageUser } from '../options';
+import type { AnalysisOptions, ImageBuild, ImageUser } from '../options';
 import type { Span } from '../types';
-import type { DockerSettings, Setting } from './model';
-import { isNumericId, parseNamespaceMode, parseSecurityOpt, parseUserSpec } from './values';
+import type { BuildSetting, DockerSettings, Setting } from './model';
+import { isNumericId, optional as opt, parseNamespaceMode, parseSecurityOpt, parseUserSpec } from './values';
 
 export interface DockerContainerInput {
   readonly kind: 'compose-service' | 'docker-run';
@@ -18,8 +18,10 @@ export interface DockerContainerInput {
   readonly nameSpan: Span;
   readonly span: Span;
   readonly image?: Setting<string>;
-  /** What `options.images` is asked about: the image, or `build:<context>` for a service that only builds. */
+  /** What `options.images` is asked about: the image as written. */
   readonly imageKey?: string;
+  /** A Compose service's `build:`: its Dockerfile decides when the image is not linked (or not named). */
+  readonly build?: BuildSetting;
   readonly settings: DockerSettings;
   /** `service` for Compose, `flag` for command lines. */
   readonly source: Extract<Source, 'service' | 'flag'>;
@@ -32,7 +34,9 @@ export type Namespace = 'pid' | 'ipc' | 'network';
 export function dockerEffective(input: DockerContainerInput, options: AnalysisOptions): EffectiveContext {
   const s = input.settings;
   const from = (setting: Setting<unknown>, note?: string): Provenance => provenance(input.source, setting, note);
-  const imageUser = input.imageKey !== undefined ? options.images?.(input.imageKey, explicitUid(s.user)) : undefined;
+  const uid = explicitUid(s.user);
+  const build = input.build ? imageBuild(input.build) : undefined;
+  const imageUser = (input.imageKey !== undefined ? options.images?.(input.imageKey, uid) : undefined) ?? (build ? options.images?.build?.(build, uid) : undefined);
   const { user, group } = identity(input, imageUser);
 
   const privilegedSetting = s.privileged;
@@ -143,6 +147,12 @@ function provenance(source: Source, setting: Setting<unknown>, note?: string): P
 
 type User = Valued<number | undefined> & { readonly name?: string };
 
+/** What the index is asked about a build; undefined when it cannot be followed (variables, an inline Dockerfile). */
+function imageBuild(b: BuildSetting): ImageBuild | undefined {
+  if (b.value === undefined || b.inline || (b.dockerfile && b.dockerfile.value === undefined) || (b.target && b.target.value === undefined)) return undefined;
+  return { context: b.value, ...opt('dockerfile', b.dockerfile?.value), ...opt('target', b.target?.value) };
+}
+
 /** The uid of a numeric `user` without a group: Docker takes its group from the image's /etc/passwd. */
 function explicitUid(setting: Setting<string> | undefined): number | undefined {
   const spec = setting?.value ? parseUserSpec(setting.value) : undefined;
@@ -185,7 +195,7 @@ function identity(input: DockerContainerInput, image: ImageUser | undefined): { 
     return { user, group: { value: gid, ...p, ...(groupNote ? { note: groupNote } : {}) } };
   }
   if (!image) {
-    const note = input.image || input.imageKey
+    const note = input.image || input.build
       ? `the USER of ${input.image ? `image ${input.image.raw}` : 'the built image'} is not known (no Dockerfile in the workspace builds it)`
       : 'no image';
     return { user: { value: undefined, source: 'image', field: 'USER', note }, group: { value: undefined, source: 'image', field: 'USER', note } };

@@ -21,6 +21,14 @@ export interface Setting<T> {
   readonly inheritedFrom?: string;
 }
 
+/** Compose `build:`: its context (`build: ./dir`, or the long form's `context`, `.` when absent) with the long form's Dockerfile and target. */
+export interface BuildSetting extends Setting<string> {
+  readonly dockerfile?: Setting<string>;
+  readonly target?: Setting<string>;
+  /** `dockerfile_inline`: the Dockerfile is written in the Compose file. */
+  readonly inline?: true;
+}
+
 /** The security-relevant settings of one container, Compose and `docker run` alike. */
 export interface DockerSettings {
   readonly user?: Setting<string>;
@@ -60,8 +68,8 @@ export interface ComposeKey {
 
 export interface ComposeService extends DockerContainerBase {
   readonly kind: 'compose-service';
-  /** The build context, when the service is built. */
-  readonly build?: Setting<string>;
+  /** The build context (with the Dockerfile and target), when the service is built. */
+  readonly build?: BuildSetting;
   /** The base service named by `extends` (same file); `file:` bases are not followed. */
   readonly extends?: Setting<string> & { readonly file?: string };
   /** The service's own keys (not inherited ones), for fixes that edit or insert next to them. */

@@ -6,12 +6,13 @@
  *
  * Link priority for an image: the nearest `.secctx.yaml` above the asking file (`images:`), then
  * Compose `build` + `image`, then Skaffold `build.artifacts`; among several, the declaring file
- * closest to the asking file wins.
+ * closest to the asking file wins. A Compose service's own `build:` is resolved directly: the
+ * Dockerfile in its context, relative to the Compose file.
  */
 import { finalImageUser, imageAccount } from '../dockerfile/imageUser';
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
-import type { ImageResolver, ImageUser } from '../options';
-import { composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkProblem } from './links';
+import type { ImageBuild, ImageResolver, ImageUser } from '../options';
+import { buildDockerfile, composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkProblem } from './links';
 import { imageRepository } from './reference';
 
 export type { ImageLink, LinkProblem } from './links';
@@ -86,10 +87,12 @@ export class ImageIndex {
     return removed;
   }
 
-  /** Maps image references to the linked Dockerfile's user, as seen from `fromFile`. */
+  /** Maps image references to the linked Dockerfile's user, and Compose builds to theirs, as seen from `fromFile`. */
   resolver(fromFile: string): ImageResolver {
     const from = toPosix(fromFile);
-    return (image, uid) => this.resolve(from, image, uid);
+    return Object.assign((image: string, uid?: number) => this.resolve(from, image, uid), {
+      build: (build: ImageBuild, uid?: number) => this.resolveBuild(from, build, uid),
+    });
   }
 
   /** Problems with `.secctx.yaml` `images:` entries (outside the workspace, untrusted). */
@@ -172,17 +175,27 @@ export class ImageIndex {
       .sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || closeness(b.source, fromDir) - closeness(a.source, fromDir) || a.source.localeCompare(b.source));
     for (const link of candidates) {
       const entry = this.dockerfiles.get(link.dockerfile);
-      if (!entry) continue;
-      const cacheKey = link.target ?? '';
-      let user = entry.users.get(cacheKey);
-      if (!user) {
-        user = finalImageUser(this.modelOf(entry), entry.path, link.target);
-        entry.users.set(cacheKey, user);
-      }
-      const account = uid !== undefined ? imageAccount(this.modelOf(entry), uid, link.target) : undefined;
-      return { ...user, note: `${user.note}, via ${link.via}`, ...(account ? { account: { ...account, note: `${account.note}, via ${link.via}` } } : {}) };
+      if (entry) return this.userOf(entry, link.target, uid, link.via);
     }
     return undefined;
+  }
+
+  /** A Compose `build:` of the asking file: the Dockerfile in its context (and its target stage). */
+  private resolveBuild(from: string, build: ImageBuild, uid: number | undefined): ImageUser | undefined {
+    const dockerfile = buildDockerfile(from, build);
+    const entry = dockerfile !== undefined ? this.dockerfiles.get(dockerfile) : undefined;
+    return entry && dockerfile !== undefined ? this.userOf(entry, build.target, uid, `build ${this.label(dockerfile)}`) : undefined;
+  }
+
+  private userOf(entry: DockerfileEntry, target: string | undefined, uid: number | undefined, via: string): ImageUser {
+    const cacheKey = target ?? '';
+    let user = entry.users.get(cacheKey);
+    if (!user) {
+      user = finalImageUser(this.modelOf(entry), entry.path, target);
+      entry.users.set(cacheKey, user);
+    }
+    const account = uid !== undefined ? imageAccount(this.modelOf(entry), uid, target) : undefined;
+    return { ...user, note: `${user.note}, via ${via}`, ...(account ? { account: { ...account, note: `${account.note}, via ${via}` } } : {}) };
   }
 }
 

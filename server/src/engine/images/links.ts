@@ -3,6 +3,7 @@
  * Skaffold `build.artifacts`. Pure: file contents in, links out. Paths are `/`-separated.
  */
 import { parseAllDocuments, parseDocument, type Node } from 'yaml';
+import type { ImageBuild } from '../options';
 import type { Span } from '../types';
 import { asMap, entries, mapAt, seqAt, spanOf, stringAt } from '../yaml/nodes';
 import { imageRepository } from './reference';
@@ -62,6 +63,12 @@ function isRemoteContext(context: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || /\.git(#.*)?$/.test(context);
 }
 
+/** The Dockerfile a Compose `build:` names, from the Compose file's directory; undefined for a remote context. */
+export function buildDockerfile(composeFile: string, build: ImageBuild): string | undefined {
+  if (isRemoteContext(build.context)) return undefined;
+  return posix.join(posix.join(posix.dirname(composeFile), build.context), build.dockerfile || 'Dockerfile');
+}
+
 /** Compose's `${VAR:-default}` / `${VAR-default}` take their default; other variables are unknown. */
 function composeRepository(image: string): string | undefined {
   const expanded = image.replace(/\$\{[A-Za-z_]\w*:?-([^}]*)\}/g, '$1').replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '\u0000');
@@ -73,7 +80,6 @@ function composeRepository(image: string): string | undefined {
 export function composeLinks(path: string, text: string, label: string): ImageLink[] {
   const doc = parseDocument(text);
   const root = asMap(doc.contents);
-  const dir = posix.dirname(path);
   const project = (stringAt(root, 'name') ?? posix.dirname(path).split('/').pop() ?? '').toLowerCase().replace(/[^a-z0-9_-]/g, '');
   const links: ImageLink[] = [];
   for (const { key: service, value } of entries(mapAt(root, 'services'))) {
@@ -82,9 +88,9 @@ export function composeLinks(path: string, text: string, label: string): ImageLi
     if (!buildNode) continue;
     const build = asMap(buildNode);
     const context = build ? stringAt(build, 'context') ?? '.' : stringAt(svc, 'build');
-    if (context === undefined || isRemoteContext(context) || (build && stringAt(build, 'dockerfile_inline') !== undefined)) continue;
-    const contextDir = posix.join(dir, context);
-    const dockerfile = posix.join(contextDir, (build && stringAt(build, 'dockerfile')) || 'Dockerfile');
+    if (context === undefined || (build && stringAt(build, 'dockerfile_inline') !== undefined)) continue;
+    const dockerfile = buildDockerfile(path, { context, dockerfile: stringAt(build, 'dockerfile') });
+    if (dockerfile === undefined) continue;
     const target = build ? stringAt(build, 'target') : undefined;
     const written = stringAt(svc, 'image');
     const image = written !== undefined ? composeRepository(written) : project ? `${project}-${service.toLowerCase()}` : undefined;

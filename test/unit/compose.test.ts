@@ -368,12 +368,56 @@ describe('compose: extends and merge keys', () => {
   });
 
   test('what extends cannot follow is reported, not thrown', () => {
-    const bad = 'services:\n  a:\n    extends: missing\n  b:\n    extends: c\n  c:\n    extends: b\n  d:\n    extends:\n      file: common.yml\n      service: base\n';
+    const bad = 'services:\n  a:\n    extends: missing\n  b:\n    extends: c\n  c:\n    extends: b\n';
     assert.deepStrictEqual(parseCompose(bad, OPTIONS, 'compose.yaml').problems.map((p) => p.message), [
       'extends names service missing, which is not in this file',
       'extends forms a cycle: b → c → b',
-      'extends from another file (common.yml) is not followed: settings inherited from it are not shown',
     ]);
+  });
+
+  describe('extends from another file: valid Compose, not read; what it may set is said so', () => {
+    const text = [
+      'services:',
+      '  web:',
+      '    extends:',
+      '      file: common.yml',
+      '      service: base',
+      '    image: app',
+      '    cap_drop: [NET_RAW]',
+      '    security_opt: [no-new-privileges]',
+      '  worker:',
+      '    extends: web',
+      '    read_only: true',
+      '',
+    ].join('\n');
+    const model = parseCompose(text, OPTIONS, 'compose.yaml');
+    const may = 'may be set by service base in common.yml (not read)';
+    const effective = (name: string) => {
+      const c = model.containers.find((x) => x.name === name);
+      assert.ok(c);
+      return c.effective;
+    };
+
+    test('no problem is reported', () => assert.deepStrictEqual(model.problems, []));
+
+    test('values this file sets are certain; the others say they may come from the other file', () => {
+      const e = effective('web');
+      assert.deepStrictEqual({ user: e.user, privileged: e.privileged, readOnly: e.readOnlyRootFilesystem, nnp: e.allowPrivilegeEscalation, capabilities: e.capabilities?.provenance }, {
+        user: { value: 1001, source: 'image', field: 'USER', note: `user app created in Dockerfile line 3; ${may}`, name: 'app' },
+        privileged: { value: false, source: 'default', note: may },
+        readOnly: { value: false, source: 'default', note: may },
+        nnp: { value: false, source: 'service', field: 'security_opt', span: span(text, 'no-new-privileges') },
+        capabilities: { source: 'service', field: 'cap_drop', span: span(text, 'NET_RAW'), note: 'Docker\'s default set − NET_RAW; service base in common.yml (not read) may add to cap_add and cap_drop' },
+      });
+    });
+
+    test('a service extending it in this file inherits the uncertainty', () => {
+      const e = effective('worker');
+      assert.deepStrictEqual({ privileged: e.privileged, readOnly: e.readOnlyRootFilesystem }, {
+        privileged: { value: false, source: 'default', note: may },
+        readOnly: { value: true, source: 'service', field: 'read_only', span: span(text, 'read_only: true') },
+      });
+    });
   });
 });
 

@@ -2,10 +2,18 @@
 import { EMPTY_SETTINGS, type BuildSetting, type DockerSettings, type Setting } from './model';
 import { optional as opt } from './values';
 
+/** A base service in another file (`extends: {file, service}`): not read, so what it sets is not known. */
+export interface ExternalBase {
+  readonly file: string;
+  readonly service: string;
+}
+
 export interface ResolvedService {
   readonly settings: DockerSettings;
   readonly image?: Setting<string>;
   readonly build?: BuildSetting;
+  /** At the root of the `extends` chain, below every setting this file shows. */
+  readonly external?: ExternalBase;
 }
 
 function inherit<S extends Setting<unknown>>(s: S, base: string): S {
@@ -59,5 +67,5 @@ export function mergeService(base: ResolvedService, own: ResolvedService, baseNa
     groupAdd: appendUnique(b.groupAdd, o.groupAdd, baseName, byValue),
     sysctls: appendUnique(b.sysctls, o.sysctls, baseName, sysctlName),
   };
-  return { settings, ...opt('image', scalar(base.image, own.image)), ...opt('build', scalar(base.build, own.build)) };
+  return { settings, ...opt('image', scalar(base.image, own.image)), ...opt('build', scalar(base.build, own.build)), ...opt('external', base.external) };
 }

@@ -63,7 +63,8 @@ class ComposeReader {
         else if (stack.includes(base.name) || stack.length > MAX_DEPTH) this.problems.push({ message: `extends forms a cycle: ${[...stack, raw.name, base.name].join(' → ')}`, span: ext.valueSpan });
         else result = mergeService(resolve(base, [...stack, raw.name]), result, base.name);
       } else if (ext?.file !== undefined) {
-        this.problems.push({ message: `extends from another file (${ext.file}) is not followed: settings inherited from it are not shown`, span: ext.span });
+        // Valid Compose that this pure reader cannot follow: the effective values say what it may set.
+        result = { ...result, external: { file: ext.file, service: ext.value ?? ext.raw } };
       }
       resolved.set(raw.name, result);
       return result;
@@ -83,7 +84,7 @@ class ComposeReader {
       const r = resolve(raw, []);
       const effective = dockerEffective({
         kind: 'compose-service', name: raw.name, workload: `compose/${raw.name}`, nameSpan: raw.nameSpan, span: raw.span,
-        ...(r.image ? { image: r.image, imageKey: r.image.raw } : {}), ...(r.build ? { build: r.build } : {}),
+        ...(r.image ? { image: r.image, imageKey: r.image.raw } : {}), ...(r.build ? { build: r.build } : {}), ...(r.external ? { external: r.external } : {}),
         settings: r.settings, source: 'service', sharesHost: (ns, target) => sharesHost(ns, target, [raw.name]),
       }, this.options);
       return {

@@ -8,6 +8,7 @@ import { boundingSet, interpretCapabilityName } from '../capabilities';
 import type { EffectiveContext, Provenance, Source, Valued } from '../effective';
 import type { AnalysisOptions, ImageBuild, ImageUser } from '../options';
 import type { Span } from '../types';
+import type { ExternalBase } from './compose-merge';
 import type { BuildSetting, DockerSettings, Setting } from './model';
 import { isNumericId, optional as opt, parseNamespaceMode, parseSecurityOpt, parseUserSpec } from './values';
 
@@ -27,11 +28,47 @@ export interface DockerContainerInput {
   readonly source: Extract<Source, 'service' | 'flag'>;
   /** Whether the container a `service:x`/`container:x` mode names is itself in the host namespace. */
   readonly sharesHost?: (namespace: Namespace, target: string) => boolean | undefined;
+  /** A Compose base service in another file (`extends: {file, service}`), not read. */
+  readonly external?: ExternalBase;
 }
 
 export type Namespace = 'pid' | 'ipc' | 'network';
 
 export function dockerEffective(input: DockerContainerInput, options: AnalysisOptions): EffectiveContext {
+  const context = knownEffective(input, options);
+  return input.external ? withExternalBase(context, input.external, input.source) : context;
+}
+
+/**
+ * What a base service in another file may change: every value this file does not set (its own
+ * settings and same-file bases override the other file's), and the capability and group lists,
+ * which it may extend.
+ */
+function withExternalBase(c: EffectiveContext, base: ExternalBase, local: Source): EffectiveContext {
+  const where = `service ${base.service} in ${base.file} (not read)`;
+  const note = (p: Provenance, text: string) => (p.note ? `${p.note}; ${text}` : text);
+  const may = <T extends Provenance>(v: T): T => (v.source === local ? v : { ...v, note: note(v, `may be set by ${where}`) });
+  return {
+    ...c,
+    user: may(c.user),
+    group: may(c.group),
+    supplementalGroups: { ...c.supplementalGroups, note: note(c.supplementalGroups, `${where} may add to group_add`) },
+    privileged: may(c.privileged),
+    allowPrivilegeEscalation: may(c.allowPrivilegeEscalation),
+    ...(c.capabilities ? { capabilities: { ...c.capabilities, provenance: { ...c.capabilities.provenance, note: note(c.capabilities.provenance, `${where} may add to cap_add and cap_drop`) } } } : {}),
+    seccomp: may(c.seccomp),
+    appArmor: may(c.appArmor),
+    seLinux: may(c.seLinux),
+    readOnlyRootFilesystem: may(c.readOnlyRootFilesystem),
+    procMount: may(c.procMount),
+    hostNetwork: may(c.hostNetwork),
+    hostPID: may(c.hostPID),
+    hostIPC: may(c.hostIPC),
+    hostUsers: may(c.hostUsers),
+  };
+}
+
+function knownEffective(input: DockerContainerInput, options: AnalysisOptions): EffectiveContext {
   const s = input.settings;
   const from = (setting: Setting<unknown>, note?: string): Provenance => provenance(input.source, setting, note);
   const uid = explicitUid(s.user);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseConfig } from '../../server/src/engine/config';
 import { ImageIndex } from '../../server/src/engine/images/index';
 import { imageRepository, parseImageReference } from '../../server/src/engine/images/reference';
 import type { ImageBuild, ImageUser } from '../../server/src/engine/options';
@@ -224,6 +225,26 @@ describe('.secctx.yaml problems', () => {
     assert.deepStrictEqual(index.configProblems('/ws/.secctx.yaml'), [{ span: spanOf(text, 'sub/Dockerfile'), message: 'Not followed: the workspace is not trusted, so secctx does not read sub/Dockerfile.' }]);
     assert.equal(index.resolver('/ws/pod.yaml')('myorg/c'), undefined);
   });
+});
+
+describe('.secctx.yaml images: read once, by the config parser', () => {
+  // The links are exactly the entries parseConfig accepts: what it reports as invalid is not followed.
+  const cases: { name: string; text: string; links: [string, string][]; accepted: string[] }[] = [
+    { name: 'image → path', text: df('images:', '  myorg/a: a/Dockerfile', '  docker.io/library/b:1: ./b/Dockerfile'), links: [['myorg/a', '/ws/a/Dockerfile'], ['b', '/ws/b/Dockerfile']], accepted: ['myorg/a', 'docker.io/library/b:1'] },
+    { name: 'a number is not a path', text: df('images:', '  myorg/a: 42', '  myorg/b: b/Dockerfile'), links: [['myorg/b', '/ws/b/Dockerfile']], accepted: ['myorg/b'] },
+    { name: 'invalid YAML (a duplicate key): the defaults apply, nothing is followed', text: df('images:', '  myorg/a: a/Dockerfile', '  myorg/a: b/Dockerfile'), links: [], accepted: [] },
+    { name: 'images is not a map', text: df('images: [a/Dockerfile]'), links: [], accepted: [] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const index = new ImageIndex({ roots: ['/ws'] });
+      index.update('/ws/.secctx.yaml', c.text);
+      assert.deepStrictEqual({
+        links: index.links().map((l) => [l.image, l.dockerfile]),
+        accepted: Object.keys(parseConfig(c.text).config.images),
+      }, { links: c.links, accepted: c.accepted });
+    });
+  }
 });
 
 describe('caching and invalidation', () => {

@@ -9,6 +9,7 @@
  * closest to the asking file wins. A Compose service's own `build:` is resolved directly: the
  * Dockerfile in its context, relative to the Compose file.
  */
+import { parseConfig } from '../config';
 import { finalImageUser, imageAccount } from '../dockerfile/imageUser';
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
 import type { ImageBuild, ImageResolver, ImageUser } from '../options';
@@ -160,7 +161,7 @@ export class ImageIndex {
     try {
       if (kind === 'compose') return { links: composeLinks(key, text, this.label(key)), problems: [] };
       if (kind === 'skaffold') return { links: skaffoldLinks(key, text, this.label(key)), problems: [] };
-      return configLinks(key, text, this.label(key), { root: this.rootOf(key), follow: this.follow });
+      return configLinks(key, parseConfig(text).config.images, this.label(key), { root: this.rootOf(key), follow: this.follow });
     } catch {
       return { links: [], problems: [] };
     }

@@ -1,11 +1,12 @@
 /**
  * Where the workspace says an image is built: `.secctx.yaml` `images:`, Compose `build` + `image`,
- * Skaffold `build.artifacts`. Pure: file contents in, links out. Paths are `/`-separated.
+ * Skaffold `build.artifacts`. Pure: file contents (or the parsed config) in, links out. Paths are `/`-separated.
  */
 import { parseAllDocuments, parseDocument, type Node } from 'yaml';
+import type { ProjectConfig } from '../config';
 import type { ImageBuild } from '../options';
 import type { Span } from '../types';
-import { asMap, entries, mapAt, seqAt, spanOf, stringAt } from '../yaml/nodes';
+import { asMap, entries, mapAt, seqAt, stringAt } from '../yaml/nodes';
 import { imageRepository } from './reference';
 
 export type LinkKind = 'config' | 'compose' | 'skaffold';
@@ -134,18 +135,17 @@ export interface ConfigOptions {
   readonly follow: boolean;
 }
 
-/** `.secctx.yaml` `images:` — `<image>: <Dockerfile path relative to the config file>`. */
-export function configLinks(path: string, text: string, label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[] } {
-  const doc = parseDocument(text);
-  const images = mapAt(asMap(doc.contents), 'images');
+/**
+ * `.secctx.yaml` `images:` — `<image>: <Dockerfile path relative to the config file>`, as the config
+ * parser read them (it alone reads the file and reports its shape); here, where the paths lead.
+ */
+export function configLinks(path: string, images: ProjectConfig['images'], label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[] } {
   const links: ImageLink[] = [];
   const problems: LinkProblem[] = [];
   const dir = posix.dirname(path);
-  for (const { key, keySpan, value } of entries(images)) {
-    const target = stringAt(images, key);
-    const span = spanOf(value) ?? keySpan;
+  for (const [key, { path: target, span }] of Object.entries(images)) {
     const repo = imageRepository(key);
-    if (target === undefined || !repo) continue; // the config parser reports the shape
+    if (!repo) continue;
     const dockerfile = posix.join(dir, target);
     if (!options.follow) problems.push({ span, message: `Not followed: the workspace is not trusted, so secctx does not read ${target}.` });
     else if (!options.root || !posix.within(dockerfile, options.root)) problems.push({ span, message: `${target} is outside the workspace; secctx does not follow it.` });

@@ -1,4 +1,4 @@
-/** The thin VS Code client: starts the secctx language server, forwards settings, adds two commands. */
+/** The thin VS Code client: starts the secctx language server, forwards settings, adds the palette commands and the inlay hints' reveal command. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -19,7 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*compose*.y*ml,skaffold.y*ml,.secctx.y*ml}') },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource' },
     outputChannel: output,
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
@@ -58,6 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         output.appendLine(`Harden to restricted — left for you to decide:\n${result.unfixed.map((u) => `  - ${u}`).join('\n')}`);
         void vscode.window.showWarningMessage(`${summary} ${result.unfixed.length} problem${result.unfixed.length === 1 ? '' : 's'} cannot be fixed automatically (host namespaces, hostPath volumes, …): see the secctx output.`);
       } else void vscode.window.showInformationMessage(`${summary} The file now passes the restricted profile.`);
+    }),
+    // Ctrl+click on a part of an inlay hint: select the field that decided that value.
+    vscode.commands.registerCommand('secctx.revealSource', async (uri: string, range: unknown) => {
+      if (!client) return;
+      const selection = client.protocol2CodeConverter.asRange(range as never);
+      await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection });
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
   );

@@ -112,9 +112,13 @@ describe('language server over stdio', () => {
     const { uri } = await openDocument(EXAMPLE_TEXT);
     const at = locateName(EXAMPLE_TEXT, 'forwarder');
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at.range.start });
-    const expected = hoverAt(new Analyzer().analyze(EXAMPLE, EXAMPLE_TEXT, DEFAULT_OPTIONS), at.start);
+    const link = (span: { start: number }) => { const p = position(EXAMPLE_TEXT, span.start); return `${uri}#L${p.line + 1},${p.character + 1}`; };
+    const expected = hoverAt(new Analyzer().analyze(EXAMPLE, EXAMPLE_TEXT, DEFAULT_OPTIONS), at.start, link);
     assert.ok(expected?.startsWith('**forwarder** — container in `Deployment/audit-forwarder`, containerd\n'));
     assert.deepStrictEqual(hover, { contents: { kind: 'markdown', value: expected } });
+    // The user row links to the runAsUser key that decided it.
+    const runAsUser = position(EXAMPLE_TEXT, locate(EXAMPLE_TEXT, 'runAsUser: 10001').start);
+    assert.ok(expected?.includes(`| User | uid 10001 | [container securityContext \`securityContext.runAsUser\`](${uri}#L${runAsUser.line + 1},${runAsUser.character + 1})`), expected);
   });
 
   test('hover on a prefixed capability says containerd ignores it', async () => {
@@ -158,14 +162,31 @@ describe('language server over stdio', () => {
     assert.deepStrictEqual(actions.filter((a) => !a.kind?.startsWith('source')), []);
   });
 
-  test('inlay hints after each container name', async () => {
+  test('inlay hints after each container name: one label part per value, each with the location of the field that set it', async () => {
     const { uri } = await openDocument(EXAMPLE_TEXT);
     const range = { start: { line: 0, character: 0 }, end: position(EXAMPLE_TEXT, EXAMPLE_TEXT.length) };
     const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range });
-    const contexts = new Analyzer().analyze(EXAMPLE, EXAMPLE_TEXT, DEFAULT_OPTIONS).contexts;
-    assert.deepStrictEqual(hints, [
-      { position: locateName(EXAMPLE_TEXT, 'forwarder').range.end, label: 'uid 10001 · gid 0', kind: 1, paddingLeft: true, tooltip: { kind: 'markdown', value: containerCard(contexts[0], 'containerd') } },
-      { position: locateName(EXAMPLE_TEXT, 'shipper').range.end, label: 'root · ⚠ will not start', kind: 1, paddingLeft: true, tooltip: { kind: 'markdown', value: containerCard(contexts[1], 'containerd') } },
+    // Where a value is set: the key of the field (`runAsUser` in `runAsUser: 10001`).
+    const field = (line: string) => { const at = locate(EXAMPLE_TEXT, line); const key = line.slice(0, line.indexOf(':')); return { uri, range: { start: at.range.start, end: position(EXAMPLE_TEXT, at.start + key.length) } }; };
+    const partsOf = (hint: InlayHint) => (typeof hint.label === 'string' ? [] : hint.label).map((p) => ({
+      value: p.value,
+      ...(p.location ? { location: p.location } : {}),
+      ...(p.tooltip ? { tooltip: typeof p.tooltip === 'object' ? p.tooltip.value.split('\n')[0] : p.tooltip } : {}),
+    }));
+    const uid = field('runAsUser: 10001');
+    const nonRoot = field('runAsNonRoot: true');
+    const rootUid = field('runAsUser: 0');
+    assert.deepStrictEqual(hints.map((h) => ({ position: h.position, kind: h.kind, parts: partsOf(h) })), [
+      { position: locateName(EXAMPLE_TEXT, 'forwarder').range.end, kind: 1, parts: [
+        { value: 'uid 10001', location: uid, tooltip: `**uid 10001** — set at line ${uid.range.start.line + 1}: container securityContext \`securityContext.runAsUser\`` },
+        { value: ' · ' },
+        { value: 'gid 0', tooltip: "**gid 0** — default — the primary group of a uid not in the image's /etc/passwd is 0 (not set in this file)" },
+      ] },
+      { position: locateName(EXAMPLE_TEXT, 'shipper').range.end, kind: 1, parts: [
+        { value: 'root', location: rootUid, tooltip: `**root** — set at line ${rootUid.range.start.line + 1}: container securityContext \`securityContext.runAsUser\`` },
+        { value: ' · ' },
+        { value: '⚠ will not start', location: nonRoot, tooltip: `**⚠ will not start** — set at line ${nonRoot.range.start.line + 1}: pod securityContext \`spec.securityContext.runAsNonRoot\`` },
+      ] },
     ]);
   });
 

@@ -226,3 +226,29 @@ describe('inlay summary line', () => {
     });
   }
 });
+
+describe('provenance links to the field that decided each value', () => {
+  /** A link target that names the line and column of the span's start in the file (as the LSP adapter does). */
+  const lineOf = (text: string) => (span: { start: number }) => {
+    const before = text.slice(0, span.start).split('\n');
+    return `file:///f#L${before.length},${before[before.length - 1].length + 1}`;
+  };
+
+  test('Kubernetes: in the second document of a stream, links point at file lines, not document lines', () => {
+    const stream = `${BUSYBOX}---\n${POD_OVERRIDE}`;
+    const at = stream.indexOf('sec-ctx-demo-2') + 1;
+    const card = hoverAt(new Analyzer().analyze('manifest.yaml', stream, { ...DEFAULT_OPTIONS, images }), at, lineOf(stream)) ?? '';
+    const userRow = card.split('\n').find((l) => l.startsWith('| User |')) ?? '';
+    const key = stream.indexOf('runAsUser: 3000', stream.indexOf('sec-ctx-demo-2'));
+    assert.ok(key > 0, 'the fixture overrides runAsUser with 3000 in the container');
+    assert.match(userRow, new RegExp(`\\]\\(file:///f#L${stream.slice(0, key).split('\n').length},\\d+\\)`), userRow);
+    // Without a link builder the card has no links (the CLI's explain and the report use it so).
+    assert.doesNotMatch(hoverAt(new Analyzer().analyze('manifest.yaml', stream, { ...DEFAULT_OPTIONS, images }), at) ?? '', /\]\(file:/);
+  });
+
+  test('Compose: the user row links to the service\'s user key', () => {
+    const text = 'services:\n  api:\n    image: api:1\n    user: "1000:1000"\n';
+    const card = hoverAt(new Analyzer().analyze('compose.yaml', text, DEFAULT_OPTIONS), text.indexOf('api:') + 1, lineOf(text)) ?? '';
+    assert.match(card.split('\n').find((l) => l.startsWith('| user |')) ?? '', /\[`user`\]\(file:\/\/\/f#L4,\d+\)/, card);
+  });
+});

@@ -158,6 +158,31 @@ export const uiTests: readonly UiTest[] = [
     },
   },
   {
+    title: 'Ctrl+click on the uid part of a container\'s inlay hint goes to the runAsUser that decided it',
+    async run({ page, fixturesDir }) {
+      const editor = await openFile(page, UI_FILE);
+      const app = editorLine(editor, /name:\s+app.*\broot\b/);
+      await app.waitFor({ timeout: FEATURE_TIMEOUT_MS });
+      // The hint's parts are spans of injected text after the name; "root" comes from the pod's runAsUser: 0.
+      const part = app.locator('span', { hasText: /^\s*root\s*$/ }).last();
+      const box = await part.boundingBox();
+      if (!box) fail('the "root" part of the hint has no box on screen');
+      // As a person does it: point at the part, hold Ctrl (the part becomes a link), click.
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x - 2, y);
+      await page.keyboard.down('Control');
+      await page.mouse.move(x, y, { steps: 3 });
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.keyboard.up('Control');
+      const status = page.locator('#status\\.editor\\.selection');
+      const podLine = (await readFile(path.join(fixturesDir, UI_FIXTURE), 'utf8')).split('\n').findIndex((l) => /^\s+runAsUser: 0\b/.test(l)) + 1;
+      const landed = await pollUntil(() => status.innerText().catch(() => ''), (t) => t.includes(`Ln ${podLine},`), WORKBENCH_TIMEOUT_MS);
+      if (!landed.includes(`Ln ${podLine},`)) fail(`Ctrl+click on the "root" part (${JSON.stringify(box)}, "${await part.evaluate((e) => e.outerHTML)}") did not go to line ${podLine} (runAsUser: 0); the status bar says "${landed}"`);
+    },
+  },
+  {
     title: 'Ctrl+. on the pod-level capabilities moves them to the containers, and saving writes that to disk',
     async run({ page, workspaceDir, fixturesDir }, run) {
       const editor = await openFile(page, UI_FILE);

@@ -1,9 +1,16 @@
-import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
+import { InlayHintKind, type InlayHint, type InlayHintLabelPart, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../engine/analyze';
-import { summaryLine, containerCard } from '../engine/present/markdown';
+import { SUMMARY_SEPARATOR, containerCard, describeSource, summaryParts } from '../engine/present/markdown';
+import { toRange } from './ranges';
 
-export function inlayHints(doc: TextDocument, analysis: FileAnalysis, range: Range): InlayHint[] {
+/**
+ * A hint after each container name: the effective result at a glance, one label part per value.
+ * A part whose value is set in this file leads to the field: with the client's `revealCommand`
+ * (VS Code: Ctrl/Cmd+click runs it) or else the field's `location`. Not both: VS Code prefers a
+ * location and asks definition providers at it, which YAML keys have none of.
+ */
+export function inlayHints(doc: TextDocument, analysis: FileAnalysis, range: Range, revealCommand?: string): InlayHint[] {
   const start = doc.offsetAt(range.start);
   const end = doc.offsetAt(range.end);
   const hints: InlayHint[] = [];
@@ -13,12 +20,24 @@ export function inlayHints(doc: TextDocument, analysis: FileAnalysis, range: Ran
     const lineEnd = doc.offsetAt({ line: position.line + 1, character: 0 });
     const text = doc.getText().slice(c.nameSpan.end, lineEnd);
     const eol = /[ \t]*(#.*)?\r?\n?$/.exec(text);
+    const card = containerCard(c, analysis.options.runtime);
+    const label: InlayHintLabelPart[] = [];
+    for (const part of summaryParts(c)) {
+      if (label.length) label.push({ value: SUMMARY_SEPARATOR });
+      const where = part.from.span ? toRange(doc, part.from.span) : undefined;
+      const origin = where ? `set at line ${where.start.line + 1}: ${describeSource(part.from)}` : `${describeSource(part.from)} (not set in this file)`;
+      label.push({
+        value: part.text,
+        tooltip: { kind: 'markdown', value: `**${part.text}** — ${origin}\n\n---\n\n${card}` },
+        ...(where && revealCommand ? { command: { title: 'Go to the field that sets this', command: revealCommand, arguments: [doc.uri, where] } }
+          : where ? { location: { uri: doc.uri, range: where } } : {}),
+      });
+    }
     hints.push({
       position: eol && text.slice(0, eol.index).trim() === '' ? doc.positionAt(c.nameSpan.end) : position,
-      label: summaryLine(c),
+      label,
       kind: InlayHintKind.Type,
       paddingLeft: true,
-      tooltip: { kind: 'markdown', value: containerCard(c, analysis.options.runtime) },
     });
   }
   return hints;

@@ -31,6 +31,8 @@ export function startServer(connection: Connection): void {
   let settings: EditorSettings = readSettings({});
   let hasConfigurationCapability = false;
   let trusted = true;
+  /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
+  let revealCommand: string | undefined;
   let workspaceRoots: string[] = [];
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsCache = new Map<string, AnalysisOptions>();
@@ -121,8 +123,9 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown } | undefined;
     trusted = init?.trusted !== false;
+    if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [filePath(params.rootUri)];
@@ -188,7 +191,7 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on((params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.inlayHints || token.isCancellationRequested) return [];
-    return inlayHints(doc, analysisOf(doc), params.range);
+    return inlayHints(doc, analysisOf(doc), params.range, revealCommand);
   });
 
   connection.onCodeAction((params, token) => {

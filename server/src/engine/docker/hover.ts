@@ -1,9 +1,10 @@
 /** Hovers on Compose services and `docker run` lines: the effective context, or one capability. */
 import { ALL_CAPABILITIES, capabilityInfo, interpretCapabilityName, isDefaultCapability, suggestCapability } from '../capabilities';
 import type { Provenance } from '../effective';
+import type { SpanLink } from '../present/markdown';
 import { contains, containerAt, type DockerContainer, type DockerFileModel, type Setting } from './model';
 
-export function dockerHover(model: DockerFileModel, offset: number): string | undefined {
+export function dockerHover(model: DockerFileModel, offset: number, link?: SpanLink): string | undefined {
   const container = containerAt(model, offset);
   if (!container) return undefined;
   const s = container.settings;
@@ -11,7 +12,7 @@ export function dockerHover(model: DockerFileModel, offset: number): string | un
     const hit = list.find((c) => contains(c.valueSpan, offset));
     if (hit) return capabilityCard(container, hit, verb);
   }
-  return containerCard(container);
+  return containerCard(container, link);
 }
 
 function cell(text: string): string {
@@ -22,8 +23,10 @@ const SOURCE_LABEL: Readonly<Record<Provenance['source'], string>> = {
   container: 'container', pod: 'pod', image: 'image', default: 'Docker default', service: 'service', flag: 'flag', runtime: 'runtime',
 };
 
-function from(p: Provenance): string {
-  const where = p.field ? `\`${p.field}\` (${SOURCE_LABEL[p.source]})` : SOURCE_LABEL[p.source];
+function from(p: Provenance, link?: SpanLink): string {
+  const target = p.span && link?.(p.span);
+  const field = p.field && target ? `[\`${p.field}\`](${target})` : p.field && `\`${p.field}\``;
+  const where = field ? `${field} (${SOURCE_LABEL[p.source]})` : SOURCE_LABEL[p.source];
   return cell(p.note ? `${where} — ${p.note}` : where);
 }
 
@@ -37,27 +40,27 @@ function list(names: readonly string[]): string {
   return names.length === 0 ? 'none' : names.length === ALL_CAPABILITIES.length ? `all ${names.length}` : `${names.length}: ${names.join(', ')}`;
 }
 
-function containerCard(c: DockerContainer): string {
+function containerCard(c: DockerContainer, link?: SpanLink): string {
   const e = c.effective;
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const rows: [string, string, string][] = [];
-  rows.push(['user', e.user.value !== undefined ? `uid ${e.user.value}${e.user.name !== undefined ? ` (${e.user.name})` : ''}` : `unknown${e.user.name !== undefined ? ` (${e.user.name})` : ''}`, from(e.user)]);
-  rows.push(['group', e.group.value !== undefined ? `gid ${e.group.value}` : 'unknown', from(e.group)]);
-  rows.push(['supplementary groups', e.supplementalGroups.value.length ? e.supplementalGroups.value.join(', ') : 'none', from(e.supplementalGroups)]);
-  rows.push(['privileged', yes(e.privileged.value), from(e.privileged)]);
-  rows.push(['no-new-privileges', yes(!e.allowPrivilegeEscalation.value), from(e.allowPrivilegeEscalation)]);
-  rows.push(['seccomp', e.seccomp.value, from(e.seccomp)]);
-  rows.push(['AppArmor', e.appArmor.value, from(e.appArmor)]);
-  if (e.seLinux.value !== undefined) rows.push(['SELinux label', e.seLinux.value, from(e.seLinux)]);
-  rows.push(['read-only root filesystem', yes(e.readOnlyRootFilesystem.value), from(e.readOnlyRootFilesystem)]);
+  rows.push(['user', e.user.value !== undefined ? `uid ${e.user.value}${e.user.name !== undefined ? ` (${e.user.name})` : ''}` : `unknown${e.user.name !== undefined ? ` (${e.user.name})` : ''}`, from(e.user, link)]);
+  rows.push(['group', e.group.value !== undefined ? `gid ${e.group.value}` : 'unknown', from(e.group, link)]);
+  rows.push(['supplementary groups', e.supplementalGroups.value.length ? e.supplementalGroups.value.join(', ') : 'none', from(e.supplementalGroups, link)]);
+  rows.push(['privileged', yes(e.privileged.value), from(e.privileged, link)]);
+  rows.push(['no-new-privileges', yes(!e.allowPrivilegeEscalation.value), from(e.allowPrivilegeEscalation, link)]);
+  rows.push(['seccomp', e.seccomp.value, from(e.seccomp, link)]);
+  rows.push(['AppArmor', e.appArmor.value, from(e.appArmor, link)]);
+  if (e.seLinux.value !== undefined) rows.push(['SELinux label', e.seLinux.value, from(e.seLinux, link)]);
+  rows.push(['read-only root filesystem', yes(e.readOnlyRootFilesystem.value), from(e.readOnlyRootFilesystem, link)]);
   for (const [label, v] of [['host network', e.hostNetwork], ['host PID', e.hostPID], ['host IPC', e.hostIPC]] as const) {
-    if (v.value || v.source !== 'default') rows.push([label, yes(v.value), from(v)]);
+    if (v.value || v.source !== 'default') rows.push([label, yes(v.value), from(v, link)]);
   }
-  if (!e.hostUsers.value || e.hostUsers.source !== 'default') rows.push(['host user namespace', yes(e.hostUsers.value), from(e.hostUsers)]);
-  if (e.procMount.value !== 'Default') rows.push(['/proc and /sys', 'unmasked', from(e.procMount)]);
+  if (!e.hostUsers.value || e.hostUsers.source !== 'default') rows.push(['host user namespace', yes(e.hostUsers.value), from(e.hostUsers, link)]);
+  if (e.procMount.value !== 'Default') rows.push(['/proc and /sys', 'unmasked', from(e.procMount, link)]);
   const caps = e.capabilities;
   if (caps) {
-    rows.push(['bounding capabilities', cell(list(caps.bounding)), from(caps.provenance)]);
+    rows.push(['bounding capabilities', cell(list(caps.bounding)), from(caps.provenance, link)]);
     const effective = e.user.value === 0 ? 'root: the bounding set'
       : e.user.value === undefined ? 'the bounding set if it runs as root, none otherwise'
       : 'non-root: none (no ambient capabilities; file capabilities aside)';

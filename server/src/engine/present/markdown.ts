@@ -2,6 +2,7 @@
 import { capabilityInfo, interpretCapabilityName, isDefaultCapability, type Runtime } from '../capabilities';
 import type { EffectiveContext, Provenance } from '../effective';
 import { ruleDocsUrl } from '../rules/rule';
+import type { Span } from '../types';
 
 const SOURCE_LABEL: Record<Provenance['source'], string> = {
   container: 'container securityContext',
@@ -13,9 +14,15 @@ const SOURCE_LABEL: Record<Provenance['source'], string> = {
   runtime: 'runtime default',
 };
 
-export function describeSource(p: Provenance): string {
+/** Turns a span of the analysed file into a link target (an LSP adapter makes `file:///…#L12,5`). */
+export type SpanLink = (span: Span) => string | undefined;
+
+/** `pod securityContext \`runAsUser\` — note`; with `link`, the part naming the field links to it. */
+export function describeSource(p: Provenance, link?: SpanLink): string {
   const base = p.field && p.source !== 'default' && p.source !== 'runtime' ? `${SOURCE_LABEL[p.source]} \`${p.field}\`` : SOURCE_LABEL[p.source];
-  return p.note ? `${base} — ${p.note}` : base;
+  const target = p.span && link?.(p.span);
+  const linked = target ? `[${base}](${target})` : base;
+  return p.note ? `${linked} — ${p.note}` : linked;
 }
 
 function escape(s: string): string {
@@ -35,15 +42,21 @@ export function formatCaps(names: readonly string[]): string {
   return names.join(', ');
 }
 
-/** A compact one-line summary: `uid 3000 · gid 0 · +NET_ADMIN −ALL`, `root · privileged`. */
-export function summaryLine(c: EffectiveContext): string {
-  const parts: string[] = [];
-  parts.push(c.user.value === 0 ? 'root' : c.user.value === undefined ? (c.user.name ? `user ${c.user.name}` : 'uid ?') : `uid ${c.user.value}`);
-  if (c.group.value !== undefined && c.user.value !== 0) parts.push(`gid ${c.group.value}`);
-  if (c.privileged.value) parts.push('privileged');
+/** One piece of the one-line summary and the value it stands for (for tooltips and navigation). */
+export interface SummaryPart {
+  readonly text: string;
+  readonly from: Provenance;
+}
+
+/** The pieces of `summaryLine`, each with the provenance of the value it shows. */
+export function summaryParts(c: EffectiveContext): SummaryPart[] {
+  const parts: SummaryPart[] = [];
+  parts.push({ text: c.user.value === 0 ? 'root' : c.user.value === undefined ? (c.user.name ? `user ${c.user.name}` : 'uid ?') : `uid ${c.user.value}`, from: c.user });
+  if (c.group.value !== undefined && c.user.value !== 0) parts.push({ text: `gid ${c.group.value}`, from: c.group });
+  if (c.privileged.value) parts.push({ text: 'privileged', from: c.privileged });
   else if (c.capabilities) {
     // Only what the runtime applied: containerd ignores `CAP_SYS_PTRACE`, no runtime reads `CAP_ALL` as ALL.
-    const { bounding, added, dropped } = c.capabilities;
+    const { bounding, added, dropped, provenance } = c.capabilities;
     const applied = (raw: string, list: 'add' | 'drop'): string | undefined => {
       const upper = raw.toUpperCase();
       if (upper === 'ALL') return upper;
@@ -54,28 +67,35 @@ export function summaryLine(c: EffectiveContext): string {
       ...added.map((a) => applied(a, 'add')).filter((a) => a !== undefined).map((a) => `+${a}`),
       ...dropped.map((d) => applied(d, 'drop')).filter((d) => d !== undefined).map((d) => `−${d}`),
     ];
-    if (delta.length) parts.push([...new Set(delta)].join(' '));
+    if (delta.length) parts.push({ text: [...new Set(delta)].join(' '), from: provenance });
   }
-  if (!c.privileged.value && c.allowPrivilegeEscalation.value === false) parts.push('no-new-privs');
-  if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') parts.push('⚠ will not start');
-  return parts.join(' · ');
+  if (!c.privileged.value && c.allowPrivilegeEscalation.value === false) parts.push({ text: 'no-new-privs', from: c.allowPrivilegeEscalation });
+  if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') parts.push({ text: '⚠ will not start', from: c.runAsNonRoot });
+  return parts;
 }
 
-export function containerCard(c: EffectiveContext, runtime: Runtime): string {
+export const SUMMARY_SEPARATOR = ' · ';
+
+/** A compact one-line summary: `uid 3000 · gid 0 · +NET_ADMIN −ALL`, `root · privileged`. */
+export function summaryLine(c: EffectiveContext): string {
+  return summaryParts(c).map((p) => p.text).join(SUMMARY_SEPARATOR);
+}
+
+export function containerCard(c: EffectiveContext, runtime: Runtime, link?: SpanLink): string {
   const rows: [string, string, string][] = [];
-  rows.push(['User', formatUser(c), describeSource(c.user)]);
-  rows.push(['Group', c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, describeSource(c.group)]);
-  rows.push(['Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', describeSource(c.supplementalGroups)]);
+  rows.push(['User', formatUser(c), describeSource(c.user, link)]);
+  rows.push(['Group', c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, describeSource(c.group, link)]);
+  rows.push(['Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', describeSource(c.supplementalGroups, link)]);
   if (c.capabilities) {
-    rows.push(['Bounding capabilities', formatCaps(c.capabilities.bounding), describeSource(c.capabilities.provenance)]);
+    rows.push(['Bounding capabilities', formatCaps(c.capabilities.bounding), describeSource(c.capabilities.provenance, link)]);
     rows.push(['Effective capabilities', formatCaps(c.capabilities.effective), c.user.value === 0 ? 'uid 0 keeps the bounding set' : 'a non-root uid starts with none']);
   } else rows.push(['Capabilities', 'n/a', 'Windows pod']);
-  rows.push(['Privileged', c.privileged.value ? '**yes**' : 'no', describeSource(c.privileged)]);
-  rows.push(['Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', describeSource(c.allowPrivilegeEscalation)]);
-  rows.push(['runAsNonRoot', verdictText(c), describeSource(c.runAsNonRoot)]);
-  rows.push(['Seccomp', c.seccomp.value, describeSource(c.seccomp)]);
-  if (c.kind !== 'compose-service' && c.kind !== 'docker-run') rows.push(['AppArmor', c.appArmor.value, describeSource(c.appArmor)]);
-  rows.push(['Read-only root fs', c.readOnlyRootFilesystem.value ? 'yes' : 'no', describeSource(c.readOnlyRootFilesystem)]);
+  rows.push(['Privileged', c.privileged.value ? '**yes**' : 'no', describeSource(c.privileged, link)]);
+  rows.push(['Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', describeSource(c.allowPrivilegeEscalation, link)]);
+  rows.push(['runAsNonRoot', verdictText(c), describeSource(c.runAsNonRoot, link)]);
+  rows.push(['Seccomp', c.seccomp.value, describeSource(c.seccomp, link)]);
+  if (c.kind !== 'compose-service' && c.kind !== 'docker-run') rows.push(['AppArmor', c.appArmor.value, describeSource(c.appArmor, link)]);
+  rows.push(['Read-only root fs', c.readOnlyRootFilesystem.value ? 'yes' : 'no', describeSource(c.readOnlyRootFilesystem, link)]);
   const host = [c.hostNetwork.value && 'network', c.hostPID.value && 'PID', c.hostIPC.value && 'IPC', !c.hostUsers.value ? undefined : undefined].filter(Boolean);
   if (host.length) rows.push(['Host namespaces', host.join(', '), 'pod spec']);
   const lines = [

@@ -1,0 +1,64 @@
+/** The inlay hints adapter: label parts, and how each part leads to the field that set its value. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer } from '../../server/src/engine/analyze';
+import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
+import { inlayHints } from '../../server/src/lsp/inlayHints';
+
+const TEXT = [
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: p}',
+  'spec:',
+  '  securityContext:',
+  '    runAsUser: 1000',
+  '  containers:',
+  '    - name: app',
+  '      image: app:1',
+  '      securityContext:',
+  '        allowPrivilegeEscalation: false',
+  '        capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}',
+  '',
+].join('\n');
+
+function hintsFor(revealCommand?: string) {
+  const doc = TextDocument.create('file:///p.yaml', 'yaml', 1, TEXT);
+  const analysis = new Analyzer().analyze('/p.yaml', TEXT, DEFAULT_OPTIONS);
+  return inlayHints(doc, analysis, { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, revealCommand);
+}
+
+const line = (needle: string) => TEXT.split('\n').findIndex((l) => l.includes(needle));
+
+describe('inlay hints', () => {
+  test('one part per value, joined by " · ", after the container name', () => {
+    const [hint] = hintsFor();
+    assert.deepStrictEqual(hint.position, { line: line('name: app'), character: '    - name: app'.length });
+    assert.ok(Array.isArray(hint.label));
+    assert.equal(hint.label.map((p) => p.value).join(''), 'uid 1000 · gid 0 · +NET_BIND_SERVICE −ALL · no-new-privs');
+  });
+
+  test('without a reveal command, parts set in the file carry the location of their field; defaults carry none', () => {
+    const [hint] = hintsFor();
+    const parts = Array.isArray(hint.label) ? hint.label : [];
+    assert.deepStrictEqual(parts.filter((p) => p.value !== ' · ').map((p) => [p.value, p.location?.range.start.line, p.command]), [
+      ['uid 1000', line('runAsUser: 1000'), undefined],
+      ['gid 0', undefined, undefined],
+      ['+NET_BIND_SERVICE −ALL', line('capabilities:'), undefined],
+      ['no-new-privs', line('allowPrivilegeEscalation'), undefined],
+    ]);
+  });
+
+  test('with the client\'s reveal command, the same parts run it with (uri, range) and carry no location', () => {
+    const [hint] = hintsFor('secctx.revealSource');
+    const parts = Array.isArray(hint.label) ? hint.label : [];
+    const uid = parts.find((p) => p.value === 'uid 1000');
+    assert.equal(uid?.location, undefined);
+    assert.deepStrictEqual(uid?.command, {
+      title: 'Go to the field that sets this',
+      command: 'secctx.revealSource',
+      arguments: ['file:///p.yaml', { start: { line: line('runAsUser: 1000'), character: 4 }, end: { line: line('runAsUser: 1000'), character: 13 } }],
+    });
+    assert.equal(parts.find((p) => p.value === 'gid 0')?.command, undefined);
+  });
+});

@@ -738,3 +738,30 @@ describe('hardenToRestricted', () => {
     ]);
   });
 });
+
+describe('restricted-capabilities offers a fix for each kind of violation', () => {
+  test('an added capability other than NET_BIND_SERVICE: remove the forbidden adds, keep NET_BIND_SERVICE', async () => {
+    const { Analyzer } = await import('../../server/src/engine/analyze');
+    const before = y(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  containers:',
+      '    - name: web',
+      '      image: web:1',
+      '      securityContext:',
+      '        capabilities:',
+      '          drop: ["ALL"]',
+      '          add: ["NET_BIND_SERVICE", "CHOWN", "KILL"]',
+    );
+    const analysis = new Analyzer().analyze('web.yaml', before, { ...DEFAULT_OPTIONS, profile: 'restricted' });
+    const onAdd = analysis.findings.filter((f) => f.rule === 'restricted-capabilities');
+    assert.deepStrictEqual(onAdd.map((f) => before.slice(f.span.start, f.span.end)), ['"CHOWN"', '"KILL"']);
+    for (const finding of onAdd) {
+      assert.deepStrictEqual(finding.fixes.map((f) => [f.title, f.safety]), [['Remove added capabilities other than NET_BIND_SERVICE (CHOWN, KILL)', 'unsafe']]);
+      assert.strictEqual(applyEdits(before, finding.fixes[0].edits), before.replace('["NET_BIND_SERVICE", "CHOWN", "KILL"]', '["NET_BIND_SERVICE"]'));
+    }
+  });
+});

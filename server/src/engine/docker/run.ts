@@ -9,7 +9,7 @@ import { dockerEffective } from './effective';
 import type { DockerFileModel, DockerRunCommand, DockerSettings, Setting } from './model';
 import { shellRegions } from './regions';
 import { SHORT_FLAGS, globalTakesValue, sudoTakesValue, takesValue } from './run-flags';
-import { shellCommands, wordSpan, wordValue, type Dialect, type ShellWord, type SimpleCommand } from './shell';
+import { charOffset, shellCommands, wordSpan, wordValue, type Dialect, type ShellWord, type SimpleCommand } from './shell';
 import { parseGoBool } from './values';
 
 export function parseDockerRuns(text: string, fileName: string, options: AnalysisOptions): DockerFileModel {
@@ -140,9 +140,9 @@ function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions): 
       for (let j = 1; j < t.length; j++) {
         const long = SHORT_FLAGS[t[j]];
         if (long === undefined) break;
-        const start = j === 1 ? word.span.start : word.offsets[j];
+        const start = j === 1 ? word.span.start : charOffset(word, j);
         const written = `-${t[j]}`;
-        if (!takesValue(long)) { record(b, { long, written, span: { start, end: word.offsets[j] + 1 } }); continue; }
+        if (!takesValue(long)) { record(b, { long, written, span: { start, end: charOffset(word, j) + 1 } }); continue; }
         if (j + 1 < t.length) record(b, { long, written, span: { start, end: word.span.end }, value: { word, from: t[j + 1] === '=' ? j + 2 : j + 1 } });
         else if (i + 1 < w.length) { record(b, { long, written, span: { start, end: w[i + 1].span.end }, value: { word: w[i + 1], from: 0 } }); i++; }
         break;

@@ -3,7 +3,9 @@
  * the shell does (quotes, escapes, `\` continuations, comments, here-documents, `$(...)` and
  * backquotes, whose inner commands are listed too), keeping each character's source offset.
  * The `make` dialect reads a Makefile recipe: `$(VAR)`/`${VAR}` are make expansions, `$$` is `$`.
- * It never throws and always advances.
+ * It never throws and always advances. A word keeps where its characters come from as runs of the
+ * source, so an expansion (however deeply nested) is one run of each enclosing word, not a copy of
+ * every character with its offset: the work stays linear in the text, binary data included.
  */
 import type { Span } from '../types';
 
@@ -14,8 +16,11 @@ export interface ShellWord {
   readonly span: Span;
   /** Quotes and escapes removed; expansions kept as written (`$UID`, `$(id -u)`). */
   readonly text: string;
-  /** The source offset of each character of `text`. */
-  readonly offsets: readonly number[];
+  /**
+   * Where the characters of `text` come from, as runs of consecutive source offsets: flat pairs
+   * `[index in text, source offset]`, in order (see `charOffset`).
+   */
+  readonly runs: readonly number[];
   /** [start, end) ranges of `text` that are expansions. */
   readonly expansions: readonly (readonly [number, number])[];
   readonly quoted: boolean;
@@ -42,18 +47,75 @@ export function wordValue(w: ShellWord, from = 0, to = w.text.length): string | 
   return w.text.slice(from, to);
 }
 
+/** The source offset of character `i` of a word. */
+export function charOffset(w: ShellWord, i: number): number {
+  let lo = 0;
+  let hi = w.runs.length / 2 - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (w.runs[2 * mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return w.runs[2 * lo + 1] + (i - w.runs[2 * lo]);
+}
+
 /** The source span of characters [from, to) of a word. */
 export function wordSpan(w: ShellWord, from = 0, to = w.text.length): Span {
-  if (from >= to || from >= w.offsets.length) return from === 0 ? w.span : { start: w.span.end, end: w.span.end };
-  const last = Math.min(to, w.offsets.length) - 1;
-  return { start: w.offsets[from], end: w.offsets[last] + 1 };
+  if (from >= to || from >= w.text.length) return from === 0 ? w.span : { start: w.span.end, end: w.span.end };
+  const last = Math.min(to, w.text.length) - 1;
+  return { start: charOffset(w, from), end: charOffset(w, last) + 1 };
 }
 
 const REDIRECT = /[0-9]*(?:<<<|<<-|<<|>>|>&|<&|>\||<>|>|<)|&>>?/y;
 const MAX_DEPTH = 64;
 
-type Lit = (ch: string, at: number) => void;
-type Exp = (from: number, to: number) => void;
+/** How far the text of a word so far is `NAME=` or `NAME+=`, which an array `(…)` may follow. */
+type AssignmentPrefix = 'empty' | 'name' | 'plus' | 'complete' | 'no';
+
+function nextPrefix(state: AssignmentPrefix, ch: string): AssignmentPrefix {
+  if (state === 'empty') return /[A-Za-z_]/.test(ch) ? 'name' : 'no';
+  if (state === 'name') return /[A-Za-z0-9_]/.test(ch) ? 'name' : ch === '+' ? 'plus' : ch === '=' ? 'complete' : 'no';
+  if (state === 'plus') return ch === '=' ? 'complete' : 'no';
+  return 'no';
+}
+
+/** A word being read: the runs its characters come from, its expansions; its text is sliced at the end. */
+class WordBuilder {
+  private length = 0;
+  private next = -1;
+  readonly runs: number[] = [];
+  readonly expansions: [number, number][] = [];
+  prefix: AssignmentPrefix = 'empty';
+
+  constructor(private readonly source: string) {}
+
+  /** The source character at `at`, after quote or escape removal. */
+  char(at: number): void {
+    if (at !== this.next) this.runs.push(this.length, at);
+    this.length++;
+    this.next = at + 1;
+    this.prefix = nextPrefix(this.prefix, this.source[at]);
+  }
+
+  /** Source [from, to) as written: an expansion. */
+  expansion(from: number, to: number): void {
+    if (to <= from) return;
+    if (from !== this.next) this.runs.push(this.length, from);
+    this.expansions.push([this.length, this.length + to - from]);
+    this.length += to - from;
+    this.next = to;
+    this.prefix = 'no';
+  }
+
+  text(): string {
+    let out = '';
+    for (let k = 0; k < this.runs.length; k += 2) {
+      const end = k + 2 < this.runs.length ? this.runs[k + 2] : this.length;
+      out += this.source.slice(this.runs[k + 1], this.runs[k + 1] + end - this.runs[k]);
+    }
+    return out;
+  }
+}
 
 class Lexer {
   readonly commands: SimpleCommand[] = [];
@@ -156,58 +218,55 @@ class Lexer {
 
   private word(stop: '' | ')' | '`'): ShellWord | undefined {
     const start = this.pos;
-    let text = '';
-    const offsets: number[] = [];
-    const expansions: [number, number][] = [];
+    const b = new WordBuilder(this.text);
     let quoted = false;
-    const lit: Lit = (ch, at) => { text += ch; offsets.push(at); };
-    const exp: Exp = (from, to) => {
-      const s = text.length;
-      for (let i = from; i < to && i < this.end; i++) lit(this.text[i], i);
-      if (text.length > s) expansions.push([s, text.length]);
-    };
     while (this.pos < this.end) {
       const c = this.ch();
-      if (c === '(' && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(text)) {
+      if (c === '(' && b.prefix === 'complete') {
         const s = this.pos;
         this.skipBalanced('(', ')');
-        exp(s, this.pos);
+        this.expansion(b, s);
         continue;
       }
       if (' \t\r\n;&|<>()'.includes(c) || (stop === '`' && c === '`')) break;
       if (c === '\\') {
         const n = this.ch(this.pos + 1);
         if (n === '\n') { this.pos += 2; continue; }
-        if (n === '') { lit(c, this.pos); this.pos++; continue; }
+        if (n === '') { b.char(this.pos); this.pos++; continue; }
         quoted = true;
-        lit(n, this.pos + 1);
+        b.char(this.pos + 1);
         this.pos += 2;
         continue;
       }
       if (c === "'") {
         quoted = true;
         this.pos++;
-        while (this.pos < this.end && this.ch() !== "'") { lit(this.ch(), this.pos); this.pos++; }
+        while (this.pos < this.end && this.ch() !== "'") { b.char(this.pos); this.pos++; }
         this.pos++;
         continue;
       }
-      if (c === '"') { quoted = true; this.double(lit, exp); continue; }
-      if (c === '$') { this.dollar(lit, exp); continue; }
+      if (c === '"') { quoted = true; this.double(b); continue; }
+      if (c === '$') { this.dollar(b); continue; }
       if (c === '`') {
         const s = this.pos;
         this.pos++;
         this.nested('`');
-        exp(s, this.pos);
+        this.expansion(b, s);
         continue;
       }
-      lit(c, this.pos);
+      b.char(this.pos);
       this.pos++;
     }
     if (this.pos === start) return undefined;
-    return { span: { start, end: Math.min(this.pos, this.end) }, text, offsets, expansions, quoted };
+    return { span: { start, end: Math.min(this.pos, this.end) }, text: b.text(), runs: b.runs, expansions: b.expansions, quoted };
   }
 
-  private double(lit: Lit, exp: Exp): void {
+  /** Source [from, here) as written, an expansion of the word (up to the end of what is read). */
+  private expansion(b: WordBuilder, from: number): void {
+    b.expansion(from, Math.min(this.pos, this.end));
+  }
+
+  private double(b: WordBuilder): void {
     this.pos++;
     while (this.pos < this.end) {
       const c = this.ch();
@@ -215,49 +274,49 @@ class Lexer {
       if (c === '\\') {
         const n = this.ch(this.pos + 1);
         if (n === '\n') { this.pos += 2; continue; }
-        if (n !== '' && '$`"\\'.includes(n)) { lit(n, this.pos + 1); this.pos += 2; continue; }
-        lit(c, this.pos);
+        if (n !== '' && '$`"\\'.includes(n)) { b.char(this.pos + 1); this.pos += 2; continue; }
+        b.char(this.pos);
         this.pos++;
         continue;
       }
-      if (c === '$') { this.dollar(lit, exp); continue; }
+      if (c === '$') { this.dollar(b); continue; }
       if (c === '`') {
         const s = this.pos;
         this.pos++;
         this.nested('`');
-        exp(s, this.pos);
+        this.expansion(b, s);
         continue;
       }
-      lit(c, this.pos);
+      b.char(this.pos);
       this.pos++;
     }
   }
 
-  private dollar(lit: Lit, exp: Exp): void {
+  private dollar(b: WordBuilder): void {
     const s = this.pos;
     const n = this.ch(this.pos + 1);
     if (this.dialect === 'make') {
-      if (n === '$') { this.pos++; this.shellDollar(s, lit, exp); return; }
-      if (n === '(' || n === '{') { this.pos++; this.skipBalanced(n, n === '(' ? ')' : '}'); exp(s, this.pos); return; }
-      if (n !== '' && !/\s/.test(n)) { this.pos += 2; exp(s, this.pos); return; }
-      lit('$', this.pos);
+      if (n === '$') { this.pos++; this.shellDollar(s, b); return; }
+      if (n === '(' || n === '{') { this.pos++; this.skipBalanced(n, n === '(' ? ')' : '}'); this.expansion(b, s); return; }
+      if (n !== '' && !/\s/.test(n)) { this.pos += 2; this.expansion(b, s); return; }
+      b.char(this.pos);
       this.pos++;
       return;
     }
-    this.shellDollar(s, lit, exp);
+    this.shellDollar(s, b);
   }
 
   /** At a shell `$`; `s` is where the expansion as written starts (`$$` in make). */
-  private shellDollar(s: number, lit: Lit, exp: Exp): void {
+  private shellDollar(s: number, b: WordBuilder): void {
     const n = this.ch(this.pos + 1);
-    if (n === '(' && this.ch(this.pos + 2) === '(') { this.pos++; this.skipBalanced('(', ')'); exp(s, this.pos); return; }
-    if (n === '(') { this.pos += 2; this.nested(')'); exp(s, this.pos); return; }
-    if (n === '{') { this.pos++; this.skipBalanced('{', '}'); exp(s, this.pos); return; }
+    if (n === '(' && this.ch(this.pos + 2) === '(') { this.pos++; this.skipBalanced('(', ')'); this.expansion(b, s); return; }
+    if (n === '(') { this.pos += 2; this.nested(')'); this.expansion(b, s); return; }
+    if (n === '{') { this.pos++; this.skipBalanced('{', '}'); this.expansion(b, s); return; }
     if (n === "'") {
       this.pos += 2;
       while (this.pos < this.end && this.ch() !== "'") {
-        if (this.ch() === '\\' && this.ch(this.pos + 1) !== '') { lit(this.ch(this.pos + 1), this.pos + 1); this.pos += 2; continue; }
-        lit(this.ch(), this.pos);
+        if (this.ch() === '\\' && this.ch(this.pos + 1) !== '') { b.char(this.pos + 1); this.pos += 2; continue; }
+        b.char(this.pos);
         this.pos++;
       }
       this.pos++;
@@ -266,11 +325,11 @@ class Lexer {
     if (/[A-Za-z_]/.test(n)) {
       this.pos += 2;
       while (/[A-Za-z0-9_]/.test(this.ch())) this.pos++;
-      exp(s, this.pos);
+      this.expansion(b, s);
       return;
     }
-    if (n !== '' && '0123456789@*#?$!-'.includes(n)) { this.pos += 2; exp(s, this.pos); return; }
-    lit('$', this.pos);
+    if (n !== '' && '0123456789@*#?$!-'.includes(n)) { this.pos += 2; this.expansion(b, s); return; }
+    b.char(this.pos);
     this.pos++;
   }
 

@@ -26,10 +26,16 @@ export const restrictedCapabilities: Rule = {
     },
   },
   kubernetes(ctx) {
+    // One finding per forbidden add, one fix for all of a container's: built once (10,000 adds stay linear).
+    const removals = new Map<object, Fix[]>();
     reportPssBeyondBaseline(ctx, this.meta.pss!.checks, { check: 'capabilities_baseline', rule: 'dangerous-capability' }, (pod, _v, path): Fix[] => {
       const container = containerAt(pod, path);
       if (!container) return [];
-      if (path[path.length - 2] === 'add') return removeForbiddenCapabilitiesFix(ctx.text, container);
+      if (path[path.length - 2] === 'add') {
+        let fixes = removals.get(container.node);
+        if (!fixes) removals.set(container.node, (fixes = removeForbiddenCapabilitiesFix(ctx.text, container)));
+        return fixes;
+      }
       if (path[path.length - 1] !== 'drop') return [];
       return unsafeFix('Drop all capabilities (drop: ["ALL"])', appendToList(ctx.text, container.node, ['securityContext', 'capabilities', 'drop'], ['ALL']));
     });

@@ -245,12 +245,12 @@ const userCases: UserCase[] = [
   {
     name: 'distroless debug-nonroot runs as 65532',
     text: df('FROM gcr.io/distroless/base-debian12:debug-nonroot'),
-    user: () => ({ source: 'base-image', image: 'gcr.io/distroless/base-debian12:debug-nonroot', name: 'nonroot', group: 'nonroot', createdAt: { how: 'base image gcr.io/distroless/base-debian12' }, uid: 65532, gid: 65532 }),
+    user: () => ({ source: 'base-image', image: 'gcr.io/distroless/base-debian12:debug-nonroot', imageConfigUser: '65532', name: 'nonroot', group: 'nonroot', createdAt: { how: 'base image gcr.io/distroless/base-debian12' }, uid: 65532, gid: 65532 }),
   },
   {
     name: 'Bitnami images run as 1001 with the root group',
     text: df('FROM bitnami/redis:7.2'),
-    user: () => ({ source: 'base-image', image: 'bitnami/redis:7.2', uid: 1001, gid: 0 }),
+    user: () => ({ source: 'base-image', image: 'bitnami/redis:7.2', imageConfigUser: '1001', uid: 1001, gid: 0 }),
   },
   {
     name: 'a name that no account has, on scratch: the container fails to start',
@@ -403,7 +403,7 @@ describe('hovers and ImageUser notes', () => {
   test('finalImageUser: a target stage, and a base image default', () => {
     const m = parseDockerfile(df('FROM node:22 AS dev', 'FROM gcr.io/distroless/nodejs22-debian12:nonroot'));
     assert.deepStrictEqual(finalImageUser(m, 'Dockerfile', 'dev'), { name: 'root', uid: 0, gid: 0, note: 'no USER; base image node:22 runs as root (uid 0, gid 0) (stage dev)', dockerfile: 'Dockerfile' });
-    assert.deepStrictEqual(finalImageUser(m, 'Dockerfile'), { name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/nodejs22-debian12:nonroot runs as nonroot (uid 65532, gid 65532)', dockerfile: 'Dockerfile' });
+    assert.deepStrictEqual(finalImageUser(m, 'Dockerfile'), { spec: '65532', name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/nodejs22-debian12:nonroot runs as nonroot (uid 65532, gid 65532)', dockerfile: 'Dockerfile' });
   });
 
   test('finalImageUser: an unresolved USER says why', () => {

@@ -225,6 +225,24 @@ describe('the group of an explicit runAsUser: the image\'s /etc/passwd, as conta
   ];
   for (const c of cases) test(c.name, () => assert.deepStrictEqual(only(c.text, { images: indexed() }).group, c.expected));
 
+  test('no USER on a known non-root base (distroless :nonroot): the image runs as 65532 and runAsNonRoot passes', () => {
+    const text = pod({ image: 'example.com/static:1', containerSc: 'runAsNonRoot: true' });
+    const { contexts, findings } = analyze(text, { images: indexed() });
+    assert.deepStrictEqual(
+      { uid: contexts[0].user.value, gid: contexts[0].group.value, verdict: contexts[0].runAsNonRoot.verdict, rules: findings.map((f) => f.rule).filter((r) => r === 'run-as-root' || r === 'run-as-non-root') },
+      { uid: 65532, gid: 65532, verdict: 'pass', rules: [] },
+    );
+  });
+
+  test('no USER on an unknown base: the user is unknown, not root, and the kubelet verdict waits for the image', () => {
+    const text = pod({ image: 'example.com/other:1', containerSc: 'runAsNonRoot: true' });
+    const { contexts, findings } = analyze(text, { images: indexed() });
+    assert.deepStrictEqual(
+      { uid: contexts[0].user.value, source: contexts[0].user.source, gid: contexts[0].group.value, verdict: contexts[0].runAsNonRoot.verdict, rootFindings: findings.filter((f) => f.rule === 'run-as-root').length },
+      { uid: undefined, source: 'image', gid: undefined, verdict: 'unknown', rootFindings: 0 },
+    );
+  });
+
   test('runAsGroup still wins over the image\'s /etc/passwd', () => {
     const text = pod({ image: 'example.com/app:1', containerSc: 'runAsUser: 1000\nrunAsGroup: 3000' });
     assert.deepStrictEqual(only(text, { images: indexed() }).group, { value: 3000, source: 'container', field: 'securityContext.runAsGroup', span: spanOf(text, 'runAsGroup'), note: undefined });

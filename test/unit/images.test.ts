@@ -120,7 +120,28 @@ describe('resolving an image to its Dockerfile\'s user', () => {
       name: 'Compose build target: the named stage, not the last one',
       from: '/ws/k8s/deploy.yaml',
       image: 'myorg/worker:v3',
-      user: { name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/static:nonroot runs as nonroot (uid 65532, gid 65532) (stage runtime), via docker-compose.yaml service worker', dockerfile: '/ws/worker/Dockerfile.prod' },
+      // No USER: the image config's User is the base image's, 65532 (what the kubelet checks).
+      user: { spec: '65532', name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/static:nonroot runs as nonroot (uid 65532, gid 65532) (stage runtime), via docker-compose.yaml service worker', dockerfile: '/ws/worker/Dockerfile.prod' },
+    },
+    {
+      name: 'no USER on a known root base image: no spec (root)',
+      from: '/ws/k8s/deploy.yaml',
+      image: 'myorg/plain',
+      setup: (index) => {
+        index.update('/ws/.secctx.yaml', df('images:', '  myorg/plain: plain/Dockerfile'));
+        index.update('/ws/plain/Dockerfile', df('FROM alpine:3.20', 'RUN apk add curl'));
+      },
+      user: { name: 'root', uid: 0, gid: 0, note: 'no USER; base image alpine:3.20 runs as root (uid 0, gid 0), via .secctx.yaml', dockerfile: '/ws/plain/Dockerfile' },
+    },
+    {
+      name: 'no USER on an unknown base image: its own USER decides (unknownBase, no uid)',
+      from: '/ws/k8s/deploy.yaml',
+      image: 'myorg/derived',
+      setup: (index) => {
+        index.update('/ws/.secctx.yaml', df('images:', '  myorg/derived: derived/Dockerfile'));
+        index.update('/ws/derived/Dockerfile', df('FROM registry.example.com/team/base:7', 'COPY app /app'));
+      },
+      user: { unknownBase: 'registry.example.com/team/base:7', note: 'no USER in this Dockerfile, and base image registry.example.com/team/base:7 is not known: its own USER decides, via .secctx.yaml', dockerfile: '/ws/derived/Dockerfile' },
     },
     {
       name: 'Skaffold artifact with context and docker.dockerfile',
@@ -194,7 +215,7 @@ describe('resolving a Compose build to the Dockerfile in its context', () => {
       name: 'dockerfile and target',
       from: '/ws/compose.yaml',
       build: { context: 'worker', dockerfile: 'Dockerfile.prod', target: 'runtime' },
-      user: { name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/static:nonroot runs as nonroot (uid 65532, gid 65532) (stage runtime), via build worker/Dockerfile.prod', dockerfile: '/ws/worker/Dockerfile.prod' },
+      user: { spec: '65532', name: 'nonroot', uid: 65532, gid: 65532, note: 'no USER; base image gcr.io/distroless/static:nonroot runs as nonroot (uid 65532, gid 65532) (stage runtime), via build worker/Dockerfile.prod', dockerfile: '/ws/worker/Dockerfile.prod' },
     },
     { name: 'a Dockerfile that is not indexed', from: '/ws/compose.yaml', build: { context: './nothing' }, user: undefined },
     { name: 'a remote context', from: '/ws/compose.yaml', build: { context: 'https://github.com/example/app.git#main' }, user: undefined },

@@ -3,8 +3,14 @@ import type { Profile, SeverityOverride } from './types';
 
 /** What the image behind a container reference runs as, when a Dockerfile in the workspace builds it. */
 export interface ImageUser {
-  /** The USER spec as written (`app`, `1000:1000`, `$UID`), undefined when the final stage sets none. */
+  /**
+   * The image's configured User as the kubelet and Docker read it: the final stage's USER as written
+   * (`app`, `1000:1000`, `$UID`) or, without one, a known base image's (`65532`); undefined for root
+   * (no USER anywhere) and when an unknown base image decides (`unknownBase`).
+   */
   readonly spec?: string;
+  /** The final stage sets no USER and its base image is not known: that image's own USER decides. */
+  readonly unknownBase?: string;
   readonly name?: string;
   readonly uid?: number;
   readonly gid?: number;

@@ -237,6 +237,9 @@ function identity(input: DockerContainerInput, image: ImageUser | undefined): { 
       : 'no image';
     return { user: { value: undefined, source: 'image', field: 'USER', note }, group: { value: undefined, source: 'image', field: 'USER', note } };
   }
+  if (image.unknownBase !== undefined) {
+    return { user: { value: undefined, source: 'image', field: 'USER', note: image.note }, group: { value: undefined, source: 'image', field: 'USER', note: image.note } };
+  }
   if (image.spec === undefined) {
     const note = `the image sets no USER (${image.note}): Docker runs as root`;
     return { user: { value: 0, source: 'default', note }, group: { value: 0, source: 'default', note } };

@@ -7,6 +7,7 @@ import type { Span } from '../types';
 import { AccountBook } from './accounts';
 import { baseImageFacts } from './baseImages';
 import { applyCommands } from './commands';
+import { blankLongLines } from './longLines';
 import type { DockerfileModel, ResolvedUser, Stage, StageBase, UserInstruction } from './model';
 import { resolveSpec } from './resolve';
 import { execFormCommands, readShell, type ShellWord } from './shell';
@@ -67,13 +68,15 @@ interface StageState {
 }
 
 export function buildDockerfileModel(source: string): DockerfileModel {
+  const { text: readable, longLines } = blankLongLines(source);
+  const skipped = longLines.length ? { longLines } : {};
   let dockerfile: Dockerfile;
   try {
-    dockerfile = DockerfileParser.parse(source);
+    dockerfile = DockerfileParser.parse(readable);
   } catch {
-    return { stages: [] };
+    return { stages: [], ...skipped };
   }
-  const text = new Text(source);
+  const text = new Text(readable);
   const escape = safe(() => dockerfile.getEscapeCharacter(), '\\');
   const globals = new VariableScope();
   const stages: StageState[] = [];
@@ -96,7 +99,7 @@ export function buildDockerfileModel(source: string): DockerfileModel {
   }
   const result = stages.map((s) => finishStage(s, text));
   const last = result[result.length - 1];
-  return { stages: result, ...(last ? { user: last.user } : {}) };
+  return { stages: result, ...(last ? { user: last.user } : {}), ...skipped };
 }
 
 /** A JSON string's value, read from the text: dockerfile-ast 0.7.1 drops the whitespace inside JSON strings. */
@@ -311,7 +314,7 @@ function inheritedUser(state: StageState): ResolvedUser {
     const uid = r.uid ?? facts.user.uid;
     const gid = r.gid ?? facts.user.gid;
     const { reason: _reason, uid: _uid, gid: _gid, missing: _missing, ...rest } = r;
-    return { source: 'base-image', image: state.image ?? facts.repository, ...rest, uid, gid };
+    return { source: 'base-image', image: state.image ?? facts.repository, ...(facts.user.spec ? { imageConfigUser: facts.user.spec } : {}), ...rest, uid, gid };
   }
   const image = state.image;
   const reason = image

@@ -13,8 +13,11 @@ export function finalImageUser(model: DockerfileModel, dockerfilePath: string, t
   const u = stage.user;
   const fromUser = u.source === 'user-instruction' || u.source === 'inherited-stage';
   const note = target === undefined ? userNote(u) : `${userNote(u)} (stage ${target})`;
+  // Without a USER, the image config's User is the base image's (distroless :nonroot says 65532).
+  const spec = u.source === 'base-image' ? u.imageConfigUser || undefined : u.spec?.trim();
   return {
-    ...(u.spec !== undefined ? { spec: u.spec.trim() } : {}),
+    ...(spec !== undefined ? { spec } : {}),
+    ...(u.source === 'default' ? { unknownBase: u.image ?? 'the base image' } : {}),
     ...(u.name !== undefined ? { name: u.name } : {}),
     ...(u.uid !== undefined ? { uid: u.uid } : {}),
     ...(u.gid !== undefined ? { gid: u.gid } : {}),

@@ -6,6 +6,7 @@
 import type { Span } from '../types';
 import type { AccountKnowledge, Accounts, Origin, UserAccount } from './accounts';
 import { buildDockerfileModel } from './builder';
+import type { LongLine } from './longLines';
 
 export type { AccountKnowledge, Accounts, GroupAccount, Origin, UserAccount } from './accounts';
 
@@ -33,6 +34,8 @@ export interface ResolvedUser {
   readonly createdAt?: Origin;
   /** The base image whose default user applies (source `base-image` or `default`). */
   readonly image?: string;
+  /** Source `base-image`: the base image's configured User (`65532`), what the kubelet reads; absent for root. */
+  readonly imageConfigUser?: string;
   /** ARGs whose defaults the spec used: `--build-arg` can change the user. */
   readonly buildArgs?: readonly string[];
   /** Names the USER uses that no known account has (the stage does not create them, the base is not known to). */
@@ -86,6 +89,8 @@ export interface DockerfileModel {
   readonly stages: readonly Stage[];
   /** The final stage's user: what the image runs as. Absent without a FROM. */
   readonly user?: ResolvedUser;
+  /** Lines too long to read past their first word (./longLines). Absent when there are none. */
+  readonly longLines?: readonly LongLine[];
 }
 
 /** Parses a Dockerfile; never throws (malformed input gives a partial model). */

@@ -30,6 +30,7 @@ export function kubeletVerdict(
     return explicitUid === 0 ? { verdict: 'fail', message: "container's runAsUser breaks non-root policy" } : { verdict: 'pass' };
   }
   if (!image) return { verdict: 'unknown', message: 'the image user is not known: the kubelet checks it when the container starts' };
+  if (image.unknownBase !== undefined) return { verdict: 'unknown', message: `the image's user comes from base image ${image.unknownBase}, which is not known: the kubelet checks it when the container starts` };
   // The kubelet reads the image config's User: numeric uid (optionally uid:gid), else a name; none = root.
   if (image.spec === undefined || image.spec === '') return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
   const userPart = image.spec.split(':')[0];
@@ -92,6 +93,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
   else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note };
+  else if (image?.unknownBase !== undefined) user = { value: undefined, source: 'image', field: 'USER', note: image.note };
   else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: `the image sets no USER: root (${image.note})` };
   else user = { value: 0, source: 'default', note: container.image ? `image ${container.image} is not linked to a Dockerfile: root unless its USER says otherwise` : 'no runAsUser and no image user: root' };
 

@@ -14,6 +14,8 @@ import { parseDockerfile } from '../../server/src/engine/dockerfile/model';
 import { dockerfileHover } from '../../server/src/engine/dockerfile/hover';
 import { finalImageUser } from '../../server/src/engine/dockerfile/imageUser';
 import { baseImageFacts } from '../../server/src/engine/dockerfile/baseImages';
+import { Analyzer } from '../../server/src/engine/analyze';
+import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
 
 const CORPUS = sharedPath('corpus');
@@ -453,6 +455,49 @@ describe('malformed input never throws', () => {
 
   test('an endless continuation still yields the stage', () => {
     assert.deepStrictEqual(parseDockerfile('FROM alpine\nRUN adduser -u 1 -D a \\\n').stages[0].accounts.users.map((u) => [u.name, u.uid, u.gid]), [['a', 1, 1]]);
+  });
+});
+
+describe('lines too long to read', () => {
+  const long = `RUN useradd -u 5 skipped && ${'echo a && '.repeat(7_000)}true`;
+
+  test('a RUN line above 64 KiB is read as its keyword alone; the lines around it are read', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = ['FROM alpine', long, 'RUN adduser -D -u 1000 app', 'USER app', ''].join(eol);
+      const model = parseDockerfile(text);
+      const line = span(text, long);
+      assert.deepStrictEqual(
+        { users: model.stages[0].accounts.users.map((u) => [u.name, u.uid]), user: [model.user?.name, model.user?.uid], longLines: model.longLines },
+        { users: [['app', 1000]], user: ['app', 1000], longLines: [{ span: line, read: { start: line.start, end: line.start + 3 } }] },
+        JSON.stringify(eol),
+      );
+    }
+  });
+
+  test('a long continuation line keeps its final escape: the instruction stays one, the rest of it is read', () => {
+    const middle = `    ${'echo a && '.repeat(7_000)}true && \\`;
+    const text = df('FROM alpine', 'RUN adduser -D -u 1000 app && \\', middle, '    adduser -D -u 1001 two', 'USER 1001');
+    const model = parseDockerfile(text);
+    const line = span(text, middle);
+    assert.deepStrictEqual(
+      { users: model.stages[0].accounts.users.map((u) => [u.name, u.uid]), user: [model.user?.spec, model.user?.line], longLines: model.longLines },
+      // `echo` is the middle line's first word: `adduser … two` is read as its argument
+      { users: [['app', 1000]], user: ['1001', 5], longLines: [{ span: line, read: { start: line.start + 4, end: line.start + 8 } }] },
+    );
+  });
+
+  test('short lines are read whole, however long the file or its lines joined by CR', () => {
+    const text = Array.from({ length: 10_000 }, (_, i) => `RUN adduser -D -u ${1000 + i} u${i}`).join('\r');
+    assert.deepStrictEqual(parseDockerfile(`FROM alpine\r${text}\r`).longLines, undefined);
+  });
+
+  test('the analysis reports each long line once, as an informational finding on its first word', () => {
+    const text = df('FROM alpine', long, 'USER 0');
+    const found = new Analyzer().analyze('/w/Dockerfile', text, DEFAULT_OPTIONS).findings.filter((f) => f.rule === 'line-too-long');
+    assert.deepStrictEqual(found, [{
+      rule: 'line-too-long', severity: 'info', span: span(text, 'RUN'), fixes: [],
+      message: 'secctx did not analyse this line past its first word: 68 KiB is above the 64 KiB limit for one line.',
+    }]);
   });
 });
 

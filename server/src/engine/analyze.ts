@@ -10,6 +10,7 @@ import type { KubernetesDocument } from './kubernetes/model';
 import { DEFAULT_MAX_FILE_SIZE, type AnalysisOptions } from './options';
 import type { Finding, Span } from './types';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { MAX_LINE_LENGTH, type LongLine } from './dockerfile/longLines';
 import { runRules } from './rules/run';
 import { parseConfig } from './config';
 import { parseCompose } from './docker/compose';
@@ -280,5 +281,14 @@ function analyzeDocker(path: string, text: string, options: AnalysisOptions, doc
 
 function analyzeDockerfile(path: string, text: string, options: AnalysisOptions): FileAnalysis {
   const dockerfile = parseDockerfile(text);
-  return { path, kind: 'dockerfile', findings: unsuppressed(runRules('dockerfile', dockerfile, text, options), text), contexts: [], documents: [], options, dockerfile };
+  const findings = runRules('dockerfile', dockerfile, text, options);
+  for (const line of dockerfile.longLines ?? []) findings.push(lineTooLong(line));
+  return { path, kind: 'dockerfile', findings: unsuppressed(findings, text), contexts: [], documents: [], options, dockerfile };
+}
+
+/** A Dockerfile line read no further than its first word, like a file above maxFileSize: one informational finding. */
+function lineTooLong(line: LongLine): Finding {
+  const kib = Math.round((line.span.end - line.span.start) / 1024);
+  const message = `secctx did not analyse this line past its first word: ${kib} KiB is above the ${MAX_LINE_LENGTH / 1024} KiB limit for one line.`;
+  return { rule: 'line-too-long', severity: 'info', message, span: line.read.end > line.read.start ? line.read : { start: line.span.start, end: line.span.start }, fixes: [] };
 }

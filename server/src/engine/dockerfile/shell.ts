@@ -52,6 +52,8 @@ const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'whi
 const OPERATORS = ['&&', '||', ';;', '|&', ';', '|', '&', '(', ')'];
 const REDIRECTS = ['<<<', '<<-', '<<', '>>', '&>>', '&>', '>&', '<&', '>|', '<>', '>', '<'];
 const MAX_DEPTH = 4;
+/** What an operator or a redirection (after its optional fd digits) starts with. */
+const OPERATOR_START = /[0-9<>&|;()]/;
 
 type Token =
   | { readonly kind: 'word'; readonly word: ShellWord; readonly start: number }
@@ -133,6 +135,7 @@ class Reader {
 
   private operator(): boolean {
     const t = this.text;
+    if (!OPERATOR_START.test(t[this.i])) return false;
     const fd = /^\d*/.exec(t.slice(this.i, this.i + 4))?.[0] ?? '';
     for (const op of REDIRECTS) {
       if (t.startsWith(op, this.i + fd.length) && (fd === '' || !op.startsWith('&'))) {
@@ -221,8 +224,9 @@ class Reader {
       this.i++; // a lone character no rule consumed: skip it
       return;
     }
-    const r = ex.result();
-    const word: ShellWord = { ...(r.value !== undefined ? { value: r.value } : {}), raw: t.slice(start, this.i), span: this.source.span(start, this.i) };
+    const raw = t.slice(start, this.i);
+    const span = this.source.span(start, this.i);
+    const word: ShellWord = ex.unknown ? { raw, span } : { value: ex.out, raw, span };
     this.tokens.push({ kind: 'word', word, start });
   }
 

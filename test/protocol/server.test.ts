@@ -112,7 +112,7 @@ describe('language server over stdio', () => {
     const { uri } = await openDocument(EXAMPLE_TEXT);
     const at = locateName(EXAMPLE_TEXT, 'forwarder');
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at.range.start });
-    const link = (span: { start: number }) => { const p = position(EXAMPLE_TEXT, span.start); return `${uri}#L${p.line + 1},${p.character + 1}`; };
+    const link = (at: { start: number } | { path: string; line: number }) => { if ('path' in at) return undefined; const p = position(EXAMPLE_TEXT, at.start); return `${uri}#L${p.line + 1},${p.character + 1}`; };
     const expected = hoverAt(new Analyzer().analyze(EXAMPLE, EXAMPLE_TEXT, DEFAULT_OPTIONS), at.start, link);
     assert.ok(expected?.startsWith('**forwarder** — container in `Deployment/audit-forwarder`, containerd\n'));
     assert.deepStrictEqual(hover, { contents: { kind: 'markdown', value: expected } });

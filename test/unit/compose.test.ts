@@ -145,16 +145,18 @@ describe('compose: Dockerfiles in the workspace (the image index)', () => {
   };
   const pick = (e: EffectiveContext) => ({ user: e.user, group: e.group });
   const image = (note: string) => ({ source: 'image' as const, field: 'USER', note });
+  /** A user set by a USER instruction: the provenance names its Dockerfile line. */
+  const user = (note: string, path: string, line: number) => ({ ...image(note), elsewhere: { path, line } });
 
   test('build-only service, short form: the USER of the Dockerfile in the context', () => {
     const webNote = 'user web (uid 2000, gid 2000) created in Dockerfile line 2, via build web/Dockerfile';
-    assert.deepStrictEqual(pick(run('services:\n  s:\n    build: ./web\n')), { user: { value: 2000, name: 'web', ...image(webNote) }, group: { value: 2000, ...image(webNote) } });
+    assert.deepStrictEqual(pick(run('services:\n  s:\n    build: ./web\n')), { user: { value: 2000, ...user(webNote, '/ws/web/Dockerfile', 3), name: 'web' }, group: { value: 2000, ...user(webNote, '/ws/web/Dockerfile', 3) } });
   });
 
   test('build-only service, long form: its dockerfile and target stage', () => {
     const note = 'user api (uid 3000, gid 3000) created in Dockerfile line 2 (stage runtime), via build api/Other.Dockerfile';
     const yaml = 'services:\n  s:\n    build:\n      context: ./api\n      dockerfile: Other.Dockerfile\n      target: runtime\n';
-    assert.deepStrictEqual(pick(run(yaml)), { user: { value: 3000, name: 'api', ...image(note) }, group: { value: 3000, ...image(note) } });
+    assert.deepStrictEqual(pick(run(yaml)), { user: { value: 3000, ...user(note, '/ws/api/Other.Dockerfile', 3), name: 'api' }, group: { value: 3000, ...user(note, '/ws/api/Other.Dockerfile', 3) } });
   });
 
   test('builds that cannot be followed leave the user unknown', () => {

@@ -398,7 +398,7 @@ describe('hovers and ImageUser notes', () => {
 
   test('finalImageUser: a named user created in the Dockerfile', () => {
     assert.deepStrictEqual(finalImageUser(parseDockerfile(t), '/ws/Dockerfile'), {
-      spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2', dockerfile: '/ws/Dockerfile', userSpan: { start: span(t, 'USER app').start + 5, end: span(t, 'USER app').end },
+      spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2', dockerfile: '/ws/Dockerfile', userSpan: { start: span(t, 'USER app').start + 5, end: span(t, 'USER app').end }, userLine: t.slice(0, span(t, 'USER app').start).split('\n').length,
     });
   });
 

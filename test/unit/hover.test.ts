@@ -229,8 +229,9 @@ describe('inlay summary line', () => {
 
 describe('provenance links to the field that decided each value', () => {
   /** A link target that names the line and column of the span's start in the file (as the LSP adapter does). */
-  const lineOf = (text: string) => (span: { start: number }) => {
-    const before = text.slice(0, span.start).split('\n');
+  const lineOf = (text: string) => (at: { start: number } | { path: string; line: number }) => {
+    if ('path' in at) return `file://${at.path}#L${at.line}`;
+    const before = text.slice(0, at.start).split('\n');
     return `file:///f#L${before.length},${before[before.length - 1].length + 1}`;
   };
 
@@ -244,6 +245,17 @@ describe('provenance links to the field that decided each value', () => {
     assert.match(userRow, new RegExp(`\\]\\(file:///f#L${stream.slice(0, key).split('\n').length},\\d+\\)`), userRow);
     // Without a link builder the card has no links (the CLI's explain and the report use it so).
     assert.doesNotMatch(hoverAt(new Analyzer().analyze('manifest.yaml', stream, { ...DEFAULT_OPTIONS, images }), at) ?? '', /\]\(file:/);
+  });
+
+  test('a user from a linked image\'s Dockerfile links to its USER line there', () => {
+    const linked: ImageResolver = () => ({ spec: 'app', name: 'app', uid: 10002, gid: 10003, note: 'user app created in Dockerfile line 2', dockerfile: '/src/named/Dockerfile', userSpan: { start: 30, end: 33 }, userLine: 3 });
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: example.com/named:1\n';
+    const card = hoverAt(new Analyzer().analyze('pod.yaml', text, { ...DEFAULT_OPTIONS, images: linked }), text.indexOf('name: app') + 7, lineOf(text)) ?? '';
+    const rows = card.split('\n').filter((l) => /^\| (User|Group) \|/.test(l));
+    assert.deepStrictEqual(rows, [
+      '| User | uid 10002 (app) | [image `USER`](file:///src/named/Dockerfile#L3) — user app created in Dockerfile line 2 |',
+      '| Group | gid 10003 | [image `USER`](file:///src/named/Dockerfile#L3) — user app created in Dockerfile line 2 |',
+    ]);
   });
 
   test('Compose: the user row links to the service\'s user key', () => {

@@ -12,7 +12,13 @@ import type { Span } from '../../server/src/engine/types';
 
 const df = (...lines: string[]): string => lines.join('\n') + '\n';
 
-function userSpan(text: string, spec: string): Span {
+/** The USER instruction's argument span and 1-based line, as ImageUser reports them. */
+function userAt(text: string, spec: string): { userSpan: Span; userLine: number } {
+  const userSpan = spanOfUser(text, spec);
+  return { userSpan, userLine: text.slice(0, userSpan.start).split('\n').length };
+}
+
+function spanOfUser(text: string, spec: string): Span {
   const at = text.indexOf(`USER ${spec}`);
   assert.ok(at >= 0);
   return { start: at + 5, end: at + 5 + spec.length };
@@ -114,7 +120,7 @@ describe('resolving an image to its Dockerfile\'s user', () => {
       name: 'Compose build + image (tag and digest ignored)',
       from: '/ws/k8s/deploy.yaml',
       image: 'myorg/api:1.2@sha256:0123',
-      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via docker-compose.yaml service api', dockerfile: '/ws/api/Dockerfile', userSpan: userSpan(API_DOCKERFILE, 'app') },
+      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via docker-compose.yaml service api', dockerfile: '/ws/api/Dockerfile', ...userAt(API_DOCKERFILE, 'app') },
     },
     {
       name: 'Compose build target: the named stage, not the last one',
@@ -147,7 +153,7 @@ describe('resolving an image to its Dockerfile\'s user', () => {
       name: 'Skaffold artifact with context and docker.dockerfile',
       from: '/ws/k8s/deploy.yaml',
       image: 'myorg/app',
-      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via skaffold.yaml', dockerfile: '/ws/app/build/Dockerfile', userSpan: userSpan(APP_DOCKERFILE, '2000') },
+      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via skaffold.yaml', dockerfile: '/ws/app/build/Dockerfile', ...userAt(APP_DOCKERFILE, '2000') },
     },
     {
       name: 'not linked',
@@ -160,21 +166,21 @@ describe('resolving an image to its Dockerfile\'s user', () => {
       from: '/ws/k8s/deploy.yaml',
       image: 'docker.io/library/myapp:1',
       setup: (index) => index.update('/ws/.secctx.yaml', df('images:', '  myapp: app/build/Dockerfile', '  myorg/api: ./Dockerfile')),
-      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via .secctx.yaml', dockerfile: '/ws/app/build/Dockerfile', userSpan: userSpan(APP_DOCKERFILE, '2000') },
+      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via .secctx.yaml', dockerfile: '/ws/app/build/Dockerfile', ...userAt(APP_DOCKERFILE, '2000') },
     },
     {
       name: '.secctx.yaml before Compose for the same image',
       from: '/ws/k8s/deploy.yaml',
       image: 'myorg/api',
       setup: (index) => index.update('/ws/.secctx.yaml', df('images:', '  myorg/api: ./Dockerfile')),
-      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via .secctx.yaml', dockerfile: '/ws/Dockerfile', userSpan: userSpan(APP_DOCKERFILE, '2000') },
+      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via .secctx.yaml', dockerfile: '/ws/Dockerfile', ...userAt(APP_DOCKERFILE, '2000') },
     },
     {
       name: 'a .secctx.yaml applies only below its directory',
       from: '/ws/k8s/deploy.yaml',
       image: 'myorg/api',
       setup: (index) => index.update('/ws/other/.secctx.yaml', df('images:', '  myorg/api: ../Dockerfile')),
-      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via docker-compose.yaml service api', dockerfile: '/ws/api/Dockerfile', userSpan: userSpan(API_DOCKERFILE, 'app') },
+      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via docker-compose.yaml service api', dockerfile: '/ws/api/Dockerfile', ...userAt(API_DOCKERFILE, 'app') },
     },
     {
       name: 'the nearest Compose file wins',
@@ -184,7 +190,7 @@ describe('resolving an image to its Dockerfile\'s user', () => {
         index.update('/ws/services/compose.yaml', df('services:', '  api:', '    build: .', '    image: myorg/api'));
         index.update('/ws/services/Dockerfile', APP_DOCKERFILE);
       },
-      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via services/compose.yaml service api', dockerfile: '/ws/services/Dockerfile', userSpan: userSpan(APP_DOCKERFILE, '2000') },
+      user: { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via services/compose.yaml service api', dockerfile: '/ws/services/Dockerfile', ...userAt(APP_DOCKERFILE, '2000') },
     },
     {
       name: 'a link to a Dockerfile that was never indexed is skipped',
@@ -209,7 +215,7 @@ describe('resolving a Compose build to the Dockerfile in its context', () => {
       name: 'the context is read from the Compose file\'s directory',
       from: '/ws/deploy/compose.yaml',
       build: { context: '../api' },
-      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via build api/Dockerfile', dockerfile: '/ws/api/Dockerfile', userSpan: userSpan(API_DOCKERFILE, 'app') },
+      user: { spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app (uid 10001, gid 10001) created in Dockerfile line 2, via build api/Dockerfile', dockerfile: '/ws/api/Dockerfile', ...userAt(API_DOCKERFILE, 'app') },
     },
     {
       name: 'dockerfile and target',
@@ -287,7 +293,7 @@ describe('caching and invalidation', () => {
     const resolve = index.resolver('/ws/k8s/deploy.yaml');
     assert.equal(resolve('myorg/api')?.uid, 10001);
     index.update('/ws/api/Dockerfile', df('FROM node:22', 'USER node'));
-    assert.deepStrictEqual(resolve('myorg/api'), { spec: 'node', name: 'node', uid: 1000, gid: 1000, note: 'user node (uid 1000, gid 1000) from base image node, via docker-compose.yaml service api', dockerfile: '/ws/api/Dockerfile', userSpan: { start: 18, end: 22 } });
+    assert.deepStrictEqual(resolve('myorg/api'), { spec: 'node', name: 'node', uid: 1000, gid: 1000, note: 'user node (uid 1000, gid 1000) from base image node, via docker-compose.yaml service api', dockerfile: '/ws/api/Dockerfile', userSpan: { start: 18, end: 22 }, userLine: 2 });
   });
 
   test('dependents: the images that use a Dockerfile', () => {
@@ -308,7 +314,7 @@ describe('caching and invalidation', () => {
     const index = new ImageIndex({ roots: ['C:\\ws'] });
     index.update('C:\\ws\\compose.yaml', df('services:', '  api:', '    build: ./api', '    image: myorg/api'));
     index.update('C:\\ws\\api\\Dockerfile', APP_DOCKERFILE);
-    assert.deepStrictEqual(index.resolver('C:\\ws\\k8s\\pod.yaml')('myorg/api'), { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via compose.yaml service api', dockerfile: 'C:\\ws\\api\\Dockerfile', userSpan: userSpan(APP_DOCKERFILE, '2000') });
+    assert.deepStrictEqual(index.resolver('C:\\ws\\k8s\\pod.yaml')('myorg/api'), { spec: '2000', name: 'svc', uid: 2000, gid: 100, note: 'USER 2000 in Dockerfile line 3 (uid 2000, gid 100), via compose.yaml service api', dockerfile: 'C:\\ws\\api\\Dockerfile', ...userAt(APP_DOCKERFILE, '2000') });
   });
 
   test('malformed link files never throw', () => {

@@ -55,10 +55,25 @@ describe('inlay hints', () => {
     const uid = parts.find((p) => p.value === 'uid 1000');
     assert.equal(uid?.location, undefined);
     assert.deepStrictEqual(uid?.command, {
-      title: 'Go to the field that sets this',
+      title: 'Go to where this is set',
       command: 'secctx.revealSource',
       arguments: ['file:///p.yaml', { start: { line: line('runAsUser: 1000'), character: 4 }, end: { line: line('runAsUser: 1000'), character: 13 } }],
     });
     assert.equal(parts.find((p) => p.value === 'gid 0')?.command, undefined);
+  });
+});
+
+describe('inlay hints: a user from a linked image', () => {
+  test("the part leads to the USER line of the image's Dockerfile", () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: example.com/app:1\n';
+    const doc = TextDocument.create('file:///ws/p.yaml', 'yaml', 1, text);
+    const images = () => ({ spec: 'app', name: 'app', uid: 10001, gid: 10001, note: 'user app created in Dockerfile line 2', dockerfile: '/ws/app/Dockerfile', userSpan: { start: 40, end: 43 }, userLine: 3 });
+    const analysis = new Analyzer().analyze('/ws/p.yaml', text, { ...DEFAULT_OPTIONS, images });
+    const [hint] = inlayHints(doc, analysis, { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, 'secctx.revealSource');
+    const parts = Array.isArray(hint.label) ? hint.label : [];
+    const uid = parts.find((p) => p.value === 'uid 10001');
+    const start = { line: 2, character: 0 };
+    assert.deepStrictEqual(uid?.command?.arguments, ['file:///ws/app/Dockerfile', { start, end: start }]);
+    assert.match(typeof uid?.tooltip === 'object' ? uid.tooltip.value : '', /^\*\*uid 10001\*\* — image `USER` — user app created in Dockerfile line 2 \(Dockerfile line 3\)\n/);
   });
 });

@@ -13,8 +13,16 @@ export interface Provenance {
   readonly field?: string;
   /** Where in the analysed file (absent for defaults and for other files). */
   readonly span?: Span;
+  /** Where in another file: the USER line of a linked image's Dockerfile (1-based line). */
+  readonly elsewhere?: FileLine;
   /** Human explanation, e.g. `overrides pod runAsUser 2000`, `user app created in Dockerfile line 7`. */
   readonly note?: string;
+}
+
+/** A line of another file, by path: the adapters turn it into a link. */
+export interface FileLine {
+  readonly path: string;
+  readonly line: number;
 }
 
 export interface Valued<T> extends Provenance {

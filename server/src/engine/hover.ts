@@ -27,7 +27,7 @@ export function hoverAt(analysis: FileAnalysis, offset: number, link?: SpanLink)
   if (!at || !model) return undefined;
   // The model's spans are relative to its YAML document.
   const base = at.unit.offset;
-  const fileLink: SpanLink | undefined = link && ((s) => link(shiftSpan(s, base)));
+  const fileLink: SpanLink | undefined = link && ((at) => link('start' in at ? shiftSpan(at, base) : at));
   const o = at.relative;
   const runtime = analysis.options.runtime;
   for (const item of capabilityItems(model)) if (within(item.span, o)) return capabilityCard(item.raw, runtime);

@@ -19,6 +19,8 @@ export interface ImageUser {
   /** Dockerfile path and the USER instruction's offsets, for cross-file fixes. */
   readonly dockerfile: string;
   readonly userSpan?: { readonly start: number; readonly end: number };
+  /** The 1-based line of that USER instruction, for links from hovers and inlay hints. */
+  readonly userLine?: number;
   /** The image's /etc/passwd entry for the uid the resolver was asked about, when that is known. */
   readonly account?: ImageAccount;
 }
@@ -28,6 +30,11 @@ export interface ImageUser {
  * `--user 1000`): the runtime takes the primary group from its entry, or 0 when it has none
  * (containerd `WithUserID`, CRI-O and Docker through `GetExecUser`).
  */
+/** The USER line of the image's Dockerfile as a provenance `elsewhere`, when a USER decides. */
+export function imageUserLine(image: ImageUser): { readonly elsewhere?: { readonly path: string; readonly line: number } } {
+  return image.userLine !== undefined ? { elsewhere: { path: image.dockerfile, line: image.userLine } } : {};
+}
+
 export interface ImageAccount {
   readonly uid: number;
   /** The entry's user name; absent when the image has no entry for the uid. */

@@ -1,13 +1,15 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
 import { hoverAt } from '../engine/hover';
 import type { FileAnalysis } from '../engine/analyze';
 
-/** Provenance in hovers links to the field that decided each value: `file:///…#L12,5` opens it there. */
+/** Provenance in hovers links to the field that decided each value (`file:///…#L12,5`), or to a Dockerfile's USER line. */
 export function hover(doc: TextDocument, analysis: FileAnalysis, params: HoverParams): Hover | null {
-  const value = hoverAt(analysis, doc.offsetAt(params.position), (span) => {
-    const at = doc.positionAt(span.start);
-    return `${doc.uri}#L${at.line + 1},${at.character + 1}`;
+  const value = hoverAt(analysis, doc.offsetAt(params.position), (at) => {
+    if ('path' in at) return `${URI.file(at.path).toString()}#L${at.line}`;
+    const position = doc.positionAt(at.start);
+    return `${doc.uri}#L${position.line + 1},${position.character + 1}`;
   });
   return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
 }

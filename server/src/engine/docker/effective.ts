@@ -6,7 +6,7 @@
  */
 import { boundingSet, interpretCapabilityName } from '../capabilities';
 import type { EffectiveContext, Provenance, Source, Valued } from '../effective';
-import type { AnalysisOptions, ImageBuild, ImageUser } from '../options';
+import { imageUserLine, type AnalysisOptions, type ImageBuild, type ImageUser } from '../options';
 import type { Span } from '../types';
 import type { ExternalBase } from './compose-merge';
 import type { BuildSetting, DockerSettings, Setting } from './model';
@@ -246,8 +246,8 @@ function identity(input: DockerContainerInput, image: ImageUser | undefined): { 
   }
   const gid = image.gid ?? (image.uid === 0 ? 0 : undefined);
   return {
-    user: { value: image.uid, source: 'image', field: 'USER', note: image.note, ...(image.name !== undefined ? { name: image.name } : {}) },
-    group: { value: gid, source: 'image', field: 'USER', note: image.note },
+    user: { value: image.uid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image), ...(image.name !== undefined ? { name: image.name } : {}) },
+    group: { value: gid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) },
   };
 }
 

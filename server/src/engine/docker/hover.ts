@@ -1,7 +1,7 @@
 /** Hovers on Compose services and `docker run` lines: the effective context, or one capability. */
 import { ALL_CAPABILITIES, capabilityInfo, interpretCapabilityName, isDefaultCapability, suggestCapability } from '../capabilities';
 import type { Provenance } from '../effective';
-import type { SpanLink } from '../present/markdown';
+import { provenanceTarget, type SpanLink } from '../present/markdown';
 import { contains, containerAt, type DockerContainer, type DockerFileModel, type Setting } from './model';
 
 export function dockerHover(model: DockerFileModel, offset: number, link?: SpanLink): string | undefined {
@@ -24,7 +24,8 @@ const SOURCE_LABEL: Readonly<Record<Provenance['source'], string>> = {
 };
 
 function from(p: Provenance, link?: SpanLink): string {
-  const target = p.span && link?.(p.span);
+  const at = provenanceTarget(p);
+  const target = at && link?.(at);
   const field = p.field && target ? `[\`${p.field}\`](${target})` : p.field && `\`${p.field}\``;
   const where = field ? `${field} (${SOURCE_LABEL[p.source]})` : SOURCE_LABEL[p.source];
   return cell(p.note ? `${where} — ${p.note}` : where);

@@ -24,6 +24,7 @@ export function finalImageUser(model: DockerfileModel, dockerfilePath: string, t
     note,
     dockerfile: dockerfilePath,
     ...(fromUser && u.span ? { userSpan: u.span } : {}),
+    ...(fromUser && u.line !== undefined ? { userLine: u.line } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 import type { YAMLMap } from 'yaml';
 import { boundingSet } from '../capabilities';
 import type { EffectiveContext, Provenance, RunAsNonRootVerdict, Valued } from '../effective';
-import type { AnalysisOptions, ImageUser } from '../options';
+import { imageUserLine, type AnalysisOptions, type ImageUser } from '../options';
 import { mapAt, spanOf, stringAt } from '../yaml/nodes';
 import { boolField, idField, idList, stringField, stringList, type FieldValue } from './fields';
 import { keySpanAt, type ContainerModel, type PodModel } from './model';
@@ -92,7 +92,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   let user: EffectiveContext['user'];
   if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
-  else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note };
+  else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) };
   else if (image?.unknownBase !== undefined) user = { value: undefined, source: 'image', field: 'USER', note: image.note };
   else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: `the image sets no USER: root (${image.note})` };
   else user = { value: 0, source: 'default', note: container.image ? `image ${container.image} is not linked to a Dockerfile: root unless its USER says otherwise` : 'no runAsUser and no image user: root' };
@@ -104,7 +104,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const imageGid = user.source === 'image' ? image?.gid : undefined;
   const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
   const group = preferContainer<number | undefined>(cGid, pGid, 'runAsGroup',
-    imageGid !== undefined ? { value: imageGid, source: 'image', field: 'USER', note: image?.note }
+    imageGid !== undefined && image ? { value: imageGid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) }
       : account ? { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note }
       : { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' });
 

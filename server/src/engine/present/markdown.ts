@@ -1,6 +1,6 @@
 /** Markdown renderings of effective contexts and capabilities, shared by hovers, the report and the CLI. */
 import { capabilityInfo, interpretCapabilityName, isDefaultCapability, type Runtime } from '../capabilities';
-import type { EffectiveContext, Provenance } from '../effective';
+import type { EffectiveContext, FileLine, Provenance } from '../effective';
 import { ruleDocsUrl } from '../rules/rule';
 import type { Span } from '../types';
 
@@ -14,13 +14,19 @@ const SOURCE_LABEL: Record<Provenance['source'], string> = {
   runtime: 'runtime default',
 };
 
-/** Turns a span of the analysed file into a link target (an LSP adapter makes `file:///…#L12,5`). */
-export type SpanLink = (span: Span) => string | undefined;
+/** Turns a span of the analysed file, or a line of another file, into a link target (an LSP adapter makes `file:///…#L12,5`). */
+export type SpanLink = (at: Span | FileLine) => string | undefined;
+
+/** Where a provenance leads: its span in this file, or its line in another (a Dockerfile's USER). */
+export function provenanceTarget(p: Provenance): Span | FileLine | undefined {
+  return p.span ?? p.elsewhere;
+}
 
 /** `pod securityContext \`runAsUser\` — note`; with `link`, the part naming the field links to it. */
 export function describeSource(p: Provenance, link?: SpanLink): string {
   const base = p.field && p.source !== 'default' && p.source !== 'runtime' ? `${SOURCE_LABEL[p.source]} \`${p.field}\`` : SOURCE_LABEL[p.source];
-  const target = p.span && link?.(p.span);
+  const at = provenanceTarget(p);
+  const target = at && link?.(at);
   const linked = target ? `[${base}](${target})` : base;
   return p.note ? `${linked} — ${p.note}` : linked;
 }

@@ -17,7 +17,8 @@ function quoteNames(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
 
-function unsafe(title: string, edits: readonly TextEdit[]): Fix[] {
+/** The preferred, unsafe fix with these edits; none when a builder had nothing to edit. */
+export function unsafeFix(title: string, edits: readonly TextEdit[]): Fix[] {
   return edits.length ? [{ title, safety: 'unsafe', preferred: true, edits }] : [];
 }
 
@@ -154,7 +155,7 @@ export function setFieldFixes(text: string, pod: PodModel, container: ContainerM
     changes.push({ path: ['securityContext', 'runAsUser'], leaf: { kind: 'value', text: String(uid) } });
     title = `Run as uid ${uid} (runAsUser: ${uid})`;
   }
-  return unsafe(title, writeChanges(text, container.node, changes));
+  return unsafeFix(title, writeChanges(text, container.node, changes));
 }
 
 interface Located {
@@ -203,22 +204,22 @@ export function removeFieldFix(text: string, pod: PodModel, path: readonly (stri
   const shown = inlineText(text, found.value);
   if (typeof found.last === 'number') {
     if (!isSeq(found.parent)) return [];
-    return unsafe(`Remove ${shown ?? 'the item'}`, removeListItems(text, found.parent, [found.last]));
+    return unsafeFix(`Remove ${shown ?? 'the item'}`, removeListItems(text, found.parent, [found.last]));
   }
   const what = shown !== undefined && shown.length <= 40 ? `${found.last}: ${shown}` : found.last;
-  return unsafe(`Remove ${what}`, removePath(text, found.root, found.keys));
+  return unsafeFix(`Remove ${what}`, removePath(text, found.root, found.keys));
 }
 
 /** Sets `securityContext.<field>: <valueYaml>` in the container that `path` (relative to the pod object) points into. Unsafe. */
 export function setContainerFieldFix(text: string, pod: PodModel, path: readonly (string | number)[], field: string, valueYaml: string, title: string): Fix[] {
   const container = containerAtPath(pod, path);
   if (!container) return [];
-  return unsafe(title, writeChanges(text, container.node, [{ path: ['securityContext', field], leaf: { kind: 'value', text: valueYaml } }]));
+  return unsafeFix(title, writeChanges(text, container.node, [{ path: ['securityContext', field], leaf: { kind: 'value', text: valueYaml } }]));
 }
 
 /** Sets `spec.securityContext.<path>: <valueYaml>` for the whole pod. Unsafe. */
 export function setPodFieldFix(text: string, pod: PodModel, path: readonly string[], valueYaml: string, title: string): Fix[] {
-  return unsafe(title, writeChanges(text, pod.spec, [{ path: ['securityContext', ...path], leaf: { kind: 'value', text: valueYaml } }]));
+  return unsafeFix(title, writeChanges(text, pod.spec, [{ path: ['securityContext', ...path], leaf: { kind: 'value', text: valueYaml } }]));
 }
 
 /**
@@ -230,7 +231,7 @@ export function replaceScalarFix(text: string, pod: PodModel, path: YamlPath, va
   if (!found || !isScalar(found.value) || !found.value.range || found.value.range[1] <= found.value.range[0]) return [];
   const [start, end] = found.value.range;
   const newText = scalarText(value, quoteOf(found.value));
-  return text.slice(start, end) === newText ? [] : unsafe(title, [{ start, end, newText }]);
+  return text.slice(start, end) === newText ? [] : unsafeFix(title, [{ start, end, newText }]);
 }
 
 /** `seccompProfile: {type: RuntimeDefault}` in the pod securityContext (every container without its own inherits it). Unsafe. */
@@ -240,17 +241,17 @@ export function podSeccompRuntimeDefaultFix(text: string, pod: PodModel): Fix[] 
 
 /** `seccompProfile.type: RuntimeDefault` in one container. Unsafe. */
 export function containerSeccompRuntimeDefaultFix(text: string, container: ContainerModel): Fix[] {
-  return unsafe('Use the runtime\'s default seccomp profile (RuntimeDefault)', writeChanges(text, container.node, [{ path: ['securityContext', 'seccompProfile', 'type'], leaf: { kind: 'value', text: 'RuntimeDefault' } }]));
+  return unsafeFix('Use the runtime\'s default seccomp profile (RuntimeDefault)', writeChanges(text, container.node, [{ path: ['securityContext', 'seccompProfile', 'type'], leaf: { kind: 'value', text: 'RuntimeDefault' } }]));
 }
 
 /** `allowPrivilegeEscalation: false` in one container. Unsafe. */
 export function disallowPrivilegeEscalationFix(text: string, container: ContainerModel): Fix[] {
-  return unsafe('Set allowPrivilegeEscalation: false', writeChanges(text, container.node, [{ path: ['securityContext', 'allowPrivilegeEscalation'], leaf: { kind: 'value', text: 'false' } }]));
+  return unsafeFix('Set allowPrivilegeEscalation: false', writeChanges(text, container.node, [{ path: ['securityContext', 'allowPrivilegeEscalation'], leaf: { kind: 'value', text: 'false' } }]));
 }
 
 /** Adds `ALL` to the container's `capabilities.drop` (keeping the list's style, or creating `drop: ["ALL"]`). Unsafe. */
 export function dropAllCapabilitiesFix(text: string, container: ContainerModel): Fix[] {
-  return unsafe('Drop all capabilities (drop: ["ALL"])', writeChanges(text, container.node, [{ path: ['securityContext', 'capabilities', 'drop'], leaf: { kind: 'list', items: ['ALL'], style: FLOW_LIST } }]));
+  return unsafeFix('Drop all capabilities (drop: ["ALL"])', writeChanges(text, container.node, [{ path: ['securityContext', 'capabilities', 'drop'], leaf: { kind: 'list', items: ['ALL'], style: FLOW_LIST } }]));
 }
 
 function addedCapabilities(container: ContainerModel): { seq: YAMLSeq<unknown>; forbidden: number[]; names: string[] } | undefined {
@@ -273,7 +274,7 @@ export function removeForbiddenCapabilitiesFix(text: string, container: Containe
   if (!added || added.forbidden.length === 0) return [];
   const all = added.forbidden.length === added.seq.items.length;
   const edits = all ? removePath(text, container.node, ['securityContext', 'capabilities', 'add']) : removeListItems(text, added.seq, added.forbidden);
-  return unsafe(`Remove added capabilities other than NET_BIND_SERVICE (${added.names.join(', ')})`, edits);
+  return unsafeFix(`Remove added capabilities other than NET_BIND_SERVICE (${added.names.join(', ')})`, edits);
 }
 
 /**
@@ -294,6 +295,6 @@ export function restrictCapabilitiesFix(text: string, container: ContainerModel)
     const set = tryWriteChanges(text, container.node, [drop]);
     edits = set && normalizeEdits([...removal, ...set]);
   }
-  return unsafe(`Drop all capabilities and remove added ones other than NET_BIND_SERVICE (${added.names.join(', ')})`, edits ?? []);
+  return unsafeFix(`Drop all capabilities and remove added ones other than NET_BIND_SERVICE (${added.names.join(', ')})`, edits ?? []);
 }
 

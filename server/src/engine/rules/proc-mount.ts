@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from './rule';
 import type { KubernetesDocument } from '../kubernetes/model';
 import { reportPss } from './pss';
-import { replaceValueFix } from './pss-fixes';
+import { replaceScalarFix } from '../fixes/fields';
 import { containerLabel, unconfinedOpts } from '../docker/findings';
 import { removeSetting } from '../docker/fixes';
 
@@ -38,7 +38,7 @@ export const procMount: Rule = {
         ctx.report(report);
       },
     };
-    reportPss(once, this.meta.pss!.checks, (pod, _v, path) => replaceValueFix(pod, path, 'Default', 'Mask /proc (procMount: Default)'));
+    reportPss(once, this.meta.pss!.checks, (pod, _v, path) => replaceScalarFix(ctx.text, pod, path, 'Default', 'Mask /proc (procMount: Default)'));
   },
   /** `systempaths=unconfined` in `security_opt` / `--security-opt`. */
   docker(ctx) {

@@ -1,7 +1,7 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
-import { containerAt, replaceValueFix } from './pss-fixes';
-import { setFieldFixes } from '../fixes/fields';
+import { containerAt } from './pss-fixes';
+import { replaceScalarFix, setFieldFixes } from '../fixes/fields';
 
 export const runAsNonRoot: Rule = {
   meta: {
@@ -26,7 +26,7 @@ export const runAsNonRoot: Rule = {
   kubernetes(ctx) {
     reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => {
       const container = containerAt(pod, path);
-      return container ? setFieldFixes(ctx.text, pod, container, ctx.options, 'non-root') : replaceValueFix(pod, path, 'true', 'Require a non-root user (runAsNonRoot: true)');
+      return container ? setFieldFixes(ctx.text, pod, container, ctx.options, 'non-root') : replaceScalarFix(ctx.text, pod, path, 'true', 'Require a non-root user (runAsNonRoot: true)');
     });
   },
 };

@@ -1,7 +1,7 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
-import { containerAt, replaceValueFix } from './pss-fixes';
-import { setFieldFixes } from '../fixes/fields';
+import { containerAt } from './pss-fixes';
+import { replaceScalarFix, setFieldFixes } from '../fixes/fields';
 
 export const runAsUserZero: Rule = {
   meta: {
@@ -27,7 +27,7 @@ export const runAsUserZero: Rule = {
     reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => {
       const container = containerAt(pod, path);
       const uid = String(ctx.options.defaultNonRootUid);
-      return container ? setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user') : replaceValueFix(pod, path, uid, `Run as uid ${uid} (runAsUser: ${uid})`);
+      return container ? setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user') : replaceScalarFix(ctx.text, pod, path, uid, `Run as uid ${uid} (runAsUser: ${uid})`);
     });
   },
 };

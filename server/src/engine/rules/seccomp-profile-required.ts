@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { reportPssBeyondBaseline } from './pss-overrides';
-import { replaceValueFix, unsafeFix } from './pss-fixes';
+import { unsafeFix } from './pss-fixes';
+import { replaceScalarFix } from '../fixes/fields';
 import { setField } from '../fixes/edits';
 import { deepestNode } from '../yaml/nodes';
 import type { Node } from 'yaml';
@@ -30,7 +31,7 @@ export const seccompProfileRequired: Rule = {
     reportPssBeyondBaseline(ctx, this.meta.pss!.checks, { check: 'seccompProfile_baseline', rule: 'seccomp-unconfined' }, (pod, _v, path): Fix[] => {
       // A forbidden type that is written down is replaced; a missing profile is set once, for the whole pod.
       const set = deepestNode(pod.podObject as unknown as Node, path).depth === path.length;
-      if (set) return replaceValueFix(pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)');
+      if (set) return replaceScalarFix(ctx.text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)');
       return unsafeFix('Use the runtime\'s default seccomp profile for the pod (RuntimeDefault)', setField(ctx.text, pod.spec, ['securityContext', 'seccompProfile', 'type'], 'RuntimeDefault'));
     });
   },

@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
-import { replaceValueFix } from './pss-fixes';
+import { replaceScalarFix } from '../fixes/fields';
 import { containerLabel, unconfinedOpts } from '../docker/findings';
 import { removeSetting } from '../docker/fixes';
 
@@ -27,8 +27,8 @@ export const seccompUnconfined: Rule = {
   kubernetes(ctx) {
     reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) =>
       path[0] === 'metadata'
-        ? replaceValueFix(pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
-        : replaceValueFix(pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)'));
+        ? replaceScalarFix(ctx.text, pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
+        : replaceScalarFix(ctx.text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)'));
   },
   /** `seccomp=unconfined` (or the old `seccomp:unconfined`) in `security_opt` / `--security-opt`. */
   docker(ctx) {

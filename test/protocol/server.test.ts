@@ -118,7 +118,7 @@ describe('language server over stdio', () => {
     assert.deepStrictEqual(hover, { contents: { kind: 'markdown', value: expected } });
     // The user row links to the runAsUser key that decided it.
     const runAsUser = position(EXAMPLE_TEXT, locate(EXAMPLE_TEXT, 'runAsUser: 10001').start);
-    assert.ok(expected?.includes(`| User | uid 10001 | [container securityContext \`securityContext.runAsUser\`](${uri}#L${runAsUser.line + 1},${runAsUser.character + 1})`), expected);
+    assert.ok(expected?.includes(`| User | uid 10001 | [container \`securityContext.runAsUser\`](${uri}#L${runAsUser.line + 1},${runAsUser.character + 1})`), expected);
   });
 
   test('hover on a prefixed capability says containerd ignores it', async () => {
@@ -178,14 +178,14 @@ describe('language server over stdio', () => {
     const rootUid = field('runAsUser: 0');
     assert.deepStrictEqual(hints.map((h) => ({ position: h.position, kind: h.kind, parts: partsOf(h) })), [
       { position: locateName(EXAMPLE_TEXT, 'forwarder').range.end, kind: 1, parts: [
-        { value: 'uid 10001', location: uid, tooltip: `**uid 10001** — set at line ${uid.range.start.line + 1}: container securityContext \`securityContext.runAsUser\`` },
+        { value: 'uid 10001', location: uid, tooltip: `**uid 10001** — set at line ${uid.range.start.line + 1}: container \`securityContext.runAsUser\`` },
         { value: ' · ' },
         { value: 'gid 0', tooltip: "**gid 0** — default — the primary group of a uid not in the image's /etc/passwd is 0 (not set in this file)" },
       ] },
       { position: locateName(EXAMPLE_TEXT, 'shipper').range.end, kind: 1, parts: [
-        { value: 'root', location: rootUid, tooltip: `**root** — set at line ${rootUid.range.start.line + 1}: container securityContext \`securityContext.runAsUser\`` },
+        { value: 'root', location: rootUid, tooltip: `**root** — set at line ${rootUid.range.start.line + 1}: container \`securityContext.runAsUser\`` },
         { value: ' · ' },
-        { value: '⚠ will not start', location: nonRoot, tooltip: `**⚠ will not start** — set at line ${nonRoot.range.start.line + 1}: pod securityContext \`spec.securityContext.runAsNonRoot\`` },
+        { value: '⚠ will not start', location: nonRoot, tooltip: `**⚠ will not start** — set at line ${nonRoot.range.start.line + 1}: pod \`spec.securityContext.runAsNonRoot\`` },
       ] },
     ]);
   });

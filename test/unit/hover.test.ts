@@ -39,13 +39,13 @@ const OVERRIDE_CARD = [
   '',
   '| | effective | from |',
   '|---|---|---|',
-  '| User | uid 3000 | container securityContext `securityContext.runAsUser` — overrides pod runAsUser 2000 |',
+  '| User | uid 3000 | container `securityContext.runAsUser` — overrides pod runAsUser 2000 |',
   '| Group | gid 0 | default — the primary group of a uid not in the image\'s /etc/passwd is 0 |',
-  '| Supplemental groups | 4000 | pod securityContext `spec.securityContext.fsGroup` |',
+  '| Supplemental groups | 4000 | pod `spec.securityContext.fsGroup` |',
   '| Bounding capabilities | CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP | runtime default — containerd default set |',
   '| Effective capabilities | none | a non-root uid starts with none |',
   '| Privileged | no | default |',
-  '| Privilege escalation | blocked (no_new_privs) | container securityContext `securityContext.allowPrivilegeEscalation` |',
+  '| Privilege escalation | blocked (no_new_privs) | container `securityContext.allowPrivilegeEscalation` |',
   '| runAsNonRoot | not required | default |',
   '| Seccomp | Unconfined | default — no seccompProfile: the kubelet runs the container Unconfined unless its SeccompDefault setting is on |',
   '| AppArmor | RuntimeDefault | default — the runtime\'s default AppArmor profile where AppArmor is enabled |',
@@ -67,7 +67,7 @@ describe('container card', () => {
     const caps = 'CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_ADMIN, NET_RAW, SYS_CHROOT, SYS_TIME, MKNOD, AUDIT_WRITE, SETFCAP';
     assert.deepStrictEqual(rows, [
       '| User | uid 0 (root) | default — image busybox:1.28 is not linked to a Dockerfile: root unless its USER says otherwise |',
-      `| Bounding capabilities | ${caps} | container securityContext \`securityContext.capabilities\` — containerd defaults with add/drop applied |`,
+      `| Bounding capabilities | ${caps} | container \`securityContext.capabilities\` — containerd defaults with add/drop applied |`,
       `| Effective capabilities | ${caps} | uid 0 keeps the bounding set |`,
     ]);
     assert.equal(card.includes('setuid-root'), false);
@@ -87,7 +87,7 @@ describe('container card', () => {
     assert.deepStrictEqual(rows, [
       '| User | uid 10002 (app) | image `USER` — user app created in Dockerfile line 2 |',
       '| Capabilities | n/a | Windows pod |',
-      '| runAsNonRoot | required — **fails**: container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root | pod securityContext `spec.securityContext.runAsNonRoot` |',
+      '| runAsNonRoot | required — **fails**: container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root | pod `spec.securityContext.runAsNonRoot` |',
     ]);
     assert.equal(hover(text, 'NET_ADMIN'), hover(text, 'app'), 'a capability name in a Windows pod shows the container card');
   });
@@ -112,15 +112,15 @@ describe('pod securityContext', () => {
 
   test('on pod runAsUser: what each container ends up with, then the table', () => {
     const text = hover(POD_OVERRIDE, 'runAsUser', 1) ?? '';
-    assert.equal(text.split('\n\n')[0], '- `sec-ctx-demo-2`: **User** → 3000: container securityContext `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
+    assert.equal(text.split('\n\n')[0], '- `sec-ctx-demo-2`: **User** → 3000: container `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
     assert.ok(text.includes('**Pod securityContext of `Pod/security-context-demo-2`**'));
   });
 
   test('on pod runAsNonRoot: one line per container', () => {
     const lines = (hover(POD_LEVEL, 'runAsNonRoot') ?? '').split('\n\n')[0].split('\n');
     assert.deepStrictEqual(lines, [
-      '- `forwarder`: **runAsNonRoot** → true: pod securityContext `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
-      '- `shipper`: **runAsNonRoot** → true: pod securityContext `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
+      '- `forwarder`: **runAsNonRoot** → true: pod `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
+      '- `shipper`: **runAsNonRoot** → true: pod `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
     ]);
   });
 
@@ -183,13 +183,13 @@ describe('capability names', () => {
 describe('precedence lines on a container field', () => {
   test('runAsUser: the line, then the container card', () => {
     const text = hover(POD_OVERRIDE, 'runAsUser', 2) ?? '';
-    assert.equal(text, '**User** → 3000: container securityContext `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.\n\n' + OVERRIDE_CARD);
+    assert.equal(text, '**User** → 3000: container `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.\n\n' + OVERRIDE_CARD);
   });
 
   test('runAsUser: 0 that fails runAsNonRoot', () => {
     const text = hover(POD_LEVEL, 'runAsUser', 1) ?? '';
-    assert.equal(text.split('\n\n')[0], '**User** → 0: container securityContext `securityContext.runAsUser`. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
-    assert.ok(text.includes('| runAsNonRoot | required — **fails**: container\'s runAsUser breaks non-root policy | pod securityContext `spec.securityContext.runAsNonRoot` |'));
+    assert.equal(text.split('\n\n')[0], '**User** → 0: container `securityContext.runAsUser`. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
+    assert.ok(text.includes('| runAsNonRoot | required — **fails**: container\'s runAsUser breaks non-root policy | pod `spec.securityContext.runAsNonRoot` |'));
   });
 });
 

@@ -24,7 +24,9 @@ export function provenanceTarget(p: Provenance): Span | FileLine | undefined {
 
 /** `pod securityContext \`runAsUser\` — note`; with `link`, the part naming the field links to it. */
 export function describeSource(p: Provenance, link?: SpanLink): string {
-  const base = p.field && p.source !== 'default' && p.source !== 'runtime' ? `${SOURCE_LABEL[p.source]} \`${p.field}\`` : SOURCE_LABEL[p.source];
+  // `container securityContext.runAsUser`, not `container securityContext securityContext.runAsUser`.
+  const label = (p.source === 'container' || p.source === 'pod') && p.field?.includes('securityContext') ? p.source : SOURCE_LABEL[p.source];
+  const base = p.field && p.source !== 'default' && p.source !== 'runtime' ? `${label} \`${p.field}\`` : SOURCE_LABEL[p.source];
   const at = provenanceTarget(p);
   const target = at && link?.(at);
   const linked = target ? `[${base}](${target})` : base;

@@ -371,3 +371,31 @@ describe('secctx CLI', () => {
     assert.deepStrictEqual({ status: spawned.status, stderr: spawned.stderr, json: JSON.parse(spawned.stdout) as unknown }, { status: inProcess.code, stderr: '', json: JSON.parse(inProcess.stdout) as unknown });
   });
 });
+
+describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () => {
+  // Given as a relative directory, as CI does (`secctx check k8s/`): the .secctx.yaml links apply.
+  const example = relative(process.cwd(), join(ROOT, 'examples', 'linked-image')) || '.';
+
+  test('check: the named USER of the api image fails runAsNonRoot; the distroless worker passes', async () => {
+    const r = await run('check', '--format', 'json', example);
+    const { findings } = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+    assert.deepStrictEqual(
+      { code: r.code, findings: findings.map((f) => `${relative(example, f.file)}:${f.line} ${f.severity} ${f.rule}`) },
+      { code: 1, findings: [join('api', 'Dockerfile') + ':7 warning non-numeric-user', 'compose.yaml:13 warning dangerous-capability', 'deployment.yaml:19 error run-as-non-root-violation'] },
+    );
+  });
+
+  test('explain: users come from the linked Dockerfiles, for Kubernetes and Compose alike', async () => {
+    const r = await run('explain', '--format', 'json', example);
+    const { containers } = JSON.parse(r.stdout) as { containers: JsonContainer[] };
+    assert.deepStrictEqual(
+      containers.map((c) => `${c.workload}/${c.name} ${c.user.uid ?? '?'} ${c.group.gid ?? '?'} ${c.runAsNonRoot}`),
+      ['compose/api/api 10001 10001 not-required', 'compose/worker/worker 65532 65532 not-required', 'compose/proxy/proxy ? ? not-required', 'Deployment/shop/api 10001 10001 unverifiable', 'Deployment/shop/worker 65532 65532 pass'],
+    );
+  });
+
+  test('--fix-dry-run offers the numeric USER in the Dockerfile, not in the manifest', async () => {
+    const r = await run('check', '--fix', '--fix-dry-run', '--no-color', example);
+    assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);
+  });
+});

@@ -41,7 +41,7 @@ export function collectFiles(args: readonly string[], problems: string[]): Input
       problems.push(`${arg}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       continue;
     }
-    if (stat.isDirectory()) walk(arg, arg);
+    if (stat.isDirectory()) walk(path.resolve(arg), arg);
     else out.push({ display: arg, absolute: path.resolve(arg), explicit: true });
   }
   return out;

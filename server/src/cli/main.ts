@@ -9,6 +9,7 @@ import type { Profile } from '../engine/types';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
+import { buildImageIndex, projectRoots } from './images';
 import { formatExplainText, formatImagesText, toJsonImages, type JsonImage, formatSarif, formatStylish, toJsonContainer, toJsonFindings, type FileFindings, type JsonContainer } from './format';
 
 export const VERSION = '0.1.0';
@@ -141,6 +142,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return configs.get(dir);
   };
   const reportedConfigs = new Set<string>();
+  const configFiles = [...new Set(files.map((f) => configOf(f)?.file).filter((f): f is string => f !== undefined))];
+  const workspace = await buildImageIndex(projectRoots(process.cwd(), files, configFiles));
+  for (const config of configFiles) {
+    for (const p of workspace.index.configProblems(config)) problems.push(`${path.relative(process.cwd(), config)}: ${p.message}`);
+  }
   const analyzer = new Analyzer();
   const results: FileFindings[] = [];
   const containers: JsonContainer[] = [];
@@ -157,8 +163,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if ('problem' in read) { problems.push(`${file.display}: ${read.problem}`); continue; }
     readCount++;
     const key = config?.file ?? '';
-    let options = optionsByConfig.get(key);
-    if (!options) { options = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, options); }
+    let projectOptions = optionsByConfig.get(key);
+    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
+    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
+    const options: AnalysisOptions = { ...projectOptions, images: workspace.index.resolver(file.absolute) };
     let text = read.text;
     let analysis: FileAnalysis;
     try {

@@ -522,3 +522,20 @@ describe('corpus', () => {
     }
   });
 });
+
+describe('which files are Dockerfiles', () => {
+  test('Dockerfile names and suffixes, not sources, docs or BuildKit ignore files named after them', async () => {
+    const { detectFileKind } = await import('../../server/src/engine/analyze');
+    const { isIndexedFile } = await import('../../server/src/host/workspaceIndex');
+    const names = ['Dockerfile', 'dockerfile', 'Dockerfile.prod', 'Dockerfile.alpine', 'api.Dockerfile', 'worker.dockerfile', 'Containerfile', 'Containerfile.rhel',
+      'dockerfile.test.ts', 'Dockerfile.md', 'Dockerfile.dockerignore', 'dockerfile.js', 'Dockerfile.yaml', 'Dockerfile.sh'];
+    assert.deepStrictEqual(
+      Object.fromEntries(names.map((n) => [n, `${detectFileKind(`/r/${n}`)}${isIndexedFile(`/r/${n}`) ? ' indexed' : ''}`])),
+      {
+        'Dockerfile': 'dockerfile indexed', 'dockerfile': 'dockerfile indexed', 'Dockerfile.prod': 'dockerfile indexed', 'Dockerfile.alpine': 'dockerfile indexed',
+        'api.Dockerfile': 'dockerfile indexed', 'worker.dockerfile': 'dockerfile indexed', 'Containerfile': 'dockerfile indexed', 'Containerfile.rhel': 'dockerfile indexed',
+        'dockerfile.test.ts': 'unknown', 'Dockerfile.md': 'shell', 'Dockerfile.dockerignore': 'unknown', 'dockerfile.js': 'unknown', 'Dockerfile.yaml': 'kubernetes', 'Dockerfile.sh': 'shell',
+      },
+    );
+  });
+});

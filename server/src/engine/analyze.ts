@@ -26,9 +26,14 @@ export function baseName(path: string): string {
   return path.replace(/\\/g, '/').split('/').pop() ?? path;
 }
 
+/** Suffixes that make `Dockerfile.<suffix>` something else: sources and tests about Dockerfiles, docs, BuildKit ignore files. */
+const NOT_A_DOCKERFILE = /\.(dockerignore|[cm]?[jt]sx?|json|md|markdown|txt|ya?ml|sh|bash|py|go|rs|java|kt|rb|php|html?|css|snap|lock|log|orig|rej|bak|swp)$/i;
+
+/** `Dockerfile`, `Dockerfile.prod`, `prod.Dockerfile`, `Containerfile`…, not `dockerfile.test.ts` or `Dockerfile.dockerignore`. */
 export function isDockerfileName(path: string): boolean {
   const b = baseName(path);
-  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(b) || /\.(Dockerfile|Containerfile)$/i.test(b);
+  if (/\.(Dockerfile|Containerfile)$/i.test(b)) return true;
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(b) && !NOT_A_DOCKERFILE.test(b);
 }
 
 export function isComposeFileName(path: string): boolean {

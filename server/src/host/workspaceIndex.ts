@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isComposeFileName, isDockerfileName } from '../engine/analyze';
 import { ImageIndex } from '../engine/images/index';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
@@ -13,8 +14,7 @@ const MAX_SIZE = 1024 * 1024;
 
 export function isIndexedFile(file: string): boolean {
   const b = path.basename(file);
-  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(b) || /\.(Dockerfile|Containerfile)$/i.test(b) ||
-    /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i.test(b) || /^skaffold\.ya?ml$/i.test(b) || /^\.secctx\.ya?ml$/.test(b);
+  return isDockerfileName(file) || isComposeFileName(file) || /^skaffold\.ya?ml$/i.test(b) || /^\.secctx\.ya?ml$/.test(b);
 }
 
 export class WorkspaceIndex {

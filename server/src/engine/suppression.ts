@@ -4,6 +4,7 @@
  *   # secctx-disable <rule-id>[, ...]        (rest of the YAML document / file)
  * plus the `secctx.dev/ignore` annotation on a resource (handled by the Kubernetes analysis).
  */
+import { LineIndex } from './lines';
 import type { Finding } from './types';
 
 export interface Suppressions {
@@ -11,6 +12,8 @@ export interface Suppressions {
   readonly lines: ReadonlyMap<number, readonly string[]>;
   /** rule id → first line from which it is disabled */
   readonly from: ReadonlyMap<string, number>;
+  /** The lines of the text the comments were found in, when there are any: each finding's line is a lookup. */
+  readonly lineIndex?: LineIndex;
 }
 
 const COMMENT = /#\s*secctx-disable(-next-line)?\s+([\w-]+(?:\s*,\s*[\w-]+)*)/g;
@@ -33,7 +36,7 @@ export function parseSuppressions(text: string): Suppressions {
     if (m[1]) lines.set(line + 1, [...(lines.get(line + 1) ?? []), ...ids]);
     else for (const id of ids) if (!from.has(id)) from.set(id, line);
   }
-  return { lines, from };
+  return lines.size || from.size ? { lines, from, lineIndex: new LineIndex(text) } : { lines, from };
 }
 
 export function lineOfOffset(text: string, offset: number): number {
@@ -44,7 +47,7 @@ export function lineOfOffset(text: string, offset: number): number {
 
 export function isSuppressed(finding: Finding, text: string, s: Suppressions): boolean {
   if (s.lines.size === 0 && s.from.size === 0) return false;
-  const line = lineOfOffset(text, finding.span.start);
+  const line = s.lineIndex ? s.lineIndex.position(finding.span.start).line - 1 : lineOfOffset(text, finding.span.start);
   if (s.lines.get(line)?.includes(finding.rule)) return true;
   const start = s.from.get(finding.rule);
   return start !== undefined && line >= start;

@@ -501,6 +501,7 @@ class Writer {
 
 /** Sorts edits (stably) and merges insertions at the same offset, in the order they were made. */
 export function normalizeEdits(edits: readonly TextEdit[]): TextEdit[] {
+  if (edits.length < 2) return [...edits];
   const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i).map((x) => x.e);
   const out: TextEdit[] = [];
   for (const e of sorted) {
@@ -547,7 +548,7 @@ export function appendToList(text: string, owner: YAMLMap<unknown, unknown>, pat
  */
 function removeItems(text: string, coll: Collection, indices: readonly number[]): TextEdit[] {
   const n = coll.items.length;
-  const remove = [...new Set(indices)].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+  const remove = indices.length === 1 ? indices.filter((i) => i >= 0 && i < n) : [...new Set(indices)].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
   if (remove.length === 0) return [];
   if (remove.length === n) return emptyCollection(text, coll);
   const runs: [number, number][] = [];
@@ -626,10 +627,10 @@ export function removePath(text: string, root: YAMLMap<unknown, unknown>, path: 
   const chain: { map: YAMLMap<unknown, unknown>; key: string }[] = [];
   let map: YAMLMap<unknown, unknown> | undefined = root;
   for (const key of path) {
-    if (!map || !pairOf(map, key)) return [];
+    const pair = pairOf(map, key);
+    if (!map || !pair) return [];
     chain.push({ map, key });
-    const next: unknown = pairOf(map, key)?.value;
-    map = isMap(next) ? next : undefined;
+    map = isMap(pair.value) ? pair.value : undefined;
   }
   let level = chain.length - 1;
   while (level > 0 && chain[level].map.items.every((item) => isPair(item) && keyOf(item) === chain[level].key)) level--;

@@ -22,27 +22,34 @@ export function unsafeFix(title: string, edits: readonly TextEdit[]): Fix[] {
   return edits.length ? [{ title, safety: 'unsafe', preferred: true, edits }] : [];
 }
 
-/** Each pod's containers by path (as JSON), and the lengths those paths have: one lookup per violation path. */
-const containerIndex = new WeakMap<PodModel, { byPath: Map<string, ContainerModel>; lengths: number[] }>();
+/** A trie of container paths: each step of a path leads to the container at that prefix, or further. */
+interface ContainerTrie {
+  container?: ContainerModel;
+  readonly next: Map<string | number, ContainerTrie>;
+}
 
-/** The container a path (relative to the pod object) points into. */
+/** Each pod's containers by path: one walk along a violation path finds its container. */
+const containerIndex = new WeakMap<PodModel, ContainerTrie>();
+
+/** The container a path (relative to the pod object) points into (the shortest prefix that is a container's path). */
 export function containerAtPath(pod: PodModel, path: YamlPath): ContainerModel | undefined {
-  let index = containerIndex.get(pod);
-  if (!index) {
-    const byPath = new Map<string, ContainerModel>();
+  let root = containerIndex.get(pod);
+  if (!root) {
+    root = { next: new Map() };
     for (const c of pod.containers) {
-      const key = JSON.stringify(c.path);
-      if (!byPath.has(key)) byPath.set(key, c);
+      let node = root;
+      for (const step of c.path) {
+        let child = node.next.get(step);
+        if (!child) node.next.set(step, (child = { next: new Map() }));
+        node = child;
+      }
+      node.container ??= c;
     }
-    index = { byPath, lengths: [...new Set(pod.containers.map((c) => c.path.length))].sort((a, b) => a - b) };
-    containerIndex.set(pod, index);
+    containerIndex.set(pod, root);
   }
-  for (const length of index.lengths) {
-    if (length > path.length) break;
-    const container = index.byPath.get(JSON.stringify(path.slice(0, length)));
-    if (container) return container;
-  }
-  return undefined;
+  let node: ContainerTrie | undefined = root;
+  for (let i = 0; node && !node.container && i < path.length; i++) node = node.next.get(path[i]);
+  return node?.container;
 }
 
 /** The value of a pair as something to write elsewhere: its one-line text, or its block lines. */

@@ -35,9 +35,10 @@ export function analyzeYamlDocument(text: string, options: AnalysisOptions): Yam
   const model = buildKubernetesDocument(parsed.doc);
   for (const pod of model.pods) for (const c of pod.containers) model.contexts.push(resolveContainer(pod, c, options));
   const suppressions = parseSuppressions(text);
+  const ignoring = model.resources.filter((r) => r.ignored.length > 0);
   for (const f of runRules('kubernetes', model, text, options)) {
     if (isSuppressed(f, text, suppressions)) continue;
-    const ignoredBy = model.resources.find((r) => r.ignored.includes(f.rule) && r.node.range && f.span.start >= r.node.range[0] && f.span.start <= r.node.range[2]);
+    const ignoredBy = ignoring.find((r) => r.ignored.includes(f.rule) && r.node.range && f.span.start >= r.node.range[0] && f.span.start <= r.node.range[2]);
     if (!ignoredBy) findings.push(f);
   }
   return { text, status: parsed.syntaxError ? 'syntax-error' : 'kubernetes', model, findings, contexts: model.contexts };

@@ -1,7 +1,7 @@
 /** Reading typed securityContext values from YAML, as the API server would decode them. */
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import type { Span } from '../types';
-import { pairOf, scalarAt, seqAt, spanOf } from '../yaml/nodes';
+import { asScalar, pairOf, seqAt, spanOf } from '../yaml/nodes';
 
 export interface FieldValue<T> {
   readonly value: T;
@@ -15,7 +15,7 @@ export const MAX_ID = 2147483647;
 
 function field<T>(map: YAMLMap<unknown, unknown> | undefined, key: string, read: (s: Scalar) => T | undefined): FieldValue<T> | undefined {
   const pair = pairOf(map, key);
-  const s = scalarAt(map, key);
+  const s = asScalar(pair?.value);
   if (!pair || !s) return undefined;
   const value = read(s);
   const span = spanOf(s);

@@ -79,16 +79,66 @@ function preferContainer<T>(
 
 const DEFAULT_FALSE: Valued<boolean> = { value: false, source: 'default' };
 
-export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
+/** What every container of a pod reads from the pod: looked up once per pod, not once per container. */
+interface PodLevel {
+  readonly annotations: YAMLMap<unknown, unknown> | undefined;
+  readonly runAsUser: FieldValue<number> | undefined;
+  readonly runAsGroup: FieldValue<number> | undefined;
+  readonly supplementalGroups: Valued<readonly number[]>;
+  readonly runAsNonRoot: FieldValue<boolean> | undefined;
+  readonly seccomp: FieldValue<string> | undefined;
+  readonly appArmor: FieldValue<string> | undefined;
+  readonly seLinux: FieldValue<string> | undefined;
+  readonly hostNetwork: Valued<boolean>;
+  readonly hostPID: Valued<boolean>;
+  readonly hostIPC: Valued<boolean>;
+  readonly hostUsers: Valued<boolean>;
+}
+
+const podLevels = new WeakMap<PodModel, PodLevel>();
+
+function podLevelOf(pod: PodModel): PodLevel {
+  const cached = podLevels.get(pod);
+  if (cached) return cached;
   const psc = pod.securityContext;
+  // Supplemental groups: pod supplementalGroups plus fsGroup.
+  const supplemental = idList(psc, 'supplementalGroups');
+  const fsGroup = idField(psc, 'fsGroup');
+  const groups = [...supplemental, ...(fsGroup && !supplemental.includes(fsGroup.value) ? [fsGroup.value] : [])];
+  const groupFields = [...(supplemental.length ? ['supplementalGroups'] : []), ...(fsGroup ? ['fsGroup'] : [])];
+  const podBool = (key: string, fallback: boolean): Valued<boolean> => {
+    const f = boolField(pod.spec, key);
+    return f ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan } : { value: fallback, source: 'default' };
+  };
+  const level: PodLevel = {
+    annotations: mapAt(mapAt(pod.podObject, 'metadata'), 'annotations'),
+    runAsUser: idField(psc, 'runAsUser'),
+    runAsGroup: idField(psc, 'runAsGroup'),
+    supplementalGroups: groups.length
+      ? { value: groups, source: 'pod', field: `spec.securityContext.${groupFields.join(' + ')}`, span: fsGroup?.keySpan ?? keySpanAt(psc, 'supplementalGroups') }
+      : { value: [], source: 'default' },
+    runAsNonRoot: boolField(psc, 'runAsNonRoot'),
+    seccomp: seccompOf(psc),
+    appArmor: appArmorOf(psc),
+    seLinux: seLinuxOf(psc),
+    hostNetwork: podBool('hostNetwork', false),
+    hostPID: podBool('hostPID', false),
+    hostIPC: podBool('hostIPC', false),
+    hostUsers: podBool('hostUsers', true),
+  };
+  podLevels.set(pod, level);
+  return level;
+}
+
+export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
+  const podLevel = podLevelOf(pod);
   const csc = container.securityContext;
   // User: container runAsUser → pod runAsUser → image USER → 0.
   const cUid = idField(csc, 'runAsUser');
-  const pUid = idField(psc, 'runAsUser');
+  const pUid = podLevel.runAsUser;
   const explicitUid = cUid?.value ?? pUid?.value;
   const image = container.image ? options.images?.(container.image, explicitUid) : undefined;
-  const podMeta = mapAt(pod.podObject, 'metadata');
-  const annotations = mapAt(podMeta, 'annotations');
+  const annotations = podLevel.annotations;
   let user: EffectiveContext['user'];
   if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
@@ -100,22 +150,13 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   // Group: container runAsGroup → pod runAsGroup → the image user's group, or for an explicit uid its
   // group in the image's /etc/passwd (the runtime looks it up: gid 0 without an entry) → 0.
   const cGid = idField(csc, 'runAsGroup');
-  const pGid = idField(psc, 'runAsGroup');
+  const pGid = podLevel.runAsGroup;
   const imageGid = user.source === 'image' ? image?.gid : undefined;
   const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
   const group = preferContainer<number | undefined>(cGid, pGid, 'runAsGroup',
     imageGid !== undefined && image ? { value: imageGid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) }
       : account ? { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note }
       : { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' });
-
-  // Supplemental groups: pod supplementalGroups plus fsGroup.
-  const supplemental = idList(psc, 'supplementalGroups');
-  const fsGroup = idField(psc, 'fsGroup');
-  const groups = [...supplemental, ...(fsGroup && !supplemental.includes(fsGroup.value) ? [fsGroup.value] : [])];
-  const groupFields = [...(supplemental.length ? ['supplementalGroups'] : []), ...(fsGroup ? ['fsGroup'] : [])];
-  const supplementalGroups: Valued<readonly number[]> = groups.length
-    ? { value: groups, source: 'pod', field: `spec.securityContext.${groupFields.join(' + ')}`, span: fsGroup?.keySpan ?? keySpanAt(psc, 'supplementalGroups') }
-    : { value: [], source: 'default' };
 
   const privileged = preferContainer(boolField(csc, 'privileged'), undefined, 'privileged', DEFAULT_FALSE);
   const ape = boolField(csc, 'allowPrivilegeEscalation');
@@ -124,7 +165,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     : { value: true, source: 'default', note: 'true unless explicitly false' };
 
   const cRanr = boolField(csc, 'runAsNonRoot');
-  const pRanr = boolField(psc, 'runAsNonRoot');
+  const pRanr = podLevel.runAsNonRoot;
   const ranr = preferContainer(cRanr, pRanr, 'runAsNonRoot', DEFAULT_FALSE);
   const verdict = kubeletVerdict(ranr.value, explicitUid, image);
 
@@ -145,22 +186,17 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const seccompFallback: Valued<string> = options.seccompDefault
     ? { value: 'RuntimeDefault', source: 'default', note: 'the kubelet\'s SeccompDefault is on' }
     : { value: 'Unconfined', source: 'default', note: 'no seccompProfile: the kubelet runs the container Unconfined unless its SeccompDefault setting is on' };
-  const seccomp = preferContainer(seccompOf(csc), seccompOf(psc), 'seccompProfile', seccompFallback);
+  const seccomp = preferContainer(seccompOf(csc), podLevel.seccomp, 'seccompProfile', seccompFallback);
 
   const annotationProfile = stringAt(annotations, `container.apparmor.security.beta.kubernetes.io/${container.name}`);
   const appArmorFallback: Valued<string> = annotationProfile
     ? { value: annotationProfile, source: 'pod', field: `metadata.annotations[container.apparmor.security.beta.kubernetes.io/${container.name}]` }
     : { value: 'RuntimeDefault', source: 'default', note: 'the runtime\'s default AppArmor profile where AppArmor is enabled' };
-  const appArmor = preferContainer(appArmorOf(csc), appArmorOf(psc), 'appArmorProfile', appArmorFallback);
+  const appArmor = preferContainer(appArmorOf(csc), podLevel.appArmor, 'appArmorProfile', appArmorFallback);
 
-  const seLinux = preferContainer<string | undefined>(seLinuxOf(csc), seLinuxOf(psc), 'seLinuxOptions', { value: undefined, source: 'runtime', note: 'labels assigned by the runtime' });
+  const seLinux = preferContainer<string | undefined>(seLinuxOf(csc), podLevel.seLinux, 'seLinuxOptions', { value: undefined, source: 'runtime', note: 'labels assigned by the runtime' });
   const readOnlyRootFilesystem = preferContainer(boolField(csc, 'readOnlyRootFilesystem'), undefined, 'readOnlyRootFilesystem', DEFAULT_FALSE);
   const procMount = preferContainer(stringField(csc, 'procMount'), undefined, 'procMount', { value: 'Default', source: 'default' });
-  const podBool = (key: string, fallback: boolean): Valued<boolean> => {
-    const f = boolField(pod.spec, key);
-    return f ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan } : { value: fallback, source: 'default' };
-  };
-
   return {
     name: container.name,
     kind: container.kind,
@@ -170,7 +206,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     image: container.image,
     user,
     group,
-    supplementalGroups,
+    supplementalGroups: podLevel.supplementalGroups,
     privileged,
     allowPrivilegeEscalation,
     runAsNonRoot: { ...ranr, ...verdict },
@@ -180,10 +216,10 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     seLinux,
     readOnlyRootFilesystem,
     procMount,
-    hostNetwork: podBool('hostNetwork', false),
-    hostPID: podBool('hostPID', false),
-    hostIPC: podBool('hostIPC', false),
-    hostUsers: podBool('hostUsers', true),
+    hostNetwork: podLevel.hostNetwork,
+    hostPID: podLevel.hostPID,
+    hostIPC: podLevel.hostIPC,
+    hostUsers: podLevel.hostUsers,
     windows: pod.windows,
   };
 }

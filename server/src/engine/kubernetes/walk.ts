@@ -52,8 +52,16 @@ export interface CapabilityItem {
   readonly seq: YAMLSeq<unknown>;
 }
 
-/** Every name in a container's `capabilities.add`/`drop`, in Linux pods (Windows pods have no Linux capabilities). */
-export function* capabilityItems(model: KubernetesDocument): Generator<CapabilityItem> {
+const capabilityItemsCache = new WeakMap<KubernetesDocument, readonly CapabilityItem[]>();
+
+/**
+ * Every name in a container's `capabilities.add`/`drop`, in Linux pods (Windows pods have no Linux capabilities).
+ * Collected once per model: four rules and every hover read them.
+ */
+export function capabilityItems(model: KubernetesDocument): readonly CapabilityItem[] {
+  const cached = capabilityItemsCache.get(model);
+  if (cached) return cached;
+  const items: CapabilityItem[] = [];
   for (const pod of model.pods) {
     if (pod.windows) continue;
     for (const container of pod.containers) {
@@ -65,10 +73,12 @@ export function* capabilityItems(model: KubernetesDocument): Generator<Capabilit
           const s = asScalar(seq.items[index]);
           const span = spanOf(s);
           if (s && span && (typeof s.value === 'string' || typeof s.value === 'number')) {
-            yield { pod, container, list, index, raw: String(s.value), span, seq };
+            items.push({ pod, container, list, index, raw: String(s.value), span, seq });
           }
         }
       }
     }
   }
+  capabilityItemsCache.set(model, items);
+  return items;
 }

@@ -7,7 +7,7 @@
 import type { KubernetesDocument, PodModel } from '../kubernetes/model';
 import type { PssViolation } from '../pss';
 import type { Fix } from '../types';
-import { podViolations, reportPss, spanOfPath } from './pss';
+import { placeViolation, podViolations, reportPss } from './pss';
 import type { RuleContext } from './rule';
 
 export interface ReplacedCheck {
@@ -28,18 +28,10 @@ export function reportPssBeyondBaseline(
     for (const pod of ctx.model.pods) {
       for (const v of podViolations(pod, ctx.options)) {
         if (v.check !== replaced.check) continue;
-        for (const path of v.paths) {
-          const span = spanOfPath(pod, path);
-          flagged.add(`${span.start}:${span.end}`);
-        }
+        // The same spans the baseline rule reports (a violation with no path reports nothing here).
+        if (v.paths.length) for (const span of placeViolation(pod, v).spans) flagged.add(`${span.start}:${span.end}`);
       }
     }
   }
-  const beyondBaseline: RuleContext<KubernetesDocument> = {
-    ...ctx,
-    report(report) {
-      if (!flagged.has(`${report.span.start}:${report.span.end}`)) ctx.report(report);
-    },
-  };
-  reportPss(beyondBaseline, checks, fixes);
+  reportPss(ctx, checks, fixes, flagged.size ? (span) => !flagged.has(`${span.start}:${span.end}`) : undefined);
 }

@@ -43,20 +43,42 @@ export function spanOfPath(pod: PodModel, path: readonly (string | number)[]): S
   return name ?? spanOf(found.node) ?? pod.resource.kindSpan;
 }
 
-/** Reports every violation of the given upstream checks, one finding per offending field. */
-export function reportPss(ctx: RuleContext<KubernetesDocument>, checks: readonly string[], fixes?: (pod: PodModel, v: PssViolation, path: readonly (string | number)[]) => import('../types').Fix[]): void {
+/** What a violation reports: one span per offending field (`spec` when it names none) and its message. */
+interface PlacedViolation {
+  readonly paths: readonly (readonly (string | number)[])[];
+  readonly spans: readonly Span[];
+  readonly message: string;
+}
+
+/** Per violation (cached with it): every PSS rule, and a restricted rule skipping its baseline twin's fields, reads the same spans. */
+const placements = new WeakMap<PssViolation, PlacedViolation>();
+
+export function placeViolation(pod: PodModel, v: PssViolation): PlacedViolation {
+  let placed = placements.get(v);
+  if (!placed) {
+    const paths = v.paths.length ? v.paths : [['spec']];
+    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), message: `${v.reason} (${v.detail})` };
+    placements.set(v, placed);
+  }
+  return placed;
+}
+
+type PssFixes = (pod: PodModel, v: PssViolation, path: readonly (string | number)[]) => import('../types').Fix[];
+
+/**
+ * Reports every violation of the given upstream checks, one finding per offending field; with `keep`, only
+ * the fields whose span it keeps (their fixes are not built otherwise).
+ */
+export function reportPss(ctx: RuleContext<KubernetesDocument>, checks: readonly string[], fixes?: PssFixes, keep?: (span: Span) => boolean): void {
   for (const pod of ctx.model.pods) {
     for (const v of podViolations(pod, ctx.options)) {
       if (!checks.includes(v.check)) continue;
-      const paths = v.paths.length ? v.paths : [['spec']];
-      for (const path of paths) {
-        ctx.report({
-          span: spanOfPath(pod, path),
-          message: `${v.reason} (${v.detail})`,
-          severity: v.level === 'baseline' ? 'warning' : 'info',
-          pss: { level: v.level, check: v.check },
-          fixes: fixes?.(pod, v, path) ?? [],
-        });
+      const { paths, spans, message } = placeViolation(pod, v);
+      const severity = v.level === 'baseline' ? 'warning' : 'info';
+      const pss = { level: v.level, check: v.check };
+      for (let i = 0; i < paths.length; i++) {
+        if (keep && !keep(spans[i])) continue;
+        ctx.report({ span: spans[i], message, severity, pss, fixes: fixes?.(pod, v, paths[i]) ?? [] });
       }
     }
   }

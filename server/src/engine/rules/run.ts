@@ -33,7 +33,9 @@ export function runRules<H extends Hook>(hook: H, model: ModelOf<H>, text: strin
       report(report) {
         const severity = finalSeverity(rule.meta, report, options);
         if (!severity) return;
-        findings.push({ rule: rule.meta.id, severity, message: report.message, span: report.span, ...(report.pss ? { pss: report.pss } : {}), fixes: report.fixes ?? [] });
+        const { message, span, pss } = report;
+        const fixes = report.fixes ?? [];
+        findings.push(pss ? { rule: rule.meta.id, severity, message, span, pss, fixes } : { rule: rule.meta.id, severity, message, span, fixes });
       },
     };
     check.call(rule, ctx);

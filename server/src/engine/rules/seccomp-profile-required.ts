@@ -28,11 +28,15 @@ export const seccompProfileRequired: Rule = {
     },
   },
   kubernetes(ctx) {
+    // The pod-level fix is the same for every container without a profile: built once per pod.
+    const podFixes = new Map<object, Fix[]>();
     reportPssBeyondBaseline(ctx, this.meta.pss!.checks, { check: 'seccompProfile_baseline', rule: 'seccomp-unconfined' }, (pod, _v, path): Fix[] => {
       // A forbidden type that is written down is replaced; a missing profile is set once, for the whole pod.
       const set = deepestNode(pod.podObject as unknown as Node, path).depth === path.length;
       if (set) return replaceScalarFix(ctx.text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)');
-      return unsafeFix('Use the runtime\'s default seccomp profile for the pod (RuntimeDefault)', setField(ctx.text, pod.spec, ['securityContext', 'seccompProfile', 'type'], 'RuntimeDefault'));
+      let fixes = podFixes.get(pod);
+      if (!fixes) podFixes.set(pod, (fixes = unsafeFix('Use the runtime\'s default seccomp profile for the pod (RuntimeDefault)', setField(ctx.text, pod.spec, ['securityContext', 'seccompProfile', 'type'], 'RuntimeDefault'))));
+      return fixes;
     });
   },
 };

@@ -6,6 +6,7 @@ import { entries } from '../yaml/nodes';
 import { replaceSpan } from '../fixes/edits';
 
 const misplaced = new Set<string>([...CONTAINER_ONLY_FIELDS, ...POD_ONLY_FIELDS, 'capabilities']);
+const KNOWN = { pod: fieldsAt('pod').map((f) => f.name), container: fieldsAt('container').map((f) => f.name) };
 
 export const unknownSecurityContextField: Rule = {
   meta: {
@@ -24,7 +25,7 @@ export const unknownSecurityContextField: Rule = {
   },
   kubernetes(ctx) {
     for (const { level, node } of securityContexts(ctx.model)) {
-      const known = fieldsAt(level).map((f) => f.name);
+      const known = KNOWN[level];
       for (const { key, keySpan } of entries(node)) {
         if (known.includes(key) || misplaced.has(key)) continue;
         const suggestion = closest(key.toLowerCase(), known.map((k) => k.toLowerCase()), 4);

@@ -32,9 +32,16 @@ export function keyName(pair: Pair<unknown, unknown>): string | undefined {
 
 export function pairOf(map: YAMLMap<unknown, unknown> | undefined, key: string): Pair<unknown, unknown> | undefined {
   if (!map) return undefined;
-  let found: Pair<unknown, unknown> | undefined;
-  for (const item of map.items) if (isPair(item) && keyName(item) === key) found = item; // last wins, as the API server decodes
-  return found;
+  // The last one wins, as the API server decodes: searched from the end. Every lookup of every rule comes
+  // here, so keyName is inlined: a string key compares without String().
+  const items = map.items;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (!isPair(item)) continue;
+    const k = item.key;
+    if (isScalar(k) ? k.value === key || (typeof k.value !== 'string' && String(k.value) === key) : k === key) return item;
+  }
+  return undefined;
 }
 
 export function valueNode(map: YAMLMap<unknown, unknown> | undefined, key: string): Node | undefined {
@@ -87,7 +94,7 @@ export function entries(map: YAMLMap<unknown, unknown> | undefined): Entry[] {
 /** The deepest existing node along a path (for findings about a field that is missing). */
 export function deepestNode(root: Node | undefined, path: YamlPath): { node: Node | undefined; keySpan?: Span; depth: number } {
   let node: Node | undefined = root;
-  let keySpan: Span | undefined;
+  let keyPair: Pair<unknown, unknown> | undefined;
   let depth = 0;
   for (const step of path) {
     if (typeof step === 'number') {
@@ -95,16 +102,16 @@ export function deepestNode(root: Node | undefined, path: YamlPath): { node: Nod
       const item = seq?.items[step];
       if (!item || typeof item !== 'object') break;
       node = item as Node;
-      keySpan = undefined;
+      keyPair = undefined;
     } else {
       const map = asMap(node);
       const pair = pairOf(map, step);
       if (!pair) break;
-      keySpan = spanOf(pair.key as Node);
+      keyPair = pair;
       node = pair.value && typeof pair.value === 'object' ? (pair.value as Node) : undefined;
       if (!node) { depth++; break; }
     }
     depth++;
   }
-  return { node, keySpan, depth };
+  return { node, keySpan: keyPair && spanOf(keyPair.key as Node), depth };
 }

@@ -131,8 +131,10 @@ function effectiveMinor(version: KubeVersion): number {
 /**
  * The violations of `pod` against the Pod Security Standard `level` as of Kubernetes `version`, one per
  * forbidding check, in the order the admission controller lists them. Never throws on malformed input.
+ * With `onlyLevel`, only the checks of that level are evaluated (the same violations, filtered by level,
+ * without running the others: restricted's own checks next to a separate baseline evaluation).
  */
-export function evaluatePodSecurity(pod: unknown, level: PssLevel, version: KubeVersion): PssViolation[] {
+export function evaluatePodSecurity(pod: unknown, level: PssLevel, version: KubeVersion, onlyLevel?: PssLevel): PssViolation[] {
   if (level !== 'baseline' && level !== 'restricted') return [];
   const minor = effectiveMinor(version);
   const active: { readonly check: PssCheck; readonly revision: VersionedCheck }[] = [];
@@ -147,6 +149,7 @@ export function evaluatePodSecurity(pod: unknown, level: PssLevel, version: Kube
   const violations: PssViolation[] = [];
   for (const { check, revision } of active) {
     if (check.level === 'baseline' && overridden.has(check.id)) continue;
+    if (onlyLevel && check.level !== onlyLevel) continue;
     const finding = revision.evaluate(view);
     if (!finding) continue;
     violations.push({

@@ -27,7 +27,7 @@ export function podViolations(pod: PodModel, options: AnalysisOptions): PssViola
   const pod_ = pod.podObject.toJSON() as unknown;
   const version = parseKubeVersion(options.kubernetesVersion ?? '');
   const violations = evaluatePodSecurity(pod_, 'baseline', version);
-  if (restricted) violations.push(...evaluatePodSecurity(pod_, 'restricted', version).filter((v) => v.level === 'restricted'));
+  if (restricted) violations.push(...evaluatePodSecurity(pod_, 'restricted', version, 'restricted'));
   cache.set(pod, { key, violations });
   return violations;
 }

@@ -22,7 +22,7 @@ export function provenanceTarget(p: Provenance): Span | FileLine | undefined {
   return p.span ?? p.elsewhere;
 }
 
-/** `pod securityContext \`runAsUser\` — note`; with `link`, the part naming the field links to it. */
+/** `pod \`spec.securityContext.runAsUser\` — note`; with `link`, the part naming the field links to where it is set. */
 export function describeSource(p: Provenance, link?: SpanLink): string {
   // `container securityContext.runAsUser`, not `container securityContext securityContext.runAsUser`.
   const label = (p.source === 'container' || p.source === 'pod') && p.field?.includes('securityContext') ? p.source : SOURCE_LABEL[p.source];

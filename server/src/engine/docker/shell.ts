@@ -247,18 +247,20 @@ class Lexer {
       }
       if (c === '"') { quoted = true; this.double(b); continue; }
       if (c === '$') { this.dollar(b); continue; }
-      if (c === '`') {
-        const s = this.pos;
-        this.pos++;
-        this.nested('`');
-        this.expansion(b, s);
-        continue;
-      }
+      if (c === '`') { this.backtick(b); continue; }
       b.char(this.pos);
       this.pos++;
     }
     if (this.pos === start) return undefined;
     return { span: { start, end: Math.min(this.pos, this.end) }, text: b.text(), runs: b.runs, expansions: b.expansions, quoted };
+  }
+
+  /** `` `command` ``: read to its closing backtick, kept as written, an expansion of the word. */
+  private backtick(b: WordBuilder): void {
+    const from = this.pos;
+    this.pos++;
+    this.nested('`');
+    this.expansion(b, from);
   }
 
   /** Source [from, here) as written, an expansion of the word (up to the end of what is read). */
@@ -280,13 +282,7 @@ class Lexer {
         continue;
       }
       if (c === '$') { this.dollar(b); continue; }
-      if (c === '`') {
-        const s = this.pos;
-        this.pos++;
-        this.nested('`');
-        this.expansion(b, s);
-        continue;
-      }
+      if (c === '`') { this.backtick(b); continue; }
       b.char(this.pos);
       this.pos++;
     }

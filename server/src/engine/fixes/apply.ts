@@ -17,7 +17,7 @@ import {
   disallowPrivilegeEscalationFix,
   podSeccompRuntimeDefaultFix,
   removeFieldFix,
-  replaceScalarFix,
+  runtimeDefaultProfileFix,
   restrictCapabilitiesFix,
   setFieldFixes,
   setPodFieldFix,
@@ -202,9 +202,7 @@ function hardeningFixes(text: string, pod: PodModel, v: PssViolation, options: A
         else fixes.push(...setPodFieldFix(text, pod, ['runAsUser'], String(options.defaultNonRootUid), `Run as uid ${options.defaultNonRootUid} (runAsUser: ${options.defaultNonRootUid})`));
         break;
       case 'seccompProfile_baseline':
-        fixes.push(...(path[0] === 'metadata'
-          ? replaceScalarFix(text, pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
-          : replaceScalarFix(text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)')));
+        fixes.push(...runtimeDefaultProfileFix(text, pod, path, 'seccomp'));
         break;
       case 'seccompProfile_restricted': {
         // A forbidden type written down is replaced where it is; a missing one is set once, for the pod.

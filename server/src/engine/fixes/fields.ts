@@ -241,6 +241,15 @@ export function replaceScalarFix(text: string, pod: PodModel, path: YamlPath, va
   return text.slice(start, end) === newText ? [] : unsafeFix(title, [{ start, end, newText }]);
 }
 
+/**
+ * A seccomp or AppArmor profile at `path` set to the runtime's default where it is written: the
+ * deprecated annotation (`metadata.annotations…`) takes `runtime/default`, the field `RuntimeDefault`. Unsafe.
+ */
+export function runtimeDefaultProfileFix(text: string, pod: PodModel, path: YamlPath, profile: 'seccomp' | 'AppArmor'): Fix[] {
+  const value = path[0] === 'metadata' ? 'runtime/default' : 'RuntimeDefault';
+  return replaceScalarFix(text, pod, path, value, `Use the runtime's default ${profile} profile (${value})`);
+}
+
 /** `seccompProfile: {type: RuntimeDefault}` in the pod securityContext (every container without its own inherits it). Unsafe. */
 export function podSeccompRuntimeDefaultFix(text: string, pod: PodModel): Fix[] {
   return setPodFieldFix(text, pod, ['seccompProfile', 'type'], 'RuntimeDefault', 'Use the runtime\'s default seccomp profile for the pod (RuntimeDefault)');

@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
-import { replaceScalarFix } from '../fixes/fields';
+import { runtimeDefaultProfileFix } from '../fixes/fields';
 import { containerLabel, unconfinedOpts } from '../docker/findings';
 import { removeSetting } from '../docker/fixes';
 
@@ -25,10 +25,7 @@ export const appArmorProfile: Rule = {
     },
   },
   kubernetes(ctx) {
-    reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) =>
-      path[0] === 'metadata'
-        ? replaceScalarFix(ctx.text, pod, path, 'runtime/default', 'Use the runtime\'s default AppArmor profile (runtime/default)')
-        : replaceScalarFix(ctx.text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default AppArmor profile (RuntimeDefault)'));
+    reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => runtimeDefaultProfileFix(ctx.text, pod, path, 'AppArmor'));
   },
   /** `apparmor=unconfined` (or the old `apparmor:unconfined`) in `security_opt` / `--security-opt`. */
   docker(ctx) {

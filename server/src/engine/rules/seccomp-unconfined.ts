@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
-import { replaceScalarFix } from '../fixes/fields';
+import { runtimeDefaultProfileFix } from '../fixes/fields';
 import { containerLabel, unconfinedOpts } from '../docker/findings';
 import { removeSetting } from '../docker/fixes';
 
@@ -25,10 +25,7 @@ export const seccompUnconfined: Rule = {
     },
   },
   kubernetes(ctx) {
-    reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) =>
-      path[0] === 'metadata'
-        ? replaceScalarFix(ctx.text, pod, path, 'runtime/default', 'Use the runtime\'s default seccomp profile (runtime/default)')
-        : replaceScalarFix(ctx.text, pod, path, 'RuntimeDefault', 'Use the runtime\'s default seccomp profile (RuntimeDefault)'));
+    reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => runtimeDefaultProfileFix(ctx.text, pod, path, 'seccomp'));
   },
   /** `seccomp=unconfined` (or the old `seccomp:unconfined`) in `security_opt` / `--security-opt`. */
   docker(ctx) {

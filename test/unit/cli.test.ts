@@ -394,6 +394,18 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     );
   });
 
+  test('an images: path that leaves the project is refused, said once on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secctx-cli-links-'));
+    try {
+      writeFileSync(join(dir, '.secctx.yaml'), 'images:\n  example.com/app: ../elsewhere/Dockerfile\n');
+      writeFileSync(join(dir, 'pod.yaml'), POD);
+      const r = await run('check', '--format', 'json', join(dir, 'pod.yaml'));
+      assert.equal(r.stderr, `secctx: ${relative(process.cwd(), join(dir, '.secctx.yaml'))}: ../elsewhere/Dockerfile is outside the workspace; secctx does not follow it.\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--fix-dry-run offers the numeric USER in the Dockerfile, not in the manifest', async () => {
     const r = await run('check', '--fix', '--fix-dry-run', '--no-color', example);
     assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);

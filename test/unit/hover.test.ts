@@ -264,3 +264,14 @@ describe('provenance links to the field that decided each value', () => {
     assert.match(card.split('\n').find((l) => l.startsWith('| user |')) ?? '', /\[`user`\]\(file:\/\/\/f#L4,\d+\)/, card);
   });
 });
+
+describe('provenance wording', () => {
+  test('a pod-level value outside securityContext is named by its path alone (no "securityContext" prefix)', () => {
+    const text = [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  annotations:', '    container.apparmor.security.beta.kubernetes.io/app: runtime/default',
+      'spec:', '  containers:', '    - name: app', '      image: app:1', '',
+    ].join('\n');
+    const card = hoverAt(new Analyzer().analyze('pod.yaml', text, DEFAULT_OPTIONS), text.indexOf('name: app') + 7) ?? '';
+    assert.deepStrictEqual(card.split('\n').filter((l) => l.startsWith('| AppArmor |')), ['| AppArmor | runtime/default | pod `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]` |']);
+  });
+});

@@ -24,8 +24,8 @@ export function provenanceTarget(p: Provenance): Span | FileLine | undefined {
 
 /** `pod \`spec.securityContext.runAsUser\` — note`; with `link`, the part naming the field links to where it is set. */
 export function describeSource(p: Provenance, link?: SpanLink): string {
-  // `container securityContext.runAsUser`, not `container securityContext securityContext.runAsUser`.
-  const label = (p.source === 'container' || p.source === 'pod') && p.field?.includes('securityContext') ? p.source : SOURCE_LABEL[p.source];
+  // Kubernetes fields are full paths (`securityContext.runAsUser`, `spec.hostNetwork`): the path says where.
+  const label = p.source === 'container' || p.source === 'pod' ? p.source : SOURCE_LABEL[p.source];
   const base = p.field && p.source !== 'default' && p.source !== 'runtime' ? `${label} \`${p.field}\`` : SOURCE_LABEL[p.source];
   const at = provenanceTarget(p);
   const target = at && link?.(at);

@@ -20,6 +20,7 @@ import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { readSettings, type EditorSettings } from './settings';
+import { SERVER_VERSION } from './usage';
 
 export const REPORT_REQUEST = 'secctx/report';
 
@@ -137,7 +138,7 @@ export function startServer(connection: Connection): void {
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
       },
-      serverInfo: { name: 'secctx-language-server', version: '0.1.0' },
+      serverInfo: { name: 'secctx-language-server', version: SERVER_VERSION },
     };
   });
 

@@ -16,6 +16,7 @@ import { isIndexedFile, WorkspaceIndex } from '../host/workspaceIndex';
 import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, workspaceEdit } from './codeActions';
 import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
+import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
@@ -180,12 +181,14 @@ export function startServer(connection: Connection): void {
   connection.onHover((params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return null;
+    if (isConfigDocument(doc.uri)) return configHover(doc, params);
     return hover(doc, analysisOf(doc), params);
   });
 
   connection.onCompletion((params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
+    if (isConfigDocument(doc.uri)) return configCompletion(doc, params);
     return completion(doc, params, optionsFor(filePath(doc.uri)).runtime);
   });
 

@@ -284,6 +284,18 @@ function addedCapabilities(container: ContainerModel): { seq: YAMLSeq<unknown>; 
   return { seq, forbidden, names };
 }
 
+/**
+ * Removes one added capability (the `add` item at `index`; the whole `add` when it is the only item). Unsafe:
+ * the workload loses what the capability allowed.
+ */
+export function removeAddedCapabilityFix(text: string, container: ContainerModel, index: number): Fix[] {
+  const added = addedCapabilities(container);
+  const item = added?.seq.items[index];
+  if (!added || !isScalar(item) || item.value === null) return [];
+  const edits = added.seq.items.length === 1 ? removePath(text, container.node, ['securityContext', 'capabilities', 'add']) : removeListItems(text, added.seq, [index]);
+  return unsafeFix(`Remove capability ${String(item.value)}`, edits);
+}
+
 /** Removes the capabilities a container adds other than NET_BIND_SERVICE (restricted allows only that one). Unsafe. */
 export function removeForbiddenCapabilitiesFix(text: string, container: ContainerModel): Fix[] {
   const added = addedCapabilities(container);

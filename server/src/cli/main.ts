@@ -9,6 +9,7 @@ import type { Profile } from '../engine/types';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
+import { buildDirs, runBuilds } from './kustomize';
 import { buildImageIndex, projectRoots } from './images';
 import { formatExplainText, formatImagesText, toJsonImages, type JsonImage, formatSarif, formatStylish, toJsonContainer, toJsonFindings, type FileFindings, type JsonContainer } from './format';
 
@@ -147,6 +148,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push(`${path.relative(process.cwd(), config)}: ${p.message}`);
   }
+  const optionsOf = (file: string): AnalysisOptions => mergeOptions(DEFAULT_OPTIONS, configOf({ display: file, absolute: file, explicit: true })?.config, o.explicit);
+  const notes: string[] = [];
+  // Folders with a kustomization are judged as kustomize builds them (the CLI counts as a trusted workspace).
+  const builds = await runBuilds(buildDirs(files).map((dir) => {
+    const k = configOf({ display: dir, absolute: path.join(dir, 'kustomization.yaml'), explicit: true })?.config.kustomize;
+    return { dir, options: optionsOf(path.join(dir, 'kustomization.yaml')), settings: { path: k?.path, timeoutMs: k?.timeoutSeconds ? k.timeoutSeconds * 1000 : undefined } };
+  }), notes);
   const analyzer = new Analyzer();
   const results: FileFindings[] = [];
   const containers: JsonContainer[] = [];
@@ -178,12 +186,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       problems.push(`${file.display}: internal error: ${(err as Error).message}`);
       continue;
     }
-    results.push({ file: file.display, text, findings: analysis.findings });
+    const built = builds.findingsFor(file.absolute, analysis.findings);
+    results.push({ file: file.display, text, findings: built ?? analysis.findings });
     const lines = new LineIndex(text);
-    for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
+    if (!built) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
+  results.push(...builds.otherFiles(new Set(files.map((f) => f.absolute))));
+  containers.push(...builds.containers);
   for (const p of problems) io.stderr(`secctx: ${p}\n`);
+  for (const n of notes) io.stderr(`secctx: ${n}\n`);
   if (readCount === 0) {
     io.stderr('secctx: nothing could be read\n');
     return 2;

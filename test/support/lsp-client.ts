@@ -22,11 +22,13 @@ export interface LspServerCommand {
 export interface StartOptions {
   /** `rootUri` and the single workspace folder; null for none. */
   readonly rootUri?: string | null;
+  /** Several workspace folders (a multi-root workspace); default: the one rootUri. */
+  readonly workspaceFolders?: readonly { readonly uri: string; readonly name: string }[];
   readonly initializationOptions?: unknown;
   /** Merged over a capability set like VS Code's (publishDiagnostics with versions, hover, inlay hints...). */
   readonly capabilities?: ClientCapabilities;
-  /** Answers `workspace/configuration` per requested section; undefined answers null (server defaults). */
-  readonly configuration?: (section: string | undefined) => unknown;
+  /** Answers `workspace/configuration` per requested section (and scopeUri, for resource settings); undefined answers null (server defaults). */
+  readonly configuration?: (section: string | undefined, scopeUri?: string) => unknown;
   readonly timeoutMs?: number;
 }
 
@@ -80,8 +82,8 @@ export class LspClient {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => { this.stderrText = (this.stderrText + s).slice(-20_000); });
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => this.received(params));
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => options.configuration?.(item.section) ?? null));
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
+      params.items.map((item) => options.configuration?.(item.section, item.scopeUri) ?? null));
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -100,7 +102,7 @@ export class LspClient {
     client.initializeResult = await client.request<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'workspace' }] : null,
+      workspaceFolders: options.workspaceFolders ?? (rootUri ? [{ uri: rootUri, name: 'workspace' }] : null),
       capabilities: { ...DEFAULT_CAPABILITIES, ...options.capabilities },
       initializationOptions: options.initializationOptions,
     }, options.timeoutMs ?? 20_000);

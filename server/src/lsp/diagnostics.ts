@@ -1,5 +1,5 @@
 /** Findings → LSP diagnostics. */
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type ClientCapabilities, type Diagnostic, type DiagnosticOptions } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import type { Finding, Severity } from '../engine/types';
@@ -31,3 +31,17 @@ export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
     data,
   };
 }
+
+/** Push (textDocument/publishDiagnostics) or pull (textDocument/diagnostic, LSP 3.17), as the client supports. */
+export interface DiagnosticMode {
+  readonly pull: boolean;
+  /** The client re-pulls on workspace/diagnostic/refresh (settings, config or linked files changed). */
+  readonly refresh: boolean;
+}
+
+export function diagnosticModeOf(capabilities: ClientCapabilities): DiagnosticMode {
+  return { pull: !!capabilities.textDocument?.diagnostic, refresh: !!capabilities.workspace?.diagnostics?.refreshSupport };
+}
+
+/** Diagnostics of a file depend on others (linked Dockerfiles, .secctx.yaml); no workspace-wide pull. */
+export const DIAGNOSTIC_PROVIDER: DiagnosticOptions = { identifier: 'secctx', interFileDependencies: true, workspaceDiagnostics: false };

@@ -3,7 +3,7 @@
  * engine; this file only keeps documents, settings and the analysis cache, and schedules work.
  */
 import * as path from 'node:path';
-import { CodeActionKind, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, type Diagnostic, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
@@ -17,10 +17,12 @@ import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, work
 import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
 import { configCompletion, configHover, isConfigDocument } from './configFile';
-import { toDiagnostic } from './diagnostics';
+import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, toDiagnostic, type DiagnosticMode } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { readSettings, type EditorSettings } from './settings';
+import { FolderSettings } from './folderSettings';
+import { STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, statusOf } from './status';
 import { SERVER_VERSION } from './usage';
 
 export const REPORT_REQUEST = 'secctx/report';
@@ -31,6 +33,10 @@ export function startServer(connection: Connection): void {
   const analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
   const pending = new Map<string, NodeJS.Immediate>();
   let settings: EditorSettings = readSettings({});
+  /** Per-folder (`resource` scope) settings, asked with each document's scopeUri when the client can answer. */
+  let folderSettings: FolderSettings | undefined;
+  /** Pull diagnostics (LSP 3.17) where the client supports them; pushed otherwise. */
+  let diagnosticMode: DiagnosticMode = { pull: false, refresh: false };
   let hasConfigurationCapability = false;
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
@@ -41,6 +47,11 @@ export function startServer(connection: Connection): void {
   let workspace: WorkspaceIndex | undefined;
 
   const log = (message: string) => connection.console.log(`[secctx] ${message}`);
+
+  /** The settings in force for a file: its workspace folder's. */
+  function settingsFor(file: string): EditorSettings {
+    return folderSettings?.get(file, path.isAbsolute(file) ? URI.file(file).toString() : file, settings) ?? settings;
+  }
 
   function configFor(file: string): LoadedConfig | undefined {
     const dir = path.dirname(file);
@@ -61,7 +72,7 @@ export function startServer(connection: Connection): void {
     let options = optionsCache.get(dir);
     if (!options) {
       const config = trusted ? configFor(file) : undefined;
-      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settings.explicit), images: workspace?.index.resolver(file) };
+      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settingsFor(file).explicit), images: workspace?.index.resolver(file) };
       optionsCache.set(dir, options);
     }
     return options;
@@ -81,19 +92,25 @@ export function startServer(connection: Connection): void {
   function analysisOf(doc: TextDocument): FileAnalysis {
     const hit = analyses.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.analysis;
-    const analysis = analyzer.analyze(filePath(doc.uri), doc.getText(), optionsFor(filePath(doc.uri)), settings.maxFileSize);
+    const analysis = analyzer.analyze(filePath(doc.uri), doc.getText(), optionsFor(filePath(doc.uri)), settingsFor(filePath(doc.uri)).maxFileSize);
     analyses.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
 
+  function diagnosticsOf(doc: TextDocument): Diagnostic[] {
+    const analysis = analysisOf(doc);
+    const diagnostics = analysis.findings.map((f) => toDiagnostic(doc, f));
+    for (const p of workspace?.index.configProblems(filePath(doc.uri)) ?? []) {
+      diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
+    }
+    return diagnostics;
+  }
+
+  /** Analyses the document; pushes its diagnostics unless the client pulls them (textDocument/diagnostic). */
   function validate(doc: TextDocument): void {
     try {
-      const analysis = analysisOf(doc);
-      const diagnostics = analysis.findings.map((f) => toDiagnostic(doc, f));
-      for (const p of workspace?.index.configProblems(filePath(doc.uri)) ?? []) {
-        diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
-      }
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      const diagnostics = diagnosticsOf(doc);
+      if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -120,17 +137,22 @@ export function startServer(connection: Connection): void {
   function revalidateAll(): void {
     optionsCache.clear();
     analyses.clear();
+    void connection.sendNotification(STATUS_CHANGED_NOTIFICATION);
+    if (diagnosticMode.pull && diagnosticMode.refresh) void connection.languages.diagnostics.refresh();
     for (const doc of documents.all()) schedule(doc);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+    diagnosticMode = diagnosticModeOf(params.capabilities);
+    if (hasConfigurationCapability) folderSettings = new FolderSettings((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'secctx' }), () => revalidateAll());
     const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown } | undefined;
     trusted = init?.trusted !== false;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [filePath(params.rootUri)];
+    folderSettings?.setRoots(workspaceRoots);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -138,6 +160,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
+        ...(diagnosticMode.pull ? { diagnosticProvider: DIAGNOSTIC_PROVIDER } : {}),
       },
       serverInfo: { name: 'secctx-language-server', version: SERVER_VERSION },
     };
@@ -151,7 +174,9 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async (change) => {
     const raw = hasConfigurationCapability ? await connection.workspace.getConfiguration('secctx') : (change.settings as { secctx?: unknown } | undefined)?.secctx;
-    settingsChanged(readSettings(raw));
+    const next = readSettings(raw);
+    folderSettings?.refresh(next);
+    settingsChanged(next);
   });
 
   documents.onDidOpen((e) => schedule(e.document));
@@ -172,7 +197,18 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
     analyzer.forget(filePath(e.document.uri));
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on((params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested) return { kind: 'full', items: [] };
+    try {
+      return { kind: 'full', items: diagnosticsOf(doc) };
+    } catch (err) {
+      log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
+      return { kind: 'full', items: [] };
+    }
   });
   documents.onDidSave((e) => {
     if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); indexChanged(); }
@@ -194,7 +230,7 @@ export function startServer(connection: Connection): void {
 
   connection.languages.inlayHint.on((params, token) => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc || !settings.inlayHints || token.isCancellationRequested) return [];
+    if (!doc || !settingsFor(filePath(doc.uri)).inlayHints || token.isCancellationRequested) return [];
     return inlayHints(doc, analysisOf(doc), params.range, revealCommand);
   });
 
@@ -231,6 +267,13 @@ export function startServer(connection: Connection): void {
       for (const [workload, contexts] of byWorkload) parts.push(`### ${workload}`, '', podTable(contexts), '');
     }
     return parts.length > 2 ? parts.join('\n') : '# Effective security context\n\nNo containers in the open files.';
+  });
+
+  connection.onRequest(STATUS_REQUEST, (params: { uri: string }) => {
+    const file = filePath(params.uri);
+    const found = configFor(file);
+    const folder = folderSettings?.folderOf(file) ?? workspaceRoots.find((r) => !path.relative(r, file).startsWith('..')) ?? path.dirname(file);
+    return statusOf({ options: optionsFor(file), explicit: settingsFor(file).explicit, folder, configFile: found?.file, config: found?.config, trusted });
   });
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));

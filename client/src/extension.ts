@@ -1,6 +1,9 @@
 /** The thin VS Code client: starts the secctx language server, forwards settings, adds the palette commands and the inlay hints' reveal command. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { contributedKeys, explicitSettings } from './settings';
+import { registerLanguageStatus } from './status';
+import { registerWorkspaceCheck } from './workspaceCheck';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -13,11 +16,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   let toldRestart = false;
   const output = vscode.window.createOutputChannel('secctx', { log: true });
+  const documentSelector = ['yaml', 'dockerfile', 'dockercompose', 'shellscript', 'makefile', 'markdown', 'json'].flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]);
+  const settingKeys = contributedKeys(context.extension.packageJSON, 'secctx');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: ['yaml', 'dockerfile', 'dockercompose', 'shellscript', 'makefile', 'markdown', 'json'].flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector,
+    middleware: {
+      workspace: {
+        // Only settings the user set, per folder (scopeUri): defaults must not override .secctx.yaml.
+        configuration: (params, token, next) =>
+          params.items.every((item) => item.section === 'secctx')
+            ? params.items.map((item) => explicitSettings('secctx', item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined, settingKeys))
+            : next(params, token),
+      },
+    },
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*compose*.y*ml,skaffold.y*ml,.secctx.y*ml}') },
     initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource' },
     outputChannel: output,
@@ -67,7 +81,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
   );
+  context.subscriptions.push(registerWorkspaceCheck(() => client));
   await client.start();
+  context.subscriptions.push(registerLanguageStatus(client, documentSelector));
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
+import { PROBLEM_LINE } from '../../server/src/engine/present/problemLines';
 import { LspClient, type ReceivedDiagnostics } from '../support/lsp-client';
 
 const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
@@ -123,5 +124,38 @@ describe('pull diagnostics', () => {
     await pulling.request('secctx/status', { uri }); // a round trip after the open: any push would have arrived
     assert.deepStrictEqual({ kind: pulled.kind, items: pulled.items, pushedToPuller: pulling.diagnostics(uri) }, { kind: 'full', items: pushed.params.diagnostics, pushedToPuller: undefined });
     assert.ok(pulled.items.length > 0);
+  });
+});
+
+describe('check workspace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'secctx-check-workspace-'));
+  let client: LspClient;
+
+  before(async () => {
+    mkdirSync(join(dir, 'k8s'));
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+    mkdirSync(join(dir, 'generated'));
+    writeFileSync(join(dir, 'k8s', 'pod.yaml'), POD);
+    writeFileSync(join(dir, 'node_modules', 'dep', 'pod.yaml'), POD);
+    writeFileSync(join(dir, 'generated', 'pod.yaml'), POD);
+    writeFileSync(join(dir, 'notes.txt'), 'docker run --privileged alpine\n');
+    writeFileSync(join(dir, '.secctx.yaml'), 'ignore: ["generated/**"]\nprofile: privileged\n');
+    client = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, { rootUri: URI.file(dir).toString() });
+  });
+  after(async () => {
+    if (client) assert.equal(await client.shutdown(), 0, client.stderr);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('every file secctx reads, not dependencies or ignored ones, as problem lines; open documents as edited', async () => {
+    const closed = await client.request<{ lines: string[]; files: number; errors: number; warnings: number; summary: string }>('secctx/checkWorkspace', {});
+    assert.ok(closed.lines.length > 0 && closed.lines.every((l) => l.startsWith(join(dir, 'k8s', 'pod.yaml') + ':')), closed.lines.join('\n'));
+    assert.match(closed.lines[0], new RegExp(PROBLEM_LINE));
+    assert.deepStrictEqual({ files: closed.files, errors: closed.errors, summary: closed.summary }, { files: 1, errors: closed.lines.length, summary: `1 file checked: ${closed.errors} error${closed.errors === 1 ? '' : 's'}, 0 warnings, 0 other findings` });
+    // Unsaved edits count: the open document no longer has the problems.
+    const uri = URI.file(join(dir, 'k8s', 'pod.yaml')).toString();
+    await client.open(uri, POD.replace('hostPID: true', 'hostPID: false').replace('privileged: true', 'privileged: false'), 1);
+    const edited = await client.request<{ lines: string[] }>('secctx/checkWorkspace', {});
+    assert.deepStrictEqual(edited.lines, []);
   });
 });

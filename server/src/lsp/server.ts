@@ -23,6 +23,8 @@ import { inlayHints } from './inlayHints';
 import { readSettings, type EditorSettings } from './settings';
 import { FolderSettings } from './folderSettings';
 import { STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, statusOf } from './status';
+import { CHECK_WORKSPACE_REQUEST, checkWorkspace } from './checkWorkspace';
+import { isIgnored } from '../engine/config';
 import { SERVER_VERSION } from './usage';
 
 export const REPORT_REQUEST = 'secctx/report';
@@ -267,6 +269,20 @@ export function startServer(connection: Connection): void {
       for (const [workload, contexts] of byWorkload) parts.push(`### ${workload}`, '', podTable(contexts), '');
     }
     return parts.length > 2 ? parts.join('\n') : '# Effective security context\n\nNo containers in the open files.';
+  });
+
+  /** "secctx: Check workspace" (the secctx task): every file under the roots, one problem line per finding. */
+  connection.onRequest(CHECK_WORKSPACE_REQUEST, (_params: unknown, token) => {
+    const fresh = new Analyzer();
+    return checkWorkspace({
+      roots: workspaceRoots,
+      openText: (file) => documents.get(URI.file(file).toString())?.getText(),
+      analyze: (file, text) => fresh.analyze(file, text, optionsFor(file), settingsFor(file).maxFileSize),
+      ignored: (file) => {
+        const config = trusted ? configFor(file) : undefined;
+        return !!config && isIgnored(path.relative(path.dirname(config.file), file), config.config.ignore);
+      },
+    }, () => token.isCancellationRequested);
   });
 
   connection.onRequest(STATUS_REQUEST, (params: { uri: string }) => {

@@ -434,3 +434,18 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);
   });
 });
+
+describe('secctx CLI: a closed pipe', () => {
+  test('check … | head: EPIPE ends the run quietly (no stack trace)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'cli', 'main.ts'), 'explain', '--no-color', join(ROOT, 'examples')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => { child.kill(); reject(new Error('no exit within 60 s')); }, 60_000);
+      child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    assert.deepStrictEqual({ code, stderr }, { code: 0, stderr: '' });
+  });
+});

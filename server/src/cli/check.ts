@@ -35,13 +35,13 @@ const THRESHOLD_RANK: Record<Threshold, number> = { error: 3, warning: 2, info: 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `3 files checked (2 Kubernetes, 1 Compose)` and `; 2 skipped (1 binary, 1 ignored by .gitignore)`. */
-function filesSummary(inputs: AnalyzedInputs): string {
+function filesSummary(inputs: AnalyzedInputs): { checked: string; skipped: string } {
   const kinds = new Map<string, number>();
   for (const f of inputs.files) kinds.set(KIND_NAMES[f.analysis.kind], (kinds.get(KIND_NAMES[f.analysis.kind]) ?? 0) + 1);
   const checked = `${plural(inputs.files.length, 'file')} checked${kinds.size ? ` (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`;
   const skippedCount = [...inputs.skipped.values()].reduce((a, b) => a + b, 0);
   const skipped = skippedCount ? `; ${skippedCount} skipped (${[...inputs.skipped].map(([why, n]) => `${n} ${why}`).join(', ')})` : '';
-  return checked + skipped;
+  return { checked, skipped };
 }
 
 /** The closing line of a text report. */
@@ -50,13 +50,15 @@ export function summaryLine(r: CheckReport, quiet: boolean): string {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of r.findings) counts[f.severity === 'hint' ? 'info' : f.severity]++;
   if (r.findings.length) {
-    const line = `✖ ${plural(r.findings.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) in ${filesSummary(r.inputs)}`;
+    const files = filesSummary(r.inputs);
+    const line = `✖ ${plural(r.findings.length, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) in ${files.checked}${files.skipped}`;
     return c(counts.error ? '31;1' : '33;1', line);
   }
   if (!r.inputs.files.length && r.inputs.empty.length && !r.inputs.skipped.size) {
     return c('32', `✔ nothing to check in ${r.inputs.empty.join(', ')} (no Kubernetes, Compose, Dockerfile or shell files)`);
   }
-  return c('32', `✔ ${filesSummary(r.inputs)}, ${quiet ? 'no errors' : 'no problems'}`);
+  const files = filesSummary(r.inputs);
+  return c('32', `✔ ${files.checked}, ${quiet ? 'no errors' : 'no problems'}${files.skipped}`);
 }
 
 function text(r: CheckReport, o: CliOptions): string {

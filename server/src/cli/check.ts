@@ -88,7 +88,9 @@ export function exitStatus(all: readonly JsonFinding[], inputs: AnalyzedInputs, 
 export async function runCheck(o: CliOptions, io: CliIo): Promise<number> {
   const inputs = await analyzeInputs(o, io);
   for (const p of inputs.problems) io.stderr(problemLine(p));
-  const all = toJsonFindings(inputs.files.map((f) => ({ file: f.file.display, text: f.text, findings: f.analysis.findings })));
+  const read = inputs.files.map((f) => ({ file: f.file.display, text: f.text, findings: f.analysis.findings }));
+  // Findings builds put in files no given path reached (a base outside the folder given).
+  const all = toJsonFindings([...read, ...inputs.builds.otherFiles(new Set(inputs.files.map((f) => f.file.absolute)))]);
   const findings = o.quiet ? all.filter((f) => f.severity === 'error') : all;
   const status = exitStatus(all, inputs, o);
   const byDisplay = new Map(inputs.files.map((f) => [f.file.display, f.file.absolute]));

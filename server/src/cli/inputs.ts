@@ -13,6 +13,7 @@ import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
 import type { CliIo } from './io';
+import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
 import type { CliOptions } from './options';
 
 export interface AnalyzedFile {
@@ -22,6 +23,8 @@ export interface AnalyzedFile {
   readonly analysis: FileAnalysis;
   /** `--fix-dry-run`: this file's unified diff ('' when nothing changes). */
   readonly patch: string;
+  /** A kustomize build read this file: its findings are the builds' (see ./kustomize.ts), its containers are listed as built. */
+  readonly built?: boolean;
 }
 
 export interface InputProblem {
@@ -42,6 +45,8 @@ export interface AnalyzedInputs {
   /** Findings whose only fix is unsafe (with --fix/--fix-dry-run and without --fix-unsafe). */
   readonly unsafeLeft: number;
   readonly fixesApplied: number;
+  /** The kustomize builds among the inputs. */
+  readonly builds: CliBuilds;
 }
 
 const rel = (file: string) => path.relative(process.cwd(), file) || file;
@@ -79,6 +84,14 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push({ file: rel(config), message: p.message, fatal: false });
   }
+  // Folders with a kustomization are judged as kustomize builds them (the CLI counts as a trusted workspace).
+  const buildNotes: string[] = [];
+  const builds = await runBuilds(buildDirs(files).map((dir) => {
+    const at: InputFile = { display: dir, absolute: path.join(dir, 'kustomization.yaml'), explicit: true };
+    const k = configOf(at)?.config.kustomize;
+    return { dir, options: mergeOptions(DEFAULT_OPTIONS, configOf(at)?.config, o.explicit), settings: { path: k?.path, timeoutMs: k?.timeoutSeconds ? k.timeoutSeconds * 1000 : undefined } };
+  }), buildNotes);
+  for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
   const out: AnalyzedFile[] = [];
   let unsafeLeft = 0;
@@ -119,9 +132,10 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       continue;
     }
     if (analysis.kind === 'unknown' || analysis.kind === 'config') { skip('not a recognised kind'); continue; }
-    out.push({ file, text, analysis, patch });
+    const built = builds.findingsFor(file.absolute, analysis.findings);
+    out.push(built ? { file, text, analysis: { ...analysis, findings: built }, patch, built: true } : { file, text, analysis, patch });
   }
-  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied };
+  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds };
 }
 
 /** One line per problem, as stderr shows them. */

@@ -104,8 +104,9 @@ const cases: Case[] = [
     text: 'docker run --cap-add NET_ADMIN --cap-add CHOWN vpn\ndocker run --cap-add=ALL --cap-drop=MKNOD tool\ndocker run --privileged --cap-add SYS_ADMIN x\n',
     rules: ['dangerous-capability'],
     expected: [
-      { rule: 'dangerous-capability', at: 'NET_ADMIN', message: '`docker run vpn` adds NET_ADMIN, which Docker does not grant by default: Can rewrite iptables/nftables, routes and interfaces of the network namespace; with hostNetwork, of the node.' },
-      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run tool` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.' },
+      // "Remove capability" (unsafe): the flag and its value go, with the blanks before them.
+      { rule: 'dangerous-capability', at: 'NET_ADMIN', message: '`docker run vpn` adds NET_ADMIN, which Docker does not grant by default: Can rewrite iptables/nftables, routes and interfaces of the network namespace; with hostNetwork, of the node.', fixed: 'docker run --cap-add CHOWN vpn\ndocker run --cap-add=ALL --cap-drop=MKNOD tool\ndocker run --privileged --cap-add SYS_ADMIN x\n' },
+      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run tool` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.', fixed: 'docker run --cap-add NET_ADMIN --cap-add CHOWN vpn\ndocker run --cap-drop=MKNOD tool\ndocker run --privileged --cap-add SYS_ADMIN x\n' },
     ],
   },
   {
@@ -184,7 +185,7 @@ const cases: Case[] = [
     expected: [
       // nginx is in the well-known base-image table: its config sets no User, so Docker runs it as root.
       { rule: 'run-as-root', at: 'docker run', message: '`docker run nginx` runs as root (uid 0): its image runs as root (image nginx config sets no User (well-known base-image table: nginxinc/docker-nginx Dockerfiles (nginx 101:101, no USER); Debian base-passwd (passwd.master, group.master)): root).', fixed: '# Run\n\n```console\n$ docker run --user 10001 --cap-add=ALL --cap-drop=MKNOD nginx\n```\n' },
-      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run nginx` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.' },
+      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run nginx` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.', fixed: '# Run\n\n```console\n$ docker run --cap-drop=MKNOD nginx\n```\n' },
     ],
   },
   {

@@ -13,7 +13,9 @@ import { combineFindings, type BuildFindings } from '../engine/kustomize/overlay
 import { formatCaps, formatUser, verdictText } from '../engine/present/markdown';
 import type { Finding } from '../engine/types';
 import { MISSING_KUSTOMIZE } from '../host/kustomize/binary';
-import type { BuildState } from '../host/kustomize/workspace';
+import { KustomizeService } from '../host/kustomize/service';
+import { KustomizeWorkspace, type BuildState } from '../host/kustomize/workspace';
+import type { AnalysisOptions } from '../engine/options';
 
 const buildName = (b: BuildState) => path.basename(b.dir);
 
@@ -101,4 +103,65 @@ export function withBuildHover(hover: Hover | null, extra: string | undefined): 
   const contents = hover?.contents;
   const before = contents && typeof contents === 'object' && 'kind' in contents ? contents.value : '';
   return { ...(hover ?? {}), contents: { kind: MarkupKind.Markdown, value: before ? `${before}\n\n---\n\n${extra}` : extra } };
+}
+
+export interface KustomizeFeatureHost {
+  readonly roots: readonly string[];
+  readonly openText: (file: string) => string | undefined;
+  readonly optionsFor: (file: string) => AnalysisOptions;
+  /** `kustomize` of the .secctx.yaml that applies to a directory. */
+  readonly configFor: (dir: string) => { readonly path?: string; readonly timeoutSeconds?: number } | undefined;
+  /** Reanalyse the open documents among these files. */
+  readonly revalidate: (files: ReadonlySet<string>) => void;
+  readonly log: (message: string) => void;
+}
+
+/** The server's one handle on kustomize: only in trusted workspaces (builds run a binary). */
+export class KustomizeFeature {
+  private readonly service = new KustomizeService();
+  private readonly workspace: KustomizeWorkspace;
+  private editorPath: string | undefined;
+
+  constructor(private readonly host: KustomizeFeatureHost) {
+    this.workspace = new KustomizeWorkspace(host.roots, this.service, {
+      openText: host.openText,
+      optionsFor: host.optionsFor,
+      settingsFor: (dir) => {
+        const config = host.configFor(dir);
+        return { path: this.editorPath ?? config?.path, timeoutMs: config?.timeoutSeconds ? config.timeoutSeconds * 1000 : undefined };
+      },
+      onResult: (build) => host.revalidate(build.files),
+      log: host.log,
+    });
+  }
+
+  start(): void {
+    void this.workspace.scan().then((n) => { if (n) this.host.log(`found ${n} kustomizations`); }, (err: unknown) => this.host.log(`kustomize scan failed: ${String(err)}`));
+  }
+
+  /** `secctx.kustomize.path`: a change re-runs every build. */
+  configure(editorPath: string | undefined): void {
+    if (editorPath === this.editorPath) return;
+    this.editorPath = editorPath;
+    for (const b of this.workspace.builds.values()) this.workspace.schedule(b);
+  }
+
+  touched(file: string): void {
+    this.workspace.touched(file);
+  }
+
+  findings(file: string, text: string, alone: readonly Finding[]): readonly Finding[] {
+    const builds = this.workspace.buildsOf(file);
+    return builds.length ? buildFindings(file, text, alone, builds) : alone;
+  }
+
+  hover(file: string, text: string, offset: number, base: Hover | null): Hover | null {
+    const builds = this.workspace.buildsOf(file);
+    return builds.length ? withBuildHover(base, buildHover(file, text, offset, builds)) : base;
+  }
+
+  /** True while a build runs (the benchmark waits on diagnostics, not on this). */
+  get busy(): boolean {
+    return !this.workspace.idle();
+  }
 }

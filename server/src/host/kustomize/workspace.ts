@@ -109,7 +109,7 @@ export class KustomizeWorkspace {
   /** The builds reading `file`. */
   buildsOf(file: string): BuildState[] {
     const abs = path.resolve(file);
-    return [...this.builds.values()].filter((b) => b.files.has(abs));
+    return [...this.builds.values()].filter((b) => b.files.has(abs)).sort((a, b) => a.dir.localeCompare(b.dir));
   }
 
   /**

@@ -53,6 +53,9 @@ const VALID: readonly string[] = [
   'ignore:\n  - "**/templates/**"\n  - test/*.yaml\n',
   'images: {}\n',
   'images:\n  registry.example/api: api/Dockerfile\n  worker: ./worker/Containerfile\n',
+  'kustomize: {}\n',
+  'kustomize:\n  path: /usr/local/bin/kustomize\n  timeoutSeconds: 30\n',
+  'kustomize: {timeoutSeconds: 2.5}\n',
   `profile: baseline\nruntime: cri-o\nkubernetesVersion: "1.33"\nrules:\n  ${RULE}: error\nignore: [vendor/**]\nimages: {app: Dockerfile}\n`,
 ];
 
@@ -83,6 +86,13 @@ const INVALID: readonly string[] = [
   'images: [api/Dockerfile]\n',
   'images: {app: 1}\n',
   'images: {app: [Dockerfile]}\n',
+  'kustomize: kustomize\n',
+  'kustomize:\n',
+  'kustomize: {path: ""}\n',
+  'kustomize: {path: 1}\n',
+  'kustomize: {timeoutSeconds: 0}\n',
+  'kustomize: {timeoutSeconds: "30"}\n',
+  'kustomize: {binary: kustomize}\n',
   'unknown: 1\n',
   'Profile: restricted\n',
   '- profile: restricted\n',
@@ -109,9 +119,11 @@ describe('.secctx.yaml: schema and parser agree', () => {
   }
 
   test('the schema describes every top-level key the parser names', () => {
+    // `Unknown setting x: expected a, b, c or d.`
     const unknown = parseConfig('no-such-key: 1\n').problems[0].message;
-    const named = [...unknown.matchAll(/\b([a-zA-Z][\w.]*)\b/g)].map((m) => m[1]).filter((w) => Object.keys(configSchema().properties ?? {}).includes(w));
+    const named = (/expected (.*)\.$/.exec(unknown)?.[1] ?? '').split(/, | or /);
     assert.deepStrictEqual(named.sort(), configSettings().map((s) => s.key).sort());
+    assert.deepStrictEqual(Object.keys(configSchema().properties ?? {}).sort(), named.sort());
   });
 });
 

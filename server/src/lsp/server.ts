@@ -20,6 +20,7 @@ import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, toDiagnostic, type DiagnosticMode } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { KustomizeFeature } from './kustomize';
 import { readSettings, type EditorSettings } from './settings';
 import { FolderSettings } from './folderSettings';
 import { STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, statusOf } from './status';
@@ -39,6 +40,15 @@ export function startServer(connection: Connection): void {
   let folderSettings: FolderSettings | undefined;
   /** Pull diagnostics (LSP 3.17) where the client supports them; pushed otherwise. */
   let diagnosticMode: DiagnosticMode = { pull: false, refresh: false };
+  /** What each document's last pull answered, to notice when a background result changes it. */
+  const pulled = new Map<string, { version: number; key: string }>();
+  let pullRequested = false;
+  /** workspace/diagnostic/refresh, once per turn of the event loop. */
+  function requestPull(): void {
+    if (!diagnosticMode.pull || !diagnosticMode.refresh || pullRequested) return;
+    pullRequested = true;
+    setImmediate(() => { pullRequested = false; void connection.languages.diagnostics.refresh(); });
+  }
   let hasConfigurationCapability = false;
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
@@ -47,6 +57,8 @@ export function startServer(connection: Connection): void {
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsCache = new Map<string, AnalysisOptions>();
   let workspace: WorkspaceIndex | undefined;
+  /** Kustomize builds: only in trusted workspaces, since a build runs a binary. */
+  let kustomize: KustomizeFeature | undefined;
 
   const log = (message: string) => connection.console.log(`[secctx] ${message}`);
 
@@ -101,7 +113,8 @@ export function startServer(connection: Connection): void {
 
   function diagnosticsOf(doc: TextDocument): Diagnostic[] {
     const analysis = analysisOf(doc);
-    const diagnostics = analysis.findings.map((f) => toDiagnostic(doc, f));
+    const findings = kustomize ? kustomize.findings(filePath(doc.uri), doc.getText(), analysis.findings) : analysis.findings;
+    const diagnostics = findings.map((f) => toDiagnostic(doc, f));
     for (const p of workspace?.index.configProblems(filePath(doc.uri)) ?? []) {
       diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
     }
@@ -113,6 +126,11 @@ export function startServer(connection: Connection): void {
     try {
       const diagnostics = diagnosticsOf(doc);
       if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      else {
+        // A background result (kustomize build, index) changed what the client pulled for this very version: ask it to pull again.
+        const last = pulled.get(doc.uri);
+        if (last && last.version === doc.version && last.key !== JSON.stringify(diagnostics)) requestPull();
+      }
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -133,6 +151,7 @@ export function startServer(connection: Connection): void {
   function settingsChanged(next: EditorSettings): void {
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
+    kustomize?.configure(settings.kustomizePath);
     revalidateAll();
   }
 
@@ -140,7 +159,7 @@ export function startServer(connection: Connection): void {
     optionsCache.clear();
     analyses.clear();
     void connection.sendNotification(STATUS_CHANGED_NOTIFICATION);
-    if (diagnosticMode.pull && diagnosticMode.refresh) void connection.languages.diagnostics.refresh();
+    requestPull();
     for (const doc of documents.all()) schedule(doc);
   }
 
@@ -170,6 +189,18 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     workspace = new WorkspaceIndex(workspaceRoots, trusted);
+    if (trusted) {
+      kustomize = new KustomizeFeature({
+        roots: workspaceRoots,
+        openText: (file) => documents.all().find((d) => filePath(d.uri) === file)?.getText(),
+        optionsFor,
+        configFor: (dir) => configFor(path.join(dir, 'kustomization.yaml'))?.config.kustomize,
+        revalidate: (files) => { for (const d of documents.all()) if (files.has(filePath(d.uri))) schedule(d); },
+        log,
+      });
+      kustomize.configure(settings.kustomizePath);
+      kustomize.start();
+    }
     void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); if (n > 0) indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
     if (hasConfigurationCapability) settingsChanged(readSettings(await connection.workspace.getConfiguration('secctx')));
   });
@@ -185,12 +216,14 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => {
     schedule(e.document);
     const file = filePath(e.document.uri);
+    kustomize?.touched(file);
     if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) indexChanged();
   });
   connection.onDidChangeWatchedFiles((params) => {
     let changed = false;
     for (const change of params.changes) {
       const file = filePath(change.uri);
+      if (!documents.get(change.uri)) kustomize?.touched(file);
       if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); changed = true; }
       if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
     }
@@ -199,6 +232,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
     analyzer.forget(filePath(e.document.uri));
+    pulled.delete(e.document.uri);
     if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -206,7 +240,9 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return { kind: 'full', items: [] };
     try {
-      return { kind: 'full', items: diagnosticsOf(doc) };
+      const items = diagnosticsOf(doc);
+      pulled.set(doc.uri, { version: doc.version, key: JSON.stringify(items) });
+      return { kind: 'full', items };
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
       return { kind: 'full', items: [] };
@@ -220,7 +256,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return null;
     if (isConfigDocument(doc.uri)) return configHover(doc, params);
-    return hover(doc, analysisOf(doc), params);
+    const base = hover(doc, analysisOf(doc), params);
+    return kustomize ? kustomize.hover(filePath(doc.uri), doc.getText(), doc.offsetAt(params.position), base) : base;
   });
 
   connection.onCompletion((params, token) => {

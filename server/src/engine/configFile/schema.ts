@@ -21,6 +21,8 @@ export interface JsonSchema {
   readonly enumDescriptions?: readonly string[];
   readonly markdownEnumDescriptions?: readonly string[];
   readonly pattern?: string;
+  readonly minLength?: number;
+  readonly exclusiveMinimum?: number;
   readonly properties?: Readonly<Record<string, JsonSchema>>;
   readonly additionalProperties?: boolean | JsonSchema;
   readonly items?: JsonSchema;
@@ -123,6 +125,21 @@ export function configSettings(): readonly ConfigSetting[] {
         additionalProperties: { type: 'string', description: 'Path of the Dockerfile that builds this image, relative to the config file.' },
       },
       insertText: 'images:\n  ',
+    },
+    {
+      key: 'kustomize',
+      description: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+      schema: {
+        type: 'object',
+        markdownDescription: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+        description: 'How folders with a kustomization are built: path of the kustomize or kubectl binary, timeoutSeconds for one build.',
+        properties: {
+          path: { type: 'string', minLength: 1, description: 'The kustomize or kubectl binary.' },
+          timeoutSeconds: { type: 'number', exclusiveMinimum: 0, description: 'How long one build may take, in seconds (default 30).' },
+        },
+        additionalProperties: false,
+      },
+      insertText: 'kustomize:\n  path: ',
     },
   ];
 }

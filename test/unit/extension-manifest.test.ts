@@ -26,7 +26,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const settings = manifest.contributes.configuration.properties;
 
 describe('extension manifest', () => {
-  test('settings: resource scope for everything a folder may set, window for tracing', () => {
+  test('settings: resource scope for everything a folder may set, window for tracing, machine-overridable for executables', () => {
     assert.deepStrictEqual(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.scope])), {
       'secctx.runtime': 'resource',
       'secctx.profile': 'resource',
@@ -37,6 +37,8 @@ describe('extension manifest', () => {
       'secctx.defaultNonRootUid': 'resource',
       'secctx.maxFileSize': 'resource',
       'secctx.seccompDefault': 'resource',
+      // An executable: machine-overridable, and a restricted configuration in untrusted workspaces.
+      'secctx.kustomize.path': 'machine-overridable',
     });
   });
 
@@ -55,6 +57,7 @@ describe('extension manifest', () => {
 
   test('virtual workspaces not supported, untrusted ones limited, each saying why and what', () => {
     assert.deepStrictEqual(Object.fromEntries(Object.entries(manifest.capabilities).map(([k, v]) => [k, v.supported])), { virtualWorkspaces: false, untrustedWorkspaces: 'limited' });
+    assert.deepStrictEqual((manifest.capabilities.untrustedWorkspaces as { restrictedConfigurations?: string[] }).restrictedConfigurations, ['secctx.kustomize.path']);
     assert.match(manifest.capabilities.untrustedWorkspaces.description, /does not apply any \.secctx\.yaml \(its profile, runtime, rules, ignore globs and images links are disabled\)/);
     assert.match(manifest.capabilities.virtualWorkspaces.description, /from disk/);
   });

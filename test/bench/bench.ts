@@ -273,15 +273,16 @@ async function main(): Promise<void> {
       const aware = stats(kz.overlayAware);
       const build = stats(kz.secctxRun);
       const kubectl = stats(kz.kubectl);
+      const overhead = stats(kz.overhead);
       console.log(table([
         ['editing a patch of a kustomize overlay (overlays/staging/harden.yaml)', 'median', 'p95'],
         ['edit→diagnostics of the edited file (judged alone, at once)', `${ms(atOnce.median)} ms`, `${ms(atOnce.p95)} ms`],
         ['edit→overlay-aware diagnostics (after the build)', `${ms(aware.median)} ms`, `${ms(aware.p95)} ms`],
         ['  kubectl kustomize overlays/staging (the build alone)', `${ms(kubectl.median)} ms`, `${ms(kubectl.p95)} ms`],
         ['  secctx\'s run of it (copy + wrapper with originAnnotations)', `${ms(build.median)} ms`, `${ms(build.p95)} ms`],
-        ['  overlay-aware minus secctx\'s run', `${ms(aware.median - build.median)} ms`, ''],
+        ['  overlay-aware minus a run of the same build just after (paired per edit)', `${ms(overhead.median)} ms`, `${ms(overhead.p95)} ms`],
       ]));
-      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(aware.median <= build.median + 50)} (medians; ${kz.overlayAware.length} edits)\n`);
+      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(overhead.median <= 50)} (median of the paired differences; ${kz.overlayAware.length} edits)\n`);
     }
     console.log(table([
       ['bundle', 'size'],

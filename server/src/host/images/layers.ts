@@ -13,7 +13,8 @@ import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
 import { parseGroup, parsePasswd } from '../../engine/images/accounts';
 import type { ImageAccounts } from '../../engine/images/facts';
-import { BudgetExceeded, VerifyingStream } from './digest';
+import { BudgetExceeded, DigestMismatch, VerifyingStream } from './digest';
+import { describeBodyError } from './http';
 
 export interface LayerDescriptor {
   readonly mediaType: string;
@@ -177,7 +178,8 @@ export async function readAccounts(options: ReadAccountsOptions): Promise<ImageA
     } catch (e) {
       body.destroy();
       if (e instanceof BudgetExceeded) return { kind: 'unknown', reason: `over the layer budget of ${mib(options.budget)} before /etc/passwd and /etc/group were found` };
-      throw e;
+      if (e instanceof DigestMismatch) throw e;
+      throw new Error(`layer ${layer.digest}: ${describeBodyError(e)}`);
     }
     spent += verifier.bytes;
     passwd ??= view.passwd;

@@ -23,7 +23,7 @@ import type { NormalizedReference } from '../../engine/images/normalize';
 import type { ImageAccounts } from '../../engine/images/facts';
 import type { RegistryCredential } from './credentials';
 import { DigestMismatch, digestOf, verifyBytes } from './digest';
-import { discard, isLoopbackHost, readBody, request, type HttpResponse } from './http';
+import { describeBodyError, discard, isLoopbackHost, readBody, request, type HttpResponse } from './http';
 import { readAccounts, type LayerDescriptor } from './layers';
 import { formatPlatform, normalizePlatform, platformMatches, type Platform } from './platform';
 
@@ -314,7 +314,7 @@ export class RegistryClient {
     try {
       body = await readBody(res.body, MAX_MANIFEST);
     } catch (e) {
-      throw new RegistryFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new RegistryFailure(`${what}: ${describeBodyError(e)}`);
     }
     const declared = res.headers['content-length'];
     if (declared !== undefined && Number(declared) !== body.length) throw new RegistryFailure(`${what} truncated: ${body.length} of ${declared} bytes`);
@@ -379,7 +379,7 @@ export class RegistryClient {
     try {
       configBytes = await readBody(configBody, MAX_CONFIG);
     } catch (e) {
-      throw new RegistryFailure(`image config ${config.digest}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new RegistryFailure(`image config ${config.digest}: ${describeBodyError(e)}`);
     }
     verifyBytes(`image config ${config.digest}`, configBytes, config.digest, config.size);
     const parsed = parseImageConfig(configBytes);

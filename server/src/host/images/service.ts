@@ -263,7 +263,7 @@ export class ImageFactsService {
           if (signal.aborted) throw e;
           notes.push(`Docker engine at ${socket.path} not usable (${e instanceof Error ? e.message : String(e)})`);
         }
-      } else notes.push(socket.kind === 'none' ? 'no Docker engine socket' : socket.reason);
+      } else notes.push(socket.reason);
     }
     // 3. the registry
     if (this.registry) {

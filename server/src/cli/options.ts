@@ -23,6 +23,10 @@ export interface CliOptions {
   fixUnsafe: boolean;
   fixDryRun: boolean;
   color: boolean;
+  /** Where image facts are looked up (default local: cache + Docker engine, no network). */
+  imageLookup: 'registry' | 'local' | 'off';
+  /** Platform of images chosen from an index (default linux/amd64). */
+  platform?: string;
 }
 
 export interface OptionDef {
@@ -60,6 +64,13 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'fix', type: 'boolean', description: 'apply the preferred safe fixes in place', apply: (o) => { o.fix = true; } },
   { name: 'fix-unsafe', type: 'boolean', description: 'with --fix: apply unsafe fixes too', apply: (o) => { o.fix = true; o.fixUnsafe = true; } },
   { name: 'fix-dry-run', type: 'boolean', description: 'print the fixes as a unified diff instead of writing', apply: (o) => { o.fix = true; o.fixDryRun = true; } },
+  { name: 'image-lookup', type: 'string', value: 'registry|local|off', description: 'where image facts come from: local = cache + Docker engine (default), registry = also registries',
+    apply: (o, v) => { o.imageLookup = oneOf('image-lookup', ['registry', 'local', 'off'] as const, v, 'registry, local or off'); } },
+  { name: 'platform', type: 'string', value: 'os/arch[/variant]', description: 'platform of images chosen from an index (default linux/amd64)',
+    apply: (o, v) => {
+      if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/i.test(v)) throw new UsageError(`--platform must look like linux/amd64, not ${v}`);
+      o.platform = v;
+    } },
   { name: 'color', type: 'boolean', description: 'coloured text output even when not a terminal', apply: (o) => { o.color = true; } },
   { name: 'no-color', type: 'boolean', description: 'plain text output', apply: (o) => { o.color = false; } },
   { name: 'help', short: 'h', type: 'boolean', description: 'this help', apply: () => undefined },
@@ -90,7 +101,7 @@ export function usage(): string {
 }
 
 export function defaultOptions(): CliOptions {
-  return { command: COMMANDS[0], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: !!process.stdout.isTTY && !process.env.NO_COLOR };
+  return { command: COMMANDS[0], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: !!process.stdout.isTTY && !process.env.NO_COLOR, imageLookup: 'local' };
 }
 
 /** Parses argv into options, `'help'` or `'version'`; throws `UsageError`. */
@@ -129,7 +140,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' | 've
   if (!command) throw new UsageError(`missing command (${orList(commandNames())})`);
   const cmd = COMMANDS.find((c) => c.name === command)!;
   o.command = cmd;
-  if (!o.paths.length) throw new UsageError('no files or directories given');
+  if (!o.paths.length) throw new UsageError(`no ${cmd.operands ?? 'files or directories'} given`);
   if (!cmd.formats.includes(o.format)) throw new UsageError(`--format ${o.format} is for ${COMMANDS.filter((c) => c.formats.includes(o.format)).map((c) => c.name).join(' and ')}`);
   return o;
 }

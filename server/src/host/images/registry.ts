@@ -24,7 +24,7 @@ import type { ImageAccounts } from '../../engine/images/facts';
 import type { RegistryCredential } from './credentials';
 import { DigestMismatch, digestOf, verifyBytes } from './digest';
 import { describeBodyError, discard, isLoopbackHost, readBody, request, type HttpResponse } from './http';
-import { readAccounts, type LayerDescriptor } from './layers';
+import { readAccounts, scanLayerBody, type LayerDescriptor, type LayerView } from './layers';
 import { formatPlatform, normalizePlatform, platformMatches, type Platform } from './platform';
 
 export const MEDIA_TYPES = {
@@ -157,6 +157,8 @@ export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; expires: number }>();
   private readonly schemes = new Map<string, 'https' | 'http'>();
   private readonly cas = new Map<string, Promise<string[]>>();
+  /** What each layer (by digest: immutable) holds of /etc: images sharing a base read it once. */
+  private readonly layerViews = new Map<string, Promise<{ view: LayerView; bytes: number }>>();
 
   constructor(private readonly options: RegistryClientOptions) {}
 
@@ -347,6 +349,17 @@ export class RegistryClient {
     return res.body;
   }
 
+  private layerView(host: string, repository: string, layer: LayerDescriptor, budgetLeft: number, signal: AbortSignal): Promise<{ view: LayerView; bytes: number }> {
+    const known = this.layerViews.get(layer.digest);
+    if (known) return known.then((k) => ({ view: k.view, bytes: 0 }));
+    const scanning = this.blob(host, repository, layer, signal).then((body) => scanLayerBody(body, layer, budgetLeft));
+    this.layerViews.set(layer.digest, scanning);
+    // Only verified, complete scans are kept; a failure (budget, digest, network) is not.
+    scanning.catch(() => this.layerViews.delete(layer.digest));
+    if (this.layerViews.size > 4096) this.layerViews.delete(this.layerViews.keys().next().value!);
+    return scanning;
+  }
+
   /** Resolves a reference to its platform's manifest, config and account files. */
   async fetchImage(ref: NormalizedReference, platform: Platform, signal: AbortSignal): Promise<RegistryImage> {
     const host = RegistryClient.apiHost(ref.domain);
@@ -384,7 +397,7 @@ export class RegistryClient {
     verifyBytes(`image config ${config.digest}`, configBytes, config.digest, config.size);
     const parsed = parseImageConfig(configBytes);
     const layers = descriptors(m.json.layers);
-    const accounts = await readAccounts({ layers: layers as LayerDescriptor[], budget: this.options.layerBudget, open: (layer) => this.blob(host, repository, layer, signal) });
+    const accounts = await readAccounts({ layers, budget: this.options.layerBudget, view: (layer, left) => this.layerView(host, repository, layer, left, signal) });
     return {
       digest: m.digest,
       ...(indexDigest ? { indexDigest } : {}),

@@ -159,7 +159,14 @@ export class ImageFactsService {
     if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve();
     let running = this.inflight.get(key);
     if (!running) {
-      running = this.enqueue(p.reference);
+      // The cache is read at once (cheap, local); only the engine and registry wait for a slot.
+      const ref = p.reference;
+      const started = this.now();
+      running = this.fromCache(ref).then((hit) => {
+        if (!hit) return this.enqueue(ref);
+        this.options.log?.(`images: ${ref.familiar} → ${this.describe(hit)} (${this.now() - started} ms)`);
+        return hit;
+      });
       this.inflight.set(key, running);
       void running.then((outcome) => {
         this.inflight.delete(key);
@@ -242,15 +249,17 @@ export class ImageFactsService {
     return outcome;
   }
 
+  private async fromCache(ref: NormalizedReference): Promise<Outcome | undefined> {
+    if (!this.cache || this.platformProblem) return undefined;
+    const hit = await this.cache.getRef(ref.normalized, this.platformText, !!ref.digest).then((r) => (r ? this.cache!.getImage(r.digest) : undefined)).catch(() => undefined);
+    return hit ? { kind: 'facts', facts: this.facts(ref, 'cache', hit) } : undefined;
+  }
+
+  /** After the cache: the Docker engine, then the registry. */
   private async lookupSources(ref: NormalizedReference, signal: AbortSignal): Promise<Outcome> {
     if (this.platformProblem) return { kind: 'failure', reason: this.platformProblem, at: this.now() };
     const notes: string[] = [];
-    // 1. the on-disk cache
-    if (this.cache) {
-      const hit = await this.cache.getRef(ref.normalized, this.platformText, !!ref.digest).then((r) => (r ? this.cache!.getImage(r.digest) : undefined)).catch(() => undefined);
-      if (hit) return { kind: 'facts', facts: this.facts(ref, 'cache', hit) };
-    }
-    // 2. the local Docker engine
+    // the local Docker engine
     if (this.options.mode === 'local' || this.options.mode === 'registry') {
       this.socket ??= findDockerSocket(this.options.dockerHost);
       const socket = await this.socket;
@@ -265,7 +274,7 @@ export class ImageFactsService {
         }
       } else notes.push(socket.reason);
     }
-    // 3. the registry
+    // the registry
     if (this.registry) {
       try {
         const image = await this.registry.fetchImage(ref, this.platform, signal);

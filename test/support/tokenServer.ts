@@ -19,7 +19,7 @@ export interface TokenServer {
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-export async function startTokenServer(options: { keyPem: string; certPem: string; issuer: string; service: string; username: string; password: string }): Promise<TokenServer> {
+export async function startTokenServer(options: { keyPem: string; certPem: string; issuer: string; service: string; username: string; password: string; refreshToken?: string }): Promise<TokenServer> {
   const key = createPrivateKey(options.keyPem);
   const der = new X509Certificate(options.certPem).raw.toString('base64');
   const mint = (access: { type: string; name: string; actions: string[] }[], subject: string): string => {
@@ -31,6 +31,27 @@ export async function startTokenServer(options: { keyPem: string; certPem: strin
   };
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
+    if (req.method === 'POST') {
+      // The OAuth2 refresh-token grant (Docker's identitytoken), as a form POST.
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        requests.push(`POST ${req.url} grant_type=${form.get('grant_type')} scope=${form.get('scope')}`);
+        if (form.get('grant_type') !== 'refresh_token' || !options.refreshToken || form.get('refresh_token') !== options.refreshToken) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad refresh token' }] }));
+          return;
+        }
+        const access = (form.get('scope') ?? '').split(' ').filter(Boolean).map((scope) => {
+          const [type, name, actions] = scope.split(':');
+          return { type, name, actions: actions.split(',') };
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: mint(access, options.username), expires_in: 300 }));
+      });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method} ${url.pathname}${url.search}${req.headers.authorization ? ' (with credentials)' : ''}`);
     let subject = '';

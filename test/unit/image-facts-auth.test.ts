@@ -119,7 +119,7 @@ describe('registry authentication (real docker-registry)', { skip }, () => {
     let tokens: TokenServer;
     before(async () => {
       const signing = selfSigned(tmp, 'token-signer');
-      tokens = await startTokenServer({ keyPem: readFileSync(signing.key, 'utf8'), certPem: readFileSync(signing.cert, 'utf8'), issuer: 'secctx-test-issuer', service: 'secctx-test-registry', username: 'bob', password: 'hunter2' });
+      tokens = await startTokenServer({ keyPem: readFileSync(signing.key, 'utf8'), certPem: readFileSync(signing.cert, 'utf8'), issuer: 'secctx-test-issuer', service: 'secctx-test-registry', username: 'bob', password: 'hunter2', refreshToken: 'refresh-xyz' });
       registry = await startRegistry({ token: { realm: tokens.realm, service: 'secctx-test-registry', issuer: 'secctx-test-issuer', rootcertbundle: signing.cert } });
       const base = await layer([{ path: 'etc/passwd', content: PASSWD }, { path: 'etc/group', content: GROUP }]);
       for (const repository of ['public/app', 'private/app']) {
@@ -149,6 +149,14 @@ describe('registry authentication (real docker-registry)', { skip }, () => {
       assert.deepStrictEqual(denied, { reference: r, reason: `${registry.host}: unauthorized (401) fetching manifest private/app:1: UNAUTHORIZED authentication required` });
       const wrong = await one(service({ dockerConfig: dockerConfig({ auths: { [registry.host]: { username: 'bob', password: 'nope' } } }) }), r);
       assert.deepStrictEqual(wrong, { reference: r, reason: `${registry.host}: token server 127.0.0.1:${new URL(tokens.realm).port} answered 401: UNAUTHORIZED bad credentials (credentials from ${path.join(tmp, `docker${n - 2}`, 'config.json')} auths["${registry.host}"])` });
+    });
+
+    it('an identitytoken is exchanged by the OAuth refresh-token POST (containerd FetchTokenWithOAuth)', async () => {
+      const r = `${registry.host}/private/app:1`;
+      const before = tokens.requests.length;
+      const got = (await one(service({ dockerConfig: dockerConfig({ auths: { [registry.host]: { identitytoken: 'refresh-xyz' } } }) }), r)) as ImageFacts;
+      assert.equal(got.user, '65534');
+      assert.deepStrictEqual(tokens.requests.slice(before), ['POST /token grant_type=refresh_token scope=repository:private/app:pull']);
     });
   });
 });

@@ -110,6 +110,19 @@ describe('image facts: faults, cache, Docker engine socket', { skip }, () => {
       s.dispose();
     });
 
+    it('dispose() cancels lookups in flight and queued; their resolve() answers "cancelled", nothing is remembered', async () => {
+      const s = service({ concurrency: 1, timeoutMs: 60_000 });
+      const refs = [`${proxy.host}/faults/hang:1.0`, `${proxy.host}/faults/hang:2.0`];
+      const pending = s.resolve(refs);
+      await new Promise<void>((resolve) => {
+        const seen = () => (proxy.requests.some((r) => r.includes('/faults/hang/manifests/1.0')) ? resolve() : setImmediate(seen));
+        seen();
+      });
+      s.dispose();
+      assert.deepStrictEqual([...(await pending).values()], refs.map((reference) => ({ reference, reason: 'cancelled' })));
+      assert.equal(s.lookup(refs[0]), undefined);
+    });
+
     it('a failure is remembered: a second request does not contact the registry again', async () => {
       const s = service();
       const r = `${proxy.host}/faults/500:again`;

@@ -115,9 +115,15 @@ export class ImageFactsService {
     if (!p.ok) return { reference, reason: `invalid image reference: ${p.reason}` };
     const outcome = this.outcomes.get(p.reference.normalized);
     if (!outcome) return undefined;
+    return this.view(reference, outcome);
+  }
+
+  /** The outcome as seen through one spelling of the reference (kept, so lookups return the same object). */
+  private view(reference: string, outcome: Outcome): ImageFacts | ImageFactsFailure {
     const cached = this.views.get(reference);
     if (cached && cached.outcome === outcome) return cached.view;
     const view: ImageFacts | ImageFactsFailure = outcome.kind === 'facts' ? { reference, ...outcome.facts } : { reference, reason: outcome.reason };
+    if (this.views.size > 10_000) this.views.clear();
     this.views.set(reference, { outcome, view });
     return view;
   }
@@ -140,23 +146,24 @@ export class ImageFactsService {
     await Promise.all(references.map(async (reference) => {
       const started = this.start(reference);
       const result = await Promise.race([started, cancelled]);
-      out.set(reference, result === 'cancelled' ? { reference, reason: 'cancelled' } : (this.known(reference) ?? { reference, reason: this.options.mode === 'off' ? 'image lookup is off' : 'not known' }));
+      const fallback = { reference, reason: this.options.mode === 'off' ? 'image lookup is off' : this.disposed ? 'cancelled' : 'not known' };
+      out.set(reference, result === 'cancelled' ? { reference, reason: 'cancelled' } : (this.known(reference) ?? (result ? this.view(reference, result) : fallback)));
     }));
     // Keep the caller's order.
     return new Map(references.map((r) => [r, out.get(r)!]));
   }
 
   /** Starts (or joins) the lookup of one reference; resolves when its outcome is known. */
-  private start(reference: string): Promise<void> {
-    if (this.disposed || this.options.mode === 'off') return Promise.resolve();
+  private start(reference: string): Promise<Outcome | undefined> {
+    if (this.disposed || this.options.mode === 'off') return Promise.resolve(undefined);
     const p = this.parse(reference);
-    if (!p.ok) return Promise.resolve();
+    if (!p.ok) return Promise.resolve(undefined);
     const key = p.reference.normalized;
     let spellings = this.spellings.get(key);
     if (!spellings) this.spellings.set(key, (spellings = new Set()));
     spellings.add(reference);
     const existing = this.outcomes.get(key);
-    if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve();
+    if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve(existing);
     let running = this.inflight.get(key);
     if (!running) {
       // The cache is read at once (cheap, local); only the engine and registry wait for a slot.
@@ -175,7 +182,7 @@ export class ImageFactsService {
         this.notify(key);
       });
     }
-    return running.then(() => undefined);
+    return running;
   }
 
   private enqueue(ref: NormalizedReference): Promise<Outcome> {

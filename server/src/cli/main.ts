@@ -10,6 +10,7 @@ import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
+import { CliCharts, unlistedChartFindings } from './helm';
 import { formatExplainText, formatImagesText, toJsonImages, type JsonImage, formatSarif, formatStylish, toJsonContainer, toJsonFindings, type FileFindings, type JsonContainer } from './format';
 
 export const VERSION = '0.1.0';
@@ -148,6 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     for (const p of workspace.index.configProblems(config)) problems.push(`${path.relative(process.cwd(), config)}: ${p.message}`);
   }
   const analyzer = new Analyzer();
+  const charts = new CliCharts();
   const results: FileFindings[] = [];
   const containers: JsonContainer[] = [];
   const images: JsonImage[] = [];
@@ -173,7 +175,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (fixed) {
         text = applyCliFixes(file, text, options, fixed, io);
       }
-      analysis = analyzer.analyze(file.absolute, text, options);
+      analysis = charts.analyze(file.absolute, text, options, config) ?? analyzer.analyze(file.absolute, text, options);
     } catch (err) {
       problems.push(`${file.display}: internal error: ${(err as Error).message}`);
       continue;
@@ -183,6 +185,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
+  results.push(...unlistedChartFindings(charts, new Set(files.map((f) => f.absolute.replace(/\\/g, '/'))), (f) => path.relative(process.cwd(), f)));
   for (const p of problems) io.stderr(`secctx: ${p}\n`);
   if (readCount === 0) {
     io.stderr('secctx: nothing could be read\n');

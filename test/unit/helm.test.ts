@@ -378,6 +378,30 @@ spec:
   });
 });
 
+describe('editing values', () => {
+  test('an edit re-renders only the templates whose values changed, and gives what a fresh analysis gives', () => {
+    const files: Record<string, string> = { 'Chart.yaml': CHART_YAML, 'templates/_helpers.tpl': SCAFFOLD_HELPERS };
+    const values = ['podSecurityContext:\n  runAsNonRoot: true'];
+    for (let i = 0; i < 20; i++) {
+      files[`templates/d${i}.yaml`] = SCAFFOLD_DEPLOYMENT.replace(/\.Values\.securityContext/g, `.Values.c${i}.securityContext`).replace('name: {{ include "web.fullname" . }}', `name: d${i}`);
+      values.push(`c${i}:\n  securityContext:\n    runAsUser: ${1000 + i}`);
+    }
+    const base = { ...files, 'values.yaml': values.join('\n') + '\nautoscaling:\n  enabled: false\n' };
+    const toMap = (f: Record<string, string>) => new Map(Object.entries(f).map(([k, v]) => [`${ROOT}/${k}`, v]));
+    const analyzer = new ChartAnalyzer();
+    analyzer.analyze(buildChart(ROOT, toMap(base)), [], DEFAULT_OPTIONS);
+    // c3's runAsUser becomes 0 (and the text before c10 grows, shifting every later offset).
+    const edited = { ...base, 'values.yaml': base['values.yaml'].replace('runAsUser: 1003', 'runAsUser: 0').replace('c2:', '# a comment\nc2:') };
+    const incremental = analyzer.analyze(buildChart(ROOT, toMap(edited)), [], DEFAULT_OPTIONS);
+    assert.equal(analyzer.lastReanalysed, 1);
+    const fresh = new ChartAnalyzer().analyze(buildChart(ROOT, toMap(edited)), [], DEFAULT_OPTIONS);
+    assert.deepEqual(summary(incremental), summary(fresh));
+    assert.deepEqual([...incremental.findings], [...fresh.findings]);
+    assert.deepEqual(incremental.placements, fresh.placements);
+    assert.deepEqual(summary(fresh).filter((s) => s.startsWith('values.yaml')), ['values.yaml:15 run-as-non-root-violation', 'values.yaml:15 run-as-root', 'values.yaml:15 run-as-user-zero']);
+  });
+});
+
 describe('robustness', () => {
   test('a recursive include stops at a depth limit', () => {
     const a = analyzeChart({ 'Chart.yaml': CHART_YAML, 'values.yaml': '', 'templates/_r.tpl': '{{ define "r" }}{{ include "r" . }}{{ end }}', 'templates/x.yaml': 'a: {{ include "r" . }}\n' });

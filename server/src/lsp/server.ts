@@ -211,7 +211,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     if (isConfigDocument(doc.uri)) return configCompletion(doc, params);
-    return completion(doc, params, optionsFor(filePath(doc.uri)).runtime);
+    return completion(doc, params, optionsFor(filePath(doc.uri)).runtime, analysisOf(doc));
   });
 
   connection.languages.inlayHint.on((params, token) => {

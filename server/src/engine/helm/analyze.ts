@@ -14,9 +14,10 @@ import type { EffectiveContext } from '../effective';
 import type { Finding, Fix, Span, TextEdit } from '../types';
 import { splitYamlDocuments } from '../yaml/documents';
 import { pairOf } from '../yaml/nodes';
-import { collectDefines, joinPath, parseValuesCached, type ChartModel } from './chart';
-import { Renderer, placeholderPattern, type NotFollowed, type SkippedBranch } from './render';
-import { coalesceValues, emptyMap, fromPlain, mergeValues, valueAt, type Seg, type Src, type VMap, type VNode } from './values';
+import { collectDefines, joinPath, parseValuesCached, type ChartModel, type TemplateFile } from './chart';
+import { Renderer, placeholderPattern, type NotFollowed, type Reads, type SkippedBranch } from './render';
+import type { ParsedTemplate } from './template';
+import { coalesceValues, emptyMap, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
 import { capabilitiesToContainerFix } from './fixes';
 
 export interface ValuesFile {
@@ -79,7 +80,8 @@ export interface ChartAnalysis {
   /** The effective values (defaults coalesced with the override files). */
   readonly values: VMap;
   readonly valuesFiles: readonly string[];
-  readonly used: ReadonlySet<VNode>;
+  /** Key paths of the values nodes templates read. */
+  readonly used: ReadonlySet<string>;
   readonly texts: ReadonlyMap<string, string>;
 }
 
@@ -164,7 +166,64 @@ function securityContextRange(map: PodModel['spec'], text: string): [number, num
 
 const POD_HOST_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC', 'hostUsers'];
 
+/** A template's last rendering and what it depended on: reused while those are the same. */
+interface PreviousRender {
+  readonly parsed: ParsedTemplate;
+  readonly chartKey: string;
+  readonly definesKey: readonly ParsedTemplate[];
+  /** Top-level values keys read (or `*`) → JSON of their values then. */
+  readonly fingerprints: ReadonlyMap<string, string>;
+  readonly out: VStr;
+  readonly notFollowed: readonly NotFollowed[];
+  readonly skipped: readonly SkippedBranch[];
+  readonly used: ReadonlySet<string>;
+}
+
+function allSubcharts(c: ChartModel): ChartModel[] {
+  return c.subcharts.flatMap((s) => [s, ...allSubcharts(s)]);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** For each values file whose text changed: the edited region of the old text and the shift after it. */
+interface TextDiff { readonly from: number; readonly to: number; readonly delta: number }
+
+function textDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Map<string, TextDiff | 'gone'> {
+  const out = new Map<string, TextDiff | 'gone'>();
+  for (const [file, old] of before) {
+    const now = after.get(file);
+    if (now === old) continue;
+    if (now === undefined) { out.set(file, 'gone'); continue; }
+    let p = 0;
+    const max = Math.min(old.length, now.length);
+    while (p < max && old.charCodeAt(p) === now.charCodeAt(p)) p++;
+    let q = 0;
+    while (q < max - p && old.charCodeAt(old.length - 1 - q) === now.charCodeAt(now.length - 1 - q)) q++;
+    out.set(file, { from: p, to: old.length - q, delta: now.length - old.length });
+  }
+  return out;
+}
+
+/** The segments with their values-file spans moved past an edit; undefined when one touches the edit. */
+function remapSegs(segs: readonly Seg[], diffs: ReadonlyMap<string, TextDiff | 'gone'>): Seg[] | undefined {
+  if (!diffs.size) return segs as Seg[];
+  const out: Seg[] = [];
+  for (const g of segs) {
+    const d = g.src && diffs.get(g.src.file);
+    if (!d || !g.src) { out.push(g); continue; }
+    if (d === 'gone') return undefined;
+    if (g.src.end <= d.from && !(g.src.end === d.from && d.from === d.to)) { out.push(g); continue; }
+    if (g.src.start >= d.to) { out.push({ ...g, src: { file: g.src.file, start: g.src.start + d.delta, end: g.src.end + d.delta } }); continue; }
+    return undefined;
+  }
+  return out;
+}
+
 export class ChartAnalyzer {
+  private renders = new Map<string, PreviousRender>();
+  private valuesTexts = new Map<string, string>();
   /** Rendered document text → analysis (the previous and current generation). */
   private cache = new Map<string, YamlDocumentAnalysis>();
   private cacheOptions: AnalysisOptions | undefined;
@@ -183,13 +242,39 @@ export class ChartAnalyzer {
     for (const f of valuesFiles) texts.set(f.path, f.text);
     const notFollowed: NotFollowed[] = [];
     const skipped: SkippedBranch[] = [];
-    const used = new Set<VNode>();
-    const renderer = new Renderer({ defines: collectDefines(chart), texts, notFollowed, skipped, used }, kubeVersion(options));
+    const used = new Set<string>();
+    const defines = collectDefines(chart);
+    const definesKey = [chart, ...allSubcharts(chart)].flatMap((c) => c.templates.filter((t) => t.parsed.defines.length).map((t) => t.parsed));
     const rendered: RenderedTemplate[] = [];
     const findings = new Map<string, Finding[]>();
     const placements: Placement[] = [];
     const containers: ChartContainer[] = [];
     const kube = kubeVersion(options);
+    const diffs = textDiffs(this.valuesTexts, texts);
+    const nextRenders = new Map<string, PreviousRender>();
+    const fingerprints = new Map<VMap, Map<string, string>>();
+    const fingerprint = (vals: VMap, key: string): string => {
+      let memo = fingerprints.get(vals);
+      if (!memo) fingerprints.set(vals, (memo = new Map()));
+      let f = memo.get(key);
+      if (f === undefined) memo.set(key, (f = JSON.stringify(plain(key === '*' ? vals : vals.entries.get(key))) ?? ''));
+      return f;
+    };
+
+    const renderTemplate = (c: ChartModel, t: TemplateFile, vals: VMap): PreviousRender => {
+      const chartKey = `${c.name}\0${c.version}\0${c.appVersion ?? ''}\0${kube}`;
+      const prev = this.renders.get(t.path);
+      if (prev && prev.parsed === t.parsed && prev.chartKey === chartKey && sameItems(prev.definesKey, definesKey) && [...prev.fingerprints].every(([k, f]) => fingerprint(vals, k) === f)) {
+        const segs = remapSegs(prev.out.segs, diffs);
+        if (segs) return { ...prev, out: { ...prev.out, segs } };
+      }
+      const ctx = { defines, texts, notFollowed: [] as NotFollowed[], skipped: [] as SkippedBranch[], used: new Set<VNode>() };
+      const reads: Reads = { root: vals, keys: new Set() };
+      const out = new Renderer(ctx, kube).renderFile(t.path, t.parsed.nodes, rootContext(c, vals, t.path, kube), reads);
+      const usedPaths = new Set<string>();
+      for (const n of ctx.used) if (n.path) usedPaths.add(n.path.join('.'));
+      return { parsed: t.parsed, chartKey, definesKey, fingerprints: new Map([...reads.keys].map((k) => [k, fingerprint(vals, k)])), out, notFollowed: ctx.notFollowed, skipped: ctx.skipped, used: usedPaths };
+    };
 
     const renderChart = (c: ChartModel, vals: VMap): void => {
       for (const dep of c.subcharts) {
@@ -204,7 +289,12 @@ export class ChartAnalyzer {
       if (c.type === 'library') return;
       for (const t of c.templates) {
         if (!t.rendered) continue;
-        const out = renderer.renderFile(t.path, t.parsed.nodes, rootContext(c, vals, t.path, kube));
+        const r = renderTemplate(c, t, vals);
+        nextRenders.set(t.path, r);
+        notFollowed.push(...r.notFollowed);
+        skipped.push(...r.skipped);
+        for (const u of r.used) used.add(u);
+        const out = r.out;
         const documents: RenderedDocument[] = [];
         for (const chunk of splitYamlDocuments(out.text)) {
           if (!/\S/.test(chunk.text.replace(/^---.*$/m, '').replace(/^\s*#.*$/gm, ''))) continue;
@@ -220,6 +310,8 @@ export class ChartAnalyzer {
     };
     renderChart(chart, values);
     this.cache = next;
+    this.renders = nextRenders;
+    this.valuesTexts = new Map([...texts].filter(([f]) => !isTemplateFile(f, texts)));
     const index = indexValues(values, chart, user);
     for (let i = 0; i < placements.length; i++) placements[i] = withPaths(placements[i], index);
 

@@ -33,6 +33,15 @@ export interface RenderContext {
   readonly used: Set<VNode>;
 }
 
+/**
+ * What a rendering read of its chart's values: the top-level keys looked up, or `*` when the values
+ * map was used whole. A template whose keys hold the same values renders the same text.
+ */
+export interface Reads {
+  readonly root: VMap;
+  readonly keys: Set<string>;
+}
+
 const MAX_DEPTH = 40;
 const MAX_OUTPUT = 2_000_000;
 
@@ -143,6 +152,7 @@ function semverCompare(constraint: string, version: string): boolean | undefined
 /** Renders templates; one per chart render, shared by every template file (defines are global, as in Helm). */
 export class Renderer {
   private depth = 0;
+  private reads: Reads | undefined;
   private file = '';
   private text = '';
   private readonly kubeVersion: string;
@@ -152,8 +162,9 @@ export class Renderer {
   }
 
   /** Renders a template file's nodes with `root` as `.` and `$`. */
-  renderFile(file: string, nodes: readonly TNode[], root: Val): VStr {
+  renderFile(file: string, nodes: readonly TNode[], root: Val, reads?: Reads): VStr {
     const out = new Out();
+    this.reads = reads;
     this.file = file;
     this.text = this.ctx.texts.get(file) ?? '';
     try {
@@ -197,6 +208,7 @@ export class Renderer {
         case 'if': case 'with': {
           const inner: Scope = { dot: scope.dot, vars: [...scope.vars, new Map()] };
           const v = this.pipeline(node.pipe, inner);
+          this.whole(v);
           const t = truth(v);
           if (t === undefined) {
             const u = v as VUnknown;
@@ -248,6 +260,7 @@ export class Renderer {
   private range(node: Extract<TNode, { k: 'if' | 'with' | 'range' }>, scope: Scope, out: Out): void {
     const inner: Scope = { dot: scope.dot, vars: [...scope.vars, new Map()] };
     const v = this.pipeline(node.pipe, { ...inner, vars: scope.vars });
+    this.whole(v);
     if (isUnknown(v)) {
       this.notFollowed({ ...v, why: `range not followed (${v.why})` });
       out.write('', { unknown: v.why, src: this.src(node.span) });
@@ -276,6 +289,7 @@ export class Renderer {
   }
 
   private print(v: Val, span: Span, out: Out): void {
+    this.whole(v);
     if (isUnknown(v)) {
       this.notFollowed(v);
       // Inline (`name: {{ include "x" . }}`): a placeholder scalar; in block position nothing.
@@ -330,10 +344,16 @@ export class Renderer {
     return this.unknown(`undefined variable ${name}`, span);
   }
 
+  /** The chart's values map used as a whole (toYaml, range, a condition…). */
+  private whole(v: Val | undefined): void {
+    if (this.reads && v === this.reads.root) this.reads.keys.add('*');
+  }
+
   private field(base: Val, path: readonly string[], span: Span): Val {
     let cur: Val = base;
     for (const k of path) {
       if (isUnknown(cur)) return cur;
+      if (this.reads && cur === this.reads.root) this.reads.keys.add(k);
       if (cur.t === 'map') {
         this.ctx.used.add(cur);
         const next: VNode | undefined = cur.entries.get(k);
@@ -391,6 +411,7 @@ export class Renderer {
       let last: Val = NIL;
       for (const get of all) {
         last = get();
+        this.whole(last);
         const t = truth(last);
         if (t === undefined) return last;
         if (name === 'and' ? !t : t) return last;
@@ -399,6 +420,7 @@ export class Renderer {
     }
     const args = argNodes.map((a) => this.arg(a, scope));
     if (piped) args.push(piped);
+    for (const a of args) this.whole(a);
     const via = this.src(span);
     const unknownArg = args.find(isUnknown);
     const s = (i: number): string | undefined => (args[i] ? asString(args[i]) : undefined);

@@ -6,6 +6,11 @@ import type { FileAnalysis } from '../analyze';
 import type { AnalysisOptions } from '../options';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { ChartAnalysis } from './analyze';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import type { EffectiveContext } from '../effective';
+import type { Finding } from '../types';
+import { contextsForFile } from './contexts';
+import { placementsOfPath, unused } from './hover';
 
 export interface HelmFileView {
   readonly chart: ChartAnalysis;
@@ -18,6 +23,46 @@ export interface HelmFileView {
 export function helmFileAnalysis(path: string, text: string, chart: ChartAnalysis, file: string, options: AnalysisOptions): FileAnalysis {
   const role = /\/templates\//.test(file.slice(chart.chart.root.length)) ? 'template' : 'values';
   const suppressions = parseSuppressions(text);
-  const findings = (chart.findings.get(file) ?? []).filter((f) => f.span.end <= text.length && !isSuppressed(f, text, suppressions));
-  return { path, kind: 'kubernetes', findings, contexts: [], documents: [], options, helm: { chart, file, role } };
+  const own = chart.findings.get(file) ?? [];
+  const all = role === 'values' ? [...own, ...unusedBlocks(chart, file, text)].sort((a, b) => a.span.start - b.span.start) : own;
+  const findings = all.filter((f) => f.span.end <= text.length && !isSuppressed(f, text, suppressions));
+  let contexts: readonly EffectiveContext[] | undefined;
+  return {
+    path, kind: 'kubernetes', findings, documents: [], options, helm: { chart, file, role },
+    get contexts() { return (contexts ??= contextsForFile(chart, file, role)); },
+  };
+}
+
+const SECURITY_BLOCK = /securitycontext$/i;
+
+/** A condition on a sibling or parent key (`worker.enabled` for `worker.securityContext`) was false: disabled, not unused. */
+function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
+  return chart.skipped.some((s) => s.keys.some((k) => {
+    const parent = k.split('.').slice(0, -1).join('.');
+    return parent !== '' && (dotted === parent || dotted.startsWith(parent + '.'));
+  }));
+}
+
+/** A hint on each security-context-like values block (`…SecurityContext:` maps) that no template reads. */
+function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding[] {
+  const out: Finding[] = [];
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+  const visit = (node: unknown, path: string[], depth: number) => {
+    if (!isMap(node) || depth > 6) return;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) continue;
+      const p = [...path, key];
+      const k = (pair.key as { range?: [number, number, number] }).range;
+      if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
+        const dotted = p.join('.');
+        if (!placementsOfPath(chart, dotted).length && unused(chart, dotted) && !disabledParent(chart, dotted)) {
+          out.push({ rule: 'values-not-used', severity: 'hint', message: `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`, span: { start: k[0], end: k[1] }, fixes: [] });
+        }
+      }
+      visit(pair.value, p, depth + 1);
+    }
+  };
+  visit(doc.contents, [], 0);
+  return out;
 }

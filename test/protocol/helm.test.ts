@@ -72,7 +72,7 @@ describe('a Helm chart over stdio', () => {
     const caps = diagnostics.find((d) => d.code === 'capabilities-at-pod-level');
     assert.ok(caps, JSON.stringify(diagnostics));
     assert.deepEqual([caps.range.start.line, caps.severity], [6, 1]);
-    assert.match(caps.message, /placed by templates\/deployment\.yaml:9\)$/);
+    assert.match(String(caps.message), /placed by templates\/deployment\.yaml:9\)$/);
     const unused = diagnostics.find((d) => d.code === 'values-not-used');
     assert.deepEqual(unused?.range.start.line, 11);
     assert.equal(diagnostics.some((d) => d.code === 'privileged'), false);

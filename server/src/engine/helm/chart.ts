@@ -4,7 +4,7 @@
  * subcharts in charts/ and library charts. Parsed templates are cached by text, so re-reading a chart
  * after one file changed re-parses only that file.
  */
-import { parseDocument } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
 import { parseTemplate, type Define, type ParsedTemplate } from './template';
 import { parseValues, type VMap, type ValuesProblem } from './values';
 
@@ -46,7 +46,7 @@ export function joinPath(dir: string, name: string): string {
 }
 
 const parsedCache = new Map<string, { text: string; parsed: ParsedTemplate }>();
-const valuesCache = new Map<string, { text: string; values: VMap; problems: ValuesProblem[] }>();
+const valuesCache = new Map<string, { text: string; values: VMap; problems: ValuesProblem[]; doc: Document.Parsed }>();
 
 export function parseTemplateCached(path: string, text: string): ParsedTemplate {
   const hit = parsedCache.get(path);
@@ -57,7 +57,8 @@ export function parseTemplateCached(path: string, text: string): ParsedTemplate 
   return parsed;
 }
 
-export function parseValuesCached(path: string, text: string): { values: VMap; problems: ValuesProblem[] } {
+/** A values file parsed once per text: its values with provenance and its YAML document (for fixes, hovers, hints). */
+export function parseValuesCached(path: string, text: string): { values: VMap; problems: ValuesProblem[]; doc: Document.Parsed } {
   const hit = valuesCache.get(path);
   if (hit && hit.text === text) return hit;
   const parsed = parseValues(text, path);

@@ -3,7 +3,8 @@
  * to the block the same workload's containers use (`podSecurityContext` → `securityContext`, or
  * `containerSecurityContext`): minimal edits that keep comments and the file's indentation.
  */
-import { isMap, isPair, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parseValuesCached } from './chart';
 import type { Fix, Span, TextEdit } from '../types';
 import type { Placement } from './analyze';
 
@@ -57,11 +58,8 @@ function mapAtPath(root: unknown, path: readonly string[]): { map?: YAMLMap<unkn
  * containers of the same template use. Undefined when that block is not in this file or already has
  * capabilities (a person decides how to merge).
  */
-let lastParsed: { text: string; doc: ReturnType<typeof parseDocument> } | undefined;
-
 export function capabilitiesToContainerFix(text: string, file: string, span: Span, placements: readonly Placement[], template: string): Fix | undefined {
-  if (lastParsed?.text !== text) lastParsed = { text, doc: parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false }) };
-  const doc = lastParsed.doc;
+  const doc = parseValuesCached(file, text).doc;
   const caps = pairAt(doc.contents, span.start);
   if (!caps || caps.path[caps.path.length - 1] !== 'capabilities') return undefined;
   const podPath = caps.path.slice(0, -1);

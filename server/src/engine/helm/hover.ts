@@ -4,7 +4,8 @@
  * it (and by which key) or no template uses it. On a template's `.Values.x`: the value, where it is
  * set, and what it becomes.
  */
-import { isMap, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
+import { parseValuesCached } from './chart';
 import type { FileAnalysis } from '../analyze';
 import { LineIndex } from '../lines';
 import { containerCard, podTable, type SpanLink } from '../present/markdown';
@@ -22,7 +23,6 @@ const LEVEL: Record<Placement['level'], string> = {
   ephemeralContainer: 'ephemeral container',
 };
 
-let parsed: { text: string; doc: ReturnType<typeof parseDocument> } | undefined;
 
 function lineOf(chart: ChartAnalysis, src: Src): number {
   return new LineIndex(chart.texts.get(src.file) ?? '').position(src.start).line;
@@ -72,8 +72,7 @@ export function unused(chart: ChartAnalysis, path: string): boolean {
 }
 
 function valuesHover(view: { chart: ChartAnalysis; file: string }, text: string, offset: number, runtime: Runtime, link?: SpanLink): string | undefined {
-  if (parsed?.text !== text) parsed = { text, doc: parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false }) };
-  const at = pairAt(parsed.doc.contents, offset);
+  const at = pairAt(parseValuesCached(view.file, text).doc.contents, offset);
   if (!at) return undefined;
   const path = at.path.join('.');
   const { chart } = view;

@@ -6,7 +6,7 @@
  * value deletes the default key), and a subchart sees its parent's values under its own name plus
  * `global` (chartutil `CoalesceValues` → `coalesceDeps`/`coalesceGlobals`).
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Span } from '../types';
 import { keyName } from '../yaml/nodes';
 
@@ -88,11 +88,11 @@ function fromYamlNode(node: unknown, file: string, text: string, path: readonly 
 }
 
 /** Parses one values file. A syntax error gives the problem and an empty map (Helm refuses the chart). */
-export function parseValues(text: string, file: string): { values: VMap; problems: ValuesProblem[] } {
+export function parseValues(text: string, file: string): { values: VMap; problems: ValuesProblem[]; doc: Document.Parsed } {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
   const problems: ValuesProblem[] = doc.errors.slice(0, 1).map((e) => ({ file, span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: `YAML syntax error: ${e.message.split('\n')[0]}` }));
   const root = fromYamlNode(doc.contents, file, text, []);
-  return { values: root.t === 'map' ? root : emptyMap(), problems };
+  return { values: root.t === 'map' ? root : emptyMap(), problems, doc };
 }
 
 /** cli/values `mergeMaps`: `over` wins; maps merge key by key; a `null` is kept (it deletes at coalesce). */

@@ -6,11 +6,11 @@ import type { FileAnalysis } from '../analyze';
 import type { AnalysisOptions } from '../options';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { ChartAnalysis } from './analyze';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
+import { parseValuesCached } from './chart';
 import type { EffectiveContext } from '../effective';
 import type { Finding } from '../types';
 import { contextsForFile } from './contexts';
-import { placementsOfPath, unused } from './hover';
 
 export interface HelmFileView {
   readonly chart: ChartAnalysis;
@@ -35,6 +35,20 @@ export function helmFileAnalysis(path: string, text: string, chart: ChartAnalysi
 
 const SECURITY_BLOCK = /securitycontext$/i;
 
+const reachedPaths = new WeakMap<ChartAnalysis, Set<string>>();
+
+/** Every values path a template read or placed, with all its ancestors (one set per analysis). */
+function reached(chart: ChartAnalysis): Set<string> {
+  let set = reachedPaths.get(chart);
+  if (set) return set;
+  set = new Set<string>();
+  const add = (p: string) => { for (let q = p; q && !set!.has(q); q = q.slice(0, Math.max(0, q.lastIndexOf('.')))) set!.add(q); };
+  for (const p of chart.used) add(p);
+  for (const pl of chart.placements) { if (pl.block) add(pl.block); for (const v of pl.values) add(v.path); }
+  reachedPaths.set(chart, set);
+  return set;
+}
+
 /** A condition on a sibling or parent key (`worker.enabled` for `worker.securityContext`) was false: disabled, not unused. */
 function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
   return chart.skipped.some((s) => s.keys.some((k) => {
@@ -46,7 +60,7 @@ function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
 /** A hint on each security-context-like values block (`…SecurityContext:` maps) that no template reads. */
 function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding[] {
   const out: Finding[] = [];
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+  const doc = parseValuesCached(file, text).doc;
   const visit = (node: unknown, path: string[], depth: number) => {
     if (!isMap(node) || depth > 6) return;
     for (const pair of node.items) {
@@ -56,7 +70,7 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding
       const k = (pair.key as { range?: [number, number, number] }).range;
       if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
         const dotted = p.join('.');
-        if (!placementsOfPath(chart, dotted).length && unused(chart, dotted) && !disabledParent(chart, dotted)) {
+        if (!reached(chart).has(dotted) && !disabledParent(chart, dotted)) {
           out.push({ rule: 'values-not-used', severity: 'hint', message: `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`, span: { start: k[0], end: k[1] }, fixes: [] });
         }
       }

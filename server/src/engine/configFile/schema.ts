@@ -125,6 +125,21 @@ export function configSettings(): readonly ConfigSetting[] {
       insertText: 'images:\n  ',
     },
     {
+      key: 'kustomize',
+      description: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+      schema: {
+        type: 'object',
+        markdownDescription: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+        description: 'How folders with a kustomization are built: path of the kustomize or kubectl binary, timeoutSeconds for one build.',
+        properties: {
+          path: { type: 'string', description: 'The kustomize or kubectl binary.' },
+          timeoutSeconds: { type: 'number', description: 'How long one build may take, in seconds (default 30).' },
+        },
+        additionalProperties: false,
+      },
+      insertText: 'kustomize:\n  path: ',
+    },
+    {
       key: 'helm',
       description: 'Helm charts: `valuesFiles` are merged, in order, over each chart\'s values.yaml before its templates are judged (paths relative to the config file), as `helm -f` does.',
       schema: {

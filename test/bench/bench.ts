@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { LspClient, type LspServerCommand } from '../support/lsp-client';
+import { imagesBench } from './images';
 import { deployment, deploymentStream, type GeneratedManifests } from './manifests';
 import { HELM_TEMPLATES, helmEditLatency } from './helm';
 import { kustomizeEditLatency } from './kustomize';
@@ -294,6 +295,8 @@ async function main(): Promise<void> {
     ]));
     const server = bundles.find((b) => b.file === 'dist/server.js');
     console.log(`target: server bundle ≤ 1.5 MB — ${verdict(!!server && server.bytes <= 1.5e6)}`);
+    process.stderr.write('measuring image facts...\n');
+    console.log(`\n${await imagesBench()}`);
     console.log(`\nload average at end ${loadAverage()} (timings on a busy machine are noisy; compare runs at similar load)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

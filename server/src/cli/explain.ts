@@ -1,5 +1,8 @@
 /** `secctx explain`: each container's effective security context, and each image's user. */
 import { LineIndex } from '../engine/lines';
+import { reportHtml } from '../engine/present/html';
+import { reportModel } from '../engine/present/report';
+import { reportMarkdown } from '../engine/present/reportMarkdown';
 import { formatExplainText, formatImagesText, toJsonContainer, toJsonImages, type JsonContainer, type JsonImage } from './format';
 import { analyzeInputs, reportProblems } from './inputs';
 import type { CliIo } from './io';
@@ -15,7 +18,12 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
     for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
-  if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
+  if (o.format === 'html' || o.format === 'markdown') {
+    // The report panel's page (self-contained, for CI artifacts) or its Markdown (pull-request comments).
+    const model = reportModel(inputs.files.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
+    const subtitle = inputs.files.length === 1 ? inputs.files[0].file.display : `${inputs.files.length} files`;
+    io.stdout(o.format === 'html' ? reportHtml(model, { mode: 'static', subtitle }) : reportMarkdown(model));
+  } else if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {
     const parts = [containers.length ? formatExplainText(containers) : '', images.length ? formatImagesText(images) : ''].filter(Boolean);
     io.stdout((parts.length ? parts.join('\n\n') : 'No containers or images found.') + '\n');

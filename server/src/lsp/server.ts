@@ -8,7 +8,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
-import { podTable } from '../engine/present/markdown';
 import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
@@ -20,10 +19,11 @@ import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { registerReportRequests } from './report';
 import { readSettings, type EditorSettings } from './settings';
 import { SERVER_VERSION } from './usage';
 
-export const REPORT_REQUEST = 'secctx/report';
+export { REPORT_REQUEST } from './report';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -219,19 +219,7 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.onRequest(REPORT_REQUEST, (params: { uri?: string }) => {
-    const docs = params.uri ? [documents.get(params.uri)].filter((d): d is TextDocument => !!d) : documents.all();
-    const parts: string[] = ['# Effective security context', ''];
-    for (const doc of docs) {
-      const analysis = analysisOf(doc);
-      if (!analysis.contexts.length) continue;
-      parts.push(`## ${path.basename(filePath(doc.uri))}`, '');
-      const byWorkload = new Map<string, typeof analysis.contexts[number][]>();
-      for (const c of analysis.contexts) byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), c]);
-      for (const [workload, contexts] of byWorkload) parts.push(`### ${workload}`, '', podTable(contexts), '');
-    }
-    return parts.length > 2 ? parts.join('\n') : '# Effective security context\n\nNo containers in the open files.';
-  });
+  registerReportRequests(connection, { documents, analysisOf });
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));
 

@@ -13,15 +13,17 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   if (!reportProblems(inputs, io)) return 2;
   const containers: JsonContainer[] = [];
   const images: JsonImage[] = [];
-  for (const { file, text, analysis } of inputs.files) {
+  for (const { file, text, analysis, built } of inputs.files) {
     const lines = new LineIndex(text);
-    for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
+    if (!built) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
+  containers.push(...inputs.builds.containers);
   if (o.format === 'html' || o.format === 'markdown') {
-    // The report panel's page (self-contained, for CI artifacts) or its Markdown (pull-request comments).
-    const model = reportModel(inputs.files.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
-    const subtitle = inputs.files.length === 1 ? inputs.files[0].file.display : `${inputs.files.length} files`;
+    // The report panel's page (self-contained, for CI artifacts) or its Markdown (pull-request comments), of the files as written.
+    const written = inputs.files.filter((f) => !f.built);
+    const model = reportModel(written.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
+    const subtitle = written.length === 1 ? written[0].file.display : `${written.length} files`;
     io.stdout(o.format === 'html' ? reportHtml(model, { mode: 'static', subtitle }) : reportMarkdown(model));
   } else if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {

@@ -228,8 +228,8 @@ export const uiTests: readonly UiTest[] = [
       const before = await tabs.count();
       await runPaletteCommand(page, title);
       await tabs.nth(before).waitFor({ timeout: FEATURE_TIMEOUT_MS });
-      // A markdown preview is a webview (the text is in an iframe inside an iframe); a plain
-      // text report opens beside the manifest, in the second editor group.
+      // The report panel is a webview (the page is in an iframe inside an iframe); a plain
+      // text report would open beside the manifest, in the second editor group.
       const preview = page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame().locator('body');
       const beside = page.locator('.editor-group-container').nth(1).locator('.view-lines');
       const readReport = async (): Promise<string> => {
@@ -241,9 +241,14 @@ export const uiTests: readonly UiTest[] = [
       };
       const text = await pollUntil(readReport, (report) => report.length > 0, FEATURE_TIMEOUT_MS);
       if (!text) fail('no report with the containers appeared (neither a preview nor a text editor beside the manifest)');
-      const missing = ['app', 'sidecar', 'uid 0', 'uid 1000'].filter((needle) => !text.includes(needle));
+      const missing = ['app', 'sidecar', 'uid 0', 'uid 1000', 'containerd default (14)', '= bounding (14)', 'effective (0)'].filter((needle) => !text.includes(needle));
       if (missing.length > 0) fail(`the report does not show ${JSON.stringify(missing)}:\n${text}`);
       await run.screenshot('report');
+      // One panel, reused: asking again opens no other tab.
+      const after = await tabs.count();
+      await runPaletteCommand(page, title);
+      await pollUntil(async () => (await readReport()).length, (n) => n > 0, FEATURE_TIMEOUT_MS);
+      if ((await tabs.count()) !== after) fail(`a second report tab opened (${after} → ${await tabs.count()} tabs)`);
     },
   },
 ];

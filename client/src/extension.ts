@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ReportPanel } from './report';
+import { SecurityContextsView } from './tree';
 
 let client: LanguageClient | undefined;
 
@@ -35,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('secctx', 'secctx', serverOptions, clientOptions);
   const report = new ReportPanel(client);
-  context.subscriptions.push(report);
+  context.subscriptions.push(report, new SecurityContextsView(client));
 
   context.subscriptions.push(
     // The report panel of the active editor's document; the command also returns the report as Markdown.

@@ -20,6 +20,7 @@ import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { registerReportRequests } from './report';
+import { SecurityTree } from './tree';
 import { readSettings, type EditorSettings } from './settings';
 import { SERVER_VERSION } from './usage';
 
@@ -94,6 +95,7 @@ export function startServer(connection: Connection): void {
         diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
       }
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      tree.documentAnalysed(doc.uri, analysis, doc.getText());
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -220,6 +222,12 @@ export function startServer(connection: Connection): void {
   });
 
   registerReportRequests(connection, { documents, analysisOf });
+  const tree = new SecurityTree(connection, {
+    roots: () => workspaceRoots,
+    optionsFor,
+    maxFileSize: () => settings.maxFileSize,
+    isOpen: (uri) => !!documents.get(uri),
+  });
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));
 

@@ -251,6 +251,35 @@ export const uiTests: readonly UiTest[] = [
       if ((await tabs.count()) !== after) fail(`a second report tab opened (${after} → ${await tabs.count()} tabs)`);
     },
   },
+  {
+    title: 'the Security contexts view lists containers with their verdicts and filters them',
+    async run(context, run) {
+      const { page } = context;
+      await openFile(page, UI_FILE);
+      await runPaletteCommand(page, 'Explorer: Focus on Security contexts View');
+      const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Security contexts' }) });
+      const rows = view.locator('.monaco-list-row');
+      await rows.filter({ hasText: 'sidecar' }).first().waitFor({ timeout: FEATURE_TIMEOUT_MS });
+      const sidecar = await textOf(rows.filter({ hasText: 'sidecar' }).first());
+      if (!sidecar.includes('uid 1000')) fail(`the sidecar row does not show its uid: ${sidecar}`);
+      await run.screenshot('security-contexts');
+      // Filter: only "runs as root" (the app container), through the view's quick pick.
+      const filter = context.commandTitle('secctx.securityContexts.filter');
+      if (!filter) fail('package.json contributes no command secctx.securityContexts.filter');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.fill(`>${filter}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: filter }).first().click();
+      const toggleAll = page.locator('.quick-input-widget .quick-input-check-all');
+      await toggleAll.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+      await toggleAll.click(); // everything was picked: now nothing is
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'runs as root' }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
+      await page.keyboard.press('Enter');
+      await pollUntil(async () => (await rows.filter({ hasText: 'sidecar' }).count()), (n) => n === 0, FEATURE_TIMEOUT_MS);
+      if ((await rows.filter({ hasText: 'sidecar' }).count()) > 0) fail('the filter "runs as root" left the non-root sidecar in the view');
+      if ((await rows.filter({ hasText: /\bapp\b/ }).count()) === 0) fail('the filter "runs as root" hid the root app container');
+    },
+  },
 ];
 
 function slug(title: string): string {

@@ -56,7 +56,7 @@ describe('security contexts tree over stdio', () => {
     const entries = received.map((m) => [m.uri.slice(URI.file(dir).toString().length), m.file?.verdict, m.file?.workloads.map((w) => [w.label, w.containers.map((c) => [c.name, c.line, c.verdict, c.summary])])]).sort();
     assert.deepStrictEqual(entries, [
       ['/compose.yaml', 'ok', [['compose/vpn', [['vpn', 2, 'ok', 'uid 1000 · +NET_ADMIN']]]]],
-      ['/k8s/priv.yaml', 'privileged', [['Pod/agent', [['agent', 6, 'privileged', 'privileged · root']]]]],
+      ['/k8s/priv.yaml', 'privileged', [['Pod/agent', [['agent', 6, 'privileged', 'privileged · user unknown']]]]],
       ['/k8s/root.yaml', 'root', [['Pod/web', [['web', 6, 'root', 'root · 14 caps']]]]],
     ]);
   });

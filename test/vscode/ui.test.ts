@@ -275,9 +275,12 @@ export const uiTests: readonly UiTest[] = [
       await toggleAll.click(); // everything was picked: now nothing is
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'runs as root' }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
       await page.keyboard.press('Enter');
-      await pollUntil(async () => (await rows.filter({ hasText: 'sidecar' }).count()), (n) => n === 0, FEATURE_TIMEOUT_MS);
-      if ((await rows.filter({ hasText: 'sidecar' }).count()) > 0) fail('the filter "runs as root" left the non-root sidecar in the view');
-      if ((await rows.filter({ hasText: /\bapp\b/ }).count()) === 0) fail('the filter "runs as root" hid the root app container');
+      // The view re-renders: wait for the filtered rows (app present, sidecar gone), not for an empty moment.
+      const counts = async () => ({ app: await rows.filter({ hasText: /\bapp\b/ }).count(), sidecar: await rows.filter({ hasText: 'sidecar' }).count() });
+      const seen = await pollUntil(counts, (c) => c.app > 0 && c.sidecar === 0, FEATURE_TIMEOUT_MS);
+      if (seen.sidecar > 0) fail('the filter "runs as root" left the non-root sidecar in the view');
+      if (seen.app === 0) fail('the filter "runs as root" hid the root app container');
+      await run.screenshot('security-contexts-filtered');
     },
   },
 ];

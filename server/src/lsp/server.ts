@@ -227,6 +227,7 @@ export function startServer(connection: Connection): void {
     optionsFor,
     maxFileSize: () => settings.maxFileSize,
     isOpen: (uri) => !!documents.get(uri),
+    openDocuments: () => documents.all().map((doc) => ({ uri: doc.uri, analysis: analysisOf(doc), text: doc.getText() })),
   });
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));

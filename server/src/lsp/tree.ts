@@ -25,6 +25,8 @@ export interface TreeHost {
   maxFileSize(): number;
   /** Open documents are reported from their editor text, not from disk. */
   isOpen(uri: string): boolean;
+  /** The open documents, analysed: a scan reports them first. */
+  openDocuments(): readonly { readonly uri: string; readonly analysis: FileAnalysis; readonly text: string }[];
 }
 
 const BATCH = 50;
@@ -51,7 +53,7 @@ export class SecurityTree {
     const analyzer = new Analyzer();
     let files = 0;
     let withContainers = 0;
-    let batch: TreeFileMessage[] = [];
+    let batch: TreeFileMessage[] = this.host.openDocuments().map(({ uri, analysis, text }) => ({ uri, file: treeFile(analysis, text) ?? null }));
     const flush = async () => {
       if (batch.length) void this.connection.sendNotification(TREE_FILES_NOTIFICATION, { files: batch });
       batch = [];

@@ -257,6 +257,9 @@ export const uiTests: readonly UiTest[] = [
       const { page } = context;
       await openFile(page, UI_FILE);
       await runPaletteCommand(page, 'Explorer: Focus on Security contexts View');
+      // The explorer's folder pane is collapsed so the view has the height to draw every row (lists render only visible rows).
+      const folders = page.locator('.pane-header', { hasText: /^workspace/i }).first();
+      if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
       const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Security contexts' }) });
       const rows = view.locator('.monaco-list-row');
       await rows.filter({ hasText: 'sidecar' }).first().waitFor({ timeout: FEATURE_TIMEOUT_MS });
@@ -276,7 +279,9 @@ export const uiTests: readonly UiTest[] = [
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'runs as root' }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
       await page.keyboard.press('Enter');
       // The view re-renders: wait for the filtered rows (app present, sidecar gone), not for an empty moment.
-      const counts = async () => ({ app: await rows.filter({ hasText: /\bapp\b/ }).count(), sidecar: await rows.filter({ hasText: 'sidecar' }).count() });
+      // A row's text runs its label and description together (`approot · 14 caps`): match the label itself.
+      const named = (name: string) => rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
+      const counts = async () => ({ app: await named('app').count(), sidecar: await named('sidecar').count() });
       const seen = await pollUntil(counts, (c) => c.app > 0 && c.sidecar === 0, FEATURE_TIMEOUT_MS);
       if (seen.sidecar > 0) fail('the filter "runs as root" left the non-root sidecar in the view');
       if (seen.app === 0) fail('the filter "runs as root" hid the root app container');

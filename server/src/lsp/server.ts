@@ -37,6 +37,8 @@ export function startServer(connection: Connection): void {
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
   let revealCommand: string | undefined;
+  /** A client command that opens the report panel: hovers link to it as `command:` URIs (the client trusts only it). */
+  let reportCommand: string | undefined;
   let workspaceRoots: string[] = [];
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsCache = new Map<string, AnalysisOptions>();
@@ -132,9 +134,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown } | undefined;
     trusted = init?.trusted !== false;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
+    if (typeof init?.reportCommand === 'string' && /^[\w.-]+$/.test(init.reportCommand)) reportCommand = init.reportCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [filePath(params.rootUri)];

@@ -196,14 +196,24 @@ const ORDER: Partial<Record<CardField, string>> = {
   appArmor: 'Order: container `appArmorProfile` → pod `appArmorProfile` → the annotation → the runtime default.',
 };
 
+const DOCKER_ORDER: Partial<Record<CardField, string>> = {
+  user: 'Order: `user`/`--user` → the image\'s `USER` → root.',
+  group: 'Order: the group in `user`/`--user` → the primary group of the user in the image\'s /etc/passwd → 0.',
+  seccomp: 'Order: `seccomp=` in `security_opt` → Docker\'s default profile; `privileged` runs unconfined.',
+  appArmor: 'Order: `apparmor=` in `security_opt` → docker-default; `privileged` runs unconfined.',
+  escalation: 'Docker sets no_new_privs only with `no-new-privileges` (or the daemon\'s default).',
+};
+
 /**
  * What a field means for this container, alone: its value, where it came from and what overrides it — the
  * row the user pointed at, not the whole card (hover the container's name for that).
  */
 export function fieldHover(c: EffectiveContext, field: CardField, runtime: Runtime, link?: SpanLink, options: CardOptions = {}): string {
+  const docker = c.kind === 'compose-service' || c.kind === 'docker-run';
+  const order = (docker ? DOCKER_ORDER : ORDER)[field];
   const row = (label: string, value: string, from: Provenance, extra?: string) =>
-    [`**${label}** → ${value}: ${describeSource(from, link)}.${ORDER[field] ? ` ${ORDER[field]}` : ''}`, ...(extra ? ['', extra] : [])].join('\n');
-  const more = `_\`${c.name}\`: hover its name for the whole card._`;
+    [`**${label}** → ${value}: ${describeSource(from, link)}.${order ? ` ${order}` : ''}`, ...(extra ? ['', extra] : [])].join('\n');
+  const more = c.kind === 'docker-run' ? '_Hover `docker run` for the whole card._' : `_\`${c.name}\`: hover its name for the whole card._`;
   let text: string;
   switch (field) {
     case 'user': text = row('User', formatUser(c), c.user); break;

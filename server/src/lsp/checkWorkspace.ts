@@ -4,7 +4,6 @@
  * client's "secctx" task whose `$secctx` problem matcher puts them in the Problems view. Yields to the
  * event loop between files so typing stays responsive.
  */
-import { promises as fs } from 'node:fs';
 import { problemLines } from '../engine/present/problemLines';
 import type { FileAnalysis } from '../engine/analyze';
 import { workspaceFiles } from '../host/workspaceFiles';
@@ -17,7 +16,7 @@ export interface CheckWorkspaceResult {
   readonly files: number;
   readonly errors: number;
   readonly warnings: number;
-  /** One line: `12 files checked: 3 errors, 1 warning` (and the file limit when it was reached). */
+  /** One line: `12 files checked: 3 errors, 1 warning, 0 other findings`. */
   readonly summary: string;
 }
 
@@ -28,27 +27,21 @@ export interface CheckWorkspaceHost {
   analyze(file: string, text: string): FileAnalysis;
   /** Files the .secctx.yaml in force ignores. */
   ignored(file: string): boolean;
+  /** Larger files are not read (the limit of the editor's secctx.maxFileSize). */
+  readonly maxFileSize: number;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function checkWorkspace(host: CheckWorkspaceHost, isCancelled: () => boolean): Promise<CheckWorkspaceResult> {
-  const { files, truncated } = await workspaceFiles(host.roots);
   const lines: string[] = [];
   let checked = 0;
   let errors = 0;
   let warnings = 0;
-  for (const file of files) {
+  for await (const { path: file, text: onDisk } of workspaceFiles(host.roots, { maxFileSize: host.maxFileSize, cancelled: isCancelled })) {
     if (isCancelled()) break;
     if (host.ignored(file)) continue;
-    let text = host.openText(file);
-    if (text === undefined) {
-      try {
-        text = await fs.readFile(file, 'utf8');
-      } catch {
-        continue;
-      }
-    }
+    const text = host.openText(file) ?? onDisk;
     if (text.includes('\0')) continue;
     const analysis = host.analyze(file, text);
     checked++;
@@ -58,6 +51,6 @@ export async function checkWorkspace(host: CheckWorkspaceHost, isCancelled: () =
     warnings += analysis.findings.filter((f) => f.severity === 'warning').length;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const summary = `${plural(checked, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(lines.length - errors - warnings, 'other finding')}${truncated ? ` (stopped at ${files.length} files)` : ''}`;
+  const summary = `${plural(checked, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(lines.length - errors - warnings, 'other finding')}`;
   return { lines, files: checked, errors, warnings, summary };
 }

@@ -137,7 +137,7 @@ describe('language server over stdio', () => {
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: prefix.range, context: { diagnostics: [prefix] } });
     const lineStart = { line: prefix.range.start.line, character: 0 };
     assert.deepStrictEqual(actions, [
-      { title: 'Change to SYS_PTRACE', kind: 'quickfix', diagnostics: [prefix], isPreferred: true, edit: { changes: { [uri]: [{ range: prefix.range, newText: 'SYS_PTRACE' }] } } },
+      { title: 'Change to SYS_PTRACE', kind: 'quickfix', diagnostics: [prefix], isPreferred: true, edit: { changes: { [uri]: [{ range: prefix.range, newText: '"SYS_PTRACE"' }] } } },
       { title: 'Disable capability-prefix for this line', kind: 'quickfix', diagnostics: [prefix], edit: { changes: { [uri]: [{ range: { start: lineStart, end: lineStart }, newText: '              # secctx-disable-next-line capability-prefix\n' }] } } },
     ]);
   });

@@ -678,7 +678,7 @@ describe('fixAll', () => {
       '          securityContext:',
       '            runAsUser: 0',
       '            capabilities:',
-      '              add: [SYS_PTRACE, "MAC_ADMIN"]',
+      '              add: ["SYS_PTRACE", "MAC_ADMIN"]',
     ));
   });
 
@@ -764,4 +764,27 @@ describe('restricted-capabilities offers a fix for each kind of violation', () =
       assert.strictEqual(applyEdits(before, finding.fixes[0].edits), before.replace('["NET_BIND_SERVICE", "CHOWN", "KILL"]', '["NET_BIND_SERVICE"]'));
     }
   });
+});
+
+describe('capability name fixes keep the item\'s quoting', () => {
+  const pod = (list: string): string =>
+    y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:', '    - name: web', '      image: web:1', '      securityContext:', '        capabilities:', `          add: ${list}`);
+  for (const { name, list, expected } of [
+    { name: 'double quotes (capability-prefix)', list: '["CAP_SYS_PTRACE", "MAC_ADMIN"]', expected: '["SYS_PTRACE", "MAC_ADMIN"]' },
+    { name: 'single quotes (capability-prefix)', list: "['CAP_SYS_PTRACE', 'MAC_ADMIN']", expected: "['SYS_PTRACE', 'MAC_ADMIN']" },
+    { name: 'plain (capability-prefix)', list: '[CAP_SYS_PTRACE, MAC_ADMIN]', expected: '[SYS_PTRACE, MAC_ADMIN]' },
+    { name: 'double quotes (capability-case)', list: '["sys_ptrace", "MAC_ADMIN"]', expected: '["SYS_PTRACE", "MAC_ADMIN"]' },
+    { name: 'single quotes (capability-case)', list: "['sys_ptrace']", expected: "['SYS_PTRACE']" },
+  ]) {
+    test(`${name}: ${list} → ${expected}`, async () => {
+      const { Analyzer } = await import('../../server/src/engine/analyze');
+      const before = pod(list);
+      const finding = new Analyzer().analyze('web.yaml', before, DEFAULT_OPTIONS).findings.find((f) => f.rule === 'capability-prefix' || f.rule === 'capability-case');
+      assert.ok(finding, 'a capability name finding');
+      assert.deepStrictEqual(finding.fixes.map((f) => f.title), ['Change to SYS_PTRACE']);
+      assert.strictEqual(applyEdits(before, finding.fixes[0].edits), pod(expected));
+      // fix-all on save: the whole list stays in one quoting style
+      assert.strictEqual(fixAll('web.yaml', before, DEFAULT_OPTIONS, { unsafe: false }).text.split('\n').find((l) => l.includes('add:')), `          add: ${expected}`);
+    });
+  }
 });

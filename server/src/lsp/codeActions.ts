@@ -64,7 +64,7 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
         edit,
       });
     });
-    const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule);
+    const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule, analysis.path);
     if (edit.newText && !disables.some((d) => d.title.endsWith(` ${finding.rule} for this line`))) {
       disables.push({ title: `Disable ${finding.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(doc, [edit], openDocument) });
     }

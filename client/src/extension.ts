@@ -62,7 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const summary = `secctx: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}.`;
       if (result.unfixed.length) {
         output.appendLine(`Harden to restricted — left for you to decide:\n${result.unfixed.map((u) => `  - ${u}`).join('\n')}`);
-        void vscode.window.showWarningMessage(`${summary} ${result.unfixed.length} problem${result.unfixed.length === 1 ? '' : 's'} cannot be fixed automatically (host namespaces, hostPath volumes, …): see the secctx output.`);
+        output.show(true);
+        void vscode.window.showWarningMessage(`${summary} ${result.unfixed.length} problem${result.unfixed.length === 1 ? ' remains' : 's remain'} that it could not fix: see the secctx output.`);
       } else void vscode.window.showInformationMessage(`${summary} The file now passes the restricted profile.`);
     }),
     // Ctrl+click on a part of an inlay hint: select the field that decided that value.

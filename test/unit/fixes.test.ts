@@ -737,6 +737,25 @@ describe('hardenToRestricted', () => {
       ['Deployment/web', 'hostNamespaces', 'host namespaces (hostNetwork=true)'],
     ]);
   });
+
+  test('reports what it could not fix that Pod Security does not check: a pod-level capabilities error remains', () => {
+    const before = y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  securityContext:', '    capabilities:', '      add: ["NET_ADMIN"]', '  containers:', '    - name: web', '      image: web:1');
+    const result = hardenToRestricted('web.yaml', before, DEFAULT_OPTIONS);
+    assert.strictEqual(result.text, y(
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:',
+      '  securityContext:', '    capabilities:', '      add: ["NET_ADMIN"]', '    seccompProfile:', '      type: RuntimeDefault',
+      '  containers:', '    - name: web', '      image: web:1', '      securityContext:', '        allowPrivilegeEscalation: false',
+      '        capabilities:', '          drop: ["ALL"]', '        runAsNonRoot: true', '        runAsUser: 10001',
+    ));
+    // Pod Security admission passes it (it does not look at pod-level capabilities), but the file does not pass:
+    assert.deepStrictEqual([result.unfixed, result.remaining.map((f) => [f.rule, f.severity, result.text.slice(f.span.start, f.span.end)])], [[], [['capabilities-at-pod-level', 'error', 'capabilities']]]);
+  });
+
+  test('nothing remains when everything was fixed', () => {
+    const before = y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:', '    - name: web', '      image: web:1');
+    const result = hardenToRestricted('web.yaml', before, DEFAULT_OPTIONS);
+    assert.deepStrictEqual([result.unfixed, result.remaining], [[], []]);
+  });
 });
 
 describe('restricted-capabilities offers a fix for each kind of violation', () => {

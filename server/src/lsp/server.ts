@@ -262,7 +262,10 @@ export function startServer(connection: Connection): void {
     return {
       edit: workspaceEdit(doc, edit ? [edit] : [], () => undefined),
       applied: result.applied.map((a) => a.title),
-      unfixed: result.unfixed.map((u) => `${u.workload}: ${u.message}`),
+      unfixed: [
+        ...result.unfixed.map((u) => `${u.workload}: ${u.message}`),
+        ...result.remaining.map((f) => `line ${lineNumberAt(result.text, f.span.start)}: ${f.message} (${f.rule})`),
+      ],
     };
   });
 
@@ -279,4 +282,11 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** 1-based line of an offset. */
+function lineNumberAt(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

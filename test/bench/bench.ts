@@ -239,7 +239,8 @@ async function main(): Promise<void> {
     }
     process.stderr.write('measuring a Helm chart...\n');
     const helmServer = SERVERS.find((x) => x.name === 'secctx');
-    const helm = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart'), EDITS, WARMUP) : { median: NaN, p95: NaN, n: 0 };
+    const helm = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart'), EDITS, WARMUP, 'component') : { median: NaN, p95: NaN, n: 0 };
+    const helmShared = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart-shared'), EDITS, WARMUP, 'shared') : { median: NaN, p95: NaN, n: 0 };
     process.stderr.write('measuring the CLI...\n');
     const cold = coldCli(tmp, bigFile);
     const bundles = bundleSizes();
@@ -259,7 +260,8 @@ async function main(): Promise<void> {
       ['hover on a container name, big (median / p95)', pair(s.hover) + (s.hoverAnswered ? '' : ' (null)'), pair(y.hover) + (y.hoverAnswered ? '' : ' (null)'), 'median ≤ 5 ms', verdict(s.hover.median <= 5)],
       [`RSS with ${WORKSPACE_FILES} open manifests (peak)`, `${mb(s.rss.rss)} MiB (${mb(s.rss.hwm)})`, `${mb(y.rss.rss)} MiB (${mb(y.rss.hwm)})`, '≤ 150 MiB', verdict(s.rss.rss <= 150 * 1048576)],
       [`  time to open all ${WORKSPACE_FILES} and get diagnostics`, `${s.rss.seconds.toFixed(1)} s`, `${y.rss.seconds.toFixed(1)} s`, '', ''],
-      [`edit→diagnostics, values.yaml of a ${HELM_TEMPLATES}-template chart (median / p95)`, pair(helm), 'n/a', 'median ≤ 30 ms', verdict(helm.median <= 30)],
+      [`edit→diagnostics, values.yaml of a ${HELM_TEMPLATES}-template chart, one workload's block (median / p95)`, pair(helm), 'n/a', 'median ≤ 30 ms', verdict(helm.median <= 30)],
+      [`  the same, a block all ${HELM_TEMPLATES} workloads use (every template re-rendered)`, pair(helmShared), 'n/a', '', ''],
     ];
     console.log(table(rows));
     console.log('\nyaml-language-server waits validationDelayMs (200 ms, not a setting) before validating; its figures include that delay.');

@@ -162,6 +162,38 @@ async function workspaceRss(server: Server, workspace: string, files: readonly s
   }
 }
 
+/**
+ * The Security contexts view on the workspace: how long the server's scan of every manifest takes, and
+ * how fast a hover on an open file answers while the scan runs (the scan must not block the editor).
+ */
+async function treeScan(server: Server, workspace: string, openFile: string): Promise<{ seconds: number; entries: number; hover: Stats }> {
+  const client = await startServer(server, workspace);
+  try {
+    const uri = fileUri(openFile);
+    const text = readFileSync(openFile, 'utf8');
+    const mark = client.mark();
+    await client.open(uri, text, 1);
+    await diagnosticsFor(client, server, uri, 1, mark, 60_000);
+    let entries = 0;
+    client.onNotification<{ files: unknown[] }>('secctx/tree/files', (p) => { entries += p.files.length; });
+    const position = { line: text.split('\n').findIndex((l) => l.includes('- name:')), character: 14 };
+    const started = performance.now();
+    let done = false;
+    const scan = client.request<unknown>('secctx/tree/scan', {}, 300_000).finally(() => { done = true; });
+    const samples: number[] = [];
+    while (!done) {
+      const sent = performance.now();
+      await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position }, 60_000);
+      samples.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await scan;
+    return { seconds: (performance.now() - started) / 1000, entries, hover: stats(samples) };
+  } finally {
+    await client.shutdown();
+  }
+}
+
 /** Wall time of a command, min and median over `runs` (a failed run is a crash). */
 function wallTime(args: readonly string[], runs: number, okStatus: readonly number[]): { min: number; median: number } {
   const samples: number[] = [];
@@ -241,6 +273,8 @@ async function main(): Promise<void> {
     const helmServer = SERVERS.find((x) => x.name === 'secctx');
     const helm = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart'), EDITS, WARMUP, 'component') : { median: NaN, p95: NaN, n: 0 };
     const helmShared = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart-shared'), EDITS, WARMUP, 'shared') : { median: NaN, p95: NaN, n: 0 };
+    process.stderr.write('measuring the Security contexts scan...\n');
+    const tree = helmServer ? await treeScan(helmServer, workspace, workspaceFiles[0]) : undefined;
     process.stderr.write('measuring the CLI...\n');
     const cold = coldCli(tmp, bigFile);
     const bundles = bundleSizes();
@@ -264,6 +298,9 @@ async function main(): Promise<void> {
       [`  the same, a block all ${HELM_TEMPLATES} workloads use (every template re-rendered)`, pair(helmShared), 'n/a', '', ''],
     ];
     console.log(table(rows));
+    if (tree) {
+      console.log(`\nSecurity contexts view: the scan of the ${WORKSPACE_FILES}-file workspace streamed ${tree.entries} entries in ${tree.seconds.toFixed(1)} s; hovers on an open file meanwhile answered in ${ms(tree.hover.median)} / ${ms(tree.hover.p95)} ms (median / p95, ${tree.hover.n} hovers) — target: median ≤ 5 ms ${verdict(tree.hover.median <= 5)}`);
+    }
     console.log('\nyaml-language-server waits validationDelayMs (200 ms, not a setting) before validating; its figures include that delay.');
     console.log('It publishes diagnostics without a version, so its edits are timed to the next publication for the file.\n');
 
@@ -281,15 +318,16 @@ async function main(): Promise<void> {
       const aware = stats(kz.overlayAware);
       const build = stats(kz.secctxRun);
       const kubectl = stats(kz.kubectl);
+      const overhead = stats(kz.overhead);
       console.log(table([
         ['editing a patch of a kustomize overlay (overlays/staging/harden.yaml)', 'median', 'p95'],
         ['edit→diagnostics of the edited file (judged alone, at once)', `${ms(atOnce.median)} ms`, `${ms(atOnce.p95)} ms`],
         ['edit→overlay-aware diagnostics (after the build)', `${ms(aware.median)} ms`, `${ms(aware.p95)} ms`],
         ['  kubectl kustomize overlays/staging (the build alone)', `${ms(kubectl.median)} ms`, `${ms(kubectl.p95)} ms`],
         ['  secctx\'s run of it (copy + wrapper with originAnnotations)', `${ms(build.median)} ms`, `${ms(build.p95)} ms`],
-        ['  overlay-aware minus secctx\'s run', `${ms(aware.median - build.median)} ms`, ''],
+        ['  overlay-aware minus a run of the same build just after (paired per edit)', `${ms(overhead.median)} ms`, `${ms(overhead.p95)} ms`],
       ]));
-      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(aware.median <= build.median + 50)} (medians; ${kz.overlayAware.length} edits)\n`);
+      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(overhead.median <= 50)} (median of the paired differences; ${kz.overlayAware.length} edits)\n`);
     }
     console.log(table([
       ['bundle', 'size'],

@@ -41,7 +41,27 @@ export class WorkspaceIndex {
     }
     if (text === undefined) this.index.remove(file);
     else this.index.update(file, text);
+    if (!isDockerfileName(file)) this.checkMissing();
     return true;
+  }
+
+  /**
+   * Looks for the Dockerfiles that links name but the index was never given (outside the scan's reach, or
+   * not there): reads those that exist, marks the others missing so `.secctx.yaml` flags its entry.
+   */
+  checkMissing(): boolean {
+    let changed = false;
+    for (const file of this.index.missingDockerfiles()) {
+      let exists = false;
+      try {
+        exists = fs.statSync(file).isFile();
+      } catch {
+        exists = false;
+      }
+      if (!exists) changed = this.index.markMissing(file) || changed;
+      else if (this.contains(file) && isDockerfileName(file)) changed = this.refresh(file) || changed;
+    }
+    return changed;
   }
 
   /** The initial scan, in batches so requests are served in between. */
@@ -67,6 +87,7 @@ export class WorkspaceIndex {
       await new Promise((resolve) => setImmediate(resolve));
       onBatch?.();
     }
+    this.checkMissing();
     return seen;
   }
 }

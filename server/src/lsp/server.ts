@@ -201,7 +201,11 @@ export function startServer(connection: Connection): void {
     schedule(e.document);
     const file = filePath(e.document.uri);
     kustomize?.touched(file);
-    if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) indexChanged();
+    if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) {
+      indexChanged();
+      // Whether the Dockerfiles a .secctx.yaml names exist: a stat each, off the typing path.
+      setImmediate(() => { if (workspace?.checkMissing()) indexChanged(); });
+    }
   });
   connection.onDidChangeWatchedFiles((params) => {
     let changed = false;

@@ -139,9 +139,18 @@ export interface ConfigOptions {
  * `.secctx.yaml` `images:` — `<image>: <Dockerfile path relative to the config file>`, as the config
  * parser read them (it alone reads the file and reports its shape); here, where the paths lead.
  */
-export function configLinks(path: string, images: ProjectConfig['images'], label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[] } {
+/** Where a `.secctx.yaml` entry names its Dockerfile: to flag the entry when that file does not exist. */
+export interface LinkPlace {
+  readonly dockerfile: string;
+  /** The path as written. */
+  readonly target: string;
+  readonly span: Span;
+}
+
+export function configLinks(path: string, images: ProjectConfig['images'], label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[]; places: LinkPlace[] } {
   const links: ImageLink[] = [];
   const problems: LinkProblem[] = [];
+  const places: LinkPlace[] = [];
   const dir = posix.dirname(path);
   for (const [key, { path: target, span }] of Object.entries(images)) {
     const repo = imageRepository(key);
@@ -149,7 +158,10 @@ export function configLinks(path: string, images: ProjectConfig['images'], label
     const dockerfile = posix.join(dir, target);
     if (!options.follow) problems.push({ span, message: `Not followed: the workspace is not trusted, so secctx does not read ${target}.` });
     else if (!options.root || !posix.within(dockerfile, options.root)) problems.push({ span, message: `${target} is outside the workspace; secctx does not follow it.` });
-    else links.push({ image: repo, dockerfile, kind: 'config', source: path, via: label });
+    else {
+      links.push({ image: repo, dockerfile, kind: 'config', source: path, via: label });
+      places.push({ dockerfile, target, span });
+    }
   }
-  return { links, problems };
+  return { links, problems, places };
 }

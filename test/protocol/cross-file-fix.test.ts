@@ -38,17 +38,17 @@ describe('cross-file quick fix over stdio', () => {
     await client.open(uri, POD, 1);
     // The workspace scan links the image to its Dockerfile and re-publishes: wait for the image's verdict.
     let diagnostics: Diagnostic[] = [];
-    while (!diagnostics.some((d) => d.code === 'run-as-non-root-violation' && d.message.includes('non-numeric user (app)'))) {
+    while (!diagnostics.some((d) => d.code === 'run-as-non-root-violation' && typeof d.message === 'string' && d.message.includes('non-numeric user (app)'))) {
       diagnostics = (await client.waitForDiagnostics(uri, undefined, 10_000, mark)).params.diagnostics;
       mark = client.mark();
     }
     const violation = diagnostics.find((d) => d.code === 'run-as-non-root-violation')!;
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: violation.range, context: { diagnostics: [violation] } });
-    const numeric = actions.find((a) => a.title === 'Use a numeric USER 10001 in Dockerfile');
+    const numeric = actions.find((a) => a.title === 'Use a numeric USER 10001:10001 in Dockerfile');
     assert.deepStrictEqual(numeric?.edit, {
       documentChanges: [{
         textDocument: { uri: URI.file(dockerfile).toString(), version: null },
-        edits: [{ range: { start: { line: 2, character: 5 }, end: { line: 2, character: 8 } }, newText: '10001', annotationId: `secctx.edits:${URI.file(dockerfile).toString()}` }],
+        edits: [{ range: { start: { line: 2, character: 5 }, end: { line: 2, character: 8 } }, newText: '10001:10001', annotationId: `secctx.edits:${URI.file(dockerfile).toString()}` }],
       }],
       changeAnnotations: { [`secctx.edits:${URI.file(dockerfile).toString()}`]: { label: 'Edits Dockerfile', description: dockerfile, needsConfirmation: false } },
     });

@@ -230,6 +230,11 @@ const userCases: UserCase[] = [
     user: (t) => fromUser(t, 'daemonuser', { value: 'daemonuser', name: 'daemonuser', uid: 950, gid: 950, group: 'daemonuser', createdAt: origin(t, 'adduser', span(t, 'adduser --system --group --uid 950 daemonuser')) }),
   },
   {
+    name: 'useradd -u without -g, then USER by name: the user group has the uid as its gid (hover and manifest card agree)',
+    text: df('FROM debian:12', 'RUN useradd -u 1500 dev', 'USER dev'),
+    user: (t) => fromUser(t, 'dev', { value: 'dev', name: 'dev', uid: 1500, gid: 1500, group: 'dev', createdAt: origin(t, 'useradd', span(t, 'useradd -u 1500 dev')) }),
+  },
+  {
     name: 'USER app:1000 and a numeric group',
     text: df('FROM debian:12', 'RUN useradd -u 5000 app', 'USER app:1000'),
     user: (t) => fromUser(t, 'app:1000', { value: 'app:1000', name: 'app', uid: 5000, gid: 1000, createdAt: origin(t, 'useradd', span(t, 'useradd -u 5000 app')) }),
@@ -326,10 +331,21 @@ const accountCases: AccountCase[] = [
     groups: (t) => [{ name: 'nginx', gid: 101, createdAt: origin(t, 'addgroup', span(t, 'addgroup --system --gid $GID nginx')) }],
   },
   {
-    name: 'useradd without -g creates a user group whose id it does not state',
+    // USERGROUPS_ENAB yes (Debian, Ubuntu): a group named after the user; shadow's useradd.c (src/useradd.c,
+    // `if (Uflg) find_new_gid (rflg, &user_gid, &user_id)`) passes the uid as the preferred gid: free, so taken.
+    name: 'useradd without -g creates a user group with the uid as its id when that gid is free',
     text: df('FROM debian:12', 'RUN useradd -m -u 1500 -G sudo,video dev'),
-    users: (t) => [{ name: 'dev', uid: 1500, group: 'dev', groups: ['sudo', 'video'], createdAt: origin(t, 'useradd', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
-    groups: (t) => [{ name: 'dev', createdAt: origin(t, 'useradd (user group)', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
+    users: (t) => [{ name: 'dev', uid: 1500, gid: 1500, group: 'dev', groups: ['sudo', 'video'], createdAt: origin(t, 'useradd', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
+    groups: (t) => [{ name: 'dev', gid: 1500, createdAt: origin(t, 'useradd (user group)', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
+  },
+  {
+    name: 'useradd without -g: the uid is taken as a gid, so the user group\'s id is not known',
+    text: df('FROM debian:12', 'RUN groupadd -g 1500 other && useradd -u 1500 dev'),
+    users: (t) => [{ name: 'dev', uid: 1500, group: 'dev', createdAt: origin(t, 'useradd', span(t, 'useradd -u 1500 dev')) }],
+    groups: (t) => [
+      { name: 'other', gid: 1500, createdAt: origin(t, 'groupadd', span(t, 'groupadd -g 1500 other')) },
+      { name: 'dev', createdAt: origin(t, 'useradd (user group)', span(t, 'useradd -u 1500 dev')) },
+    ],
   },
   {
     name: 'userdel removes an account',

@@ -86,7 +86,9 @@ const USERADD = optionSpec('u,uid: g,gid: G,groups: d,home-dir: s,shell: c,comme
 
 /**
  * useradd: `-g` names the primary group; `-N` uses GROUP from /etc/default/useradd, 100 by default;
- * otherwise (USERGROUPS_ENAB yes, or `-U`) a group named after the user is created, its id not stated.
+ * otherwise (USERGROUPS_ENAB yes in Debian's, Ubuntu's and RHEL's login.defs, or `-U`) a group named after the
+ * user is created. Its id: shadow's useradd.c calls `find_new_gid (rflg, &user_gid, &user_id)`, preferring the
+ * user's uid as the gid when no group has it; with the uid unknown (not given), so is the gid.
  */
 const useradd: Handler = (args, origin, { book }) => {
   const o = getopt(args, USERADD);
@@ -98,8 +100,9 @@ const useradd: Handler = (args, origin, { book }) => {
   if (o.options.has('gid')) primary = groupRef(book, o.options.get('gid'));
   else if (o.options.has('no-user-group')) primary = groupRef(book, '100');
   else {
-    addGroup(book, name, undefined, { ...origin, how: `${origin.how} (user group)` });
-    primary = { group: name };
+    const gid = uid !== undefined && !book.findGroupByGid(uid) ? uid : undefined;
+    addGroup(book, name, gid, { ...origin, how: `${origin.how} (user group)` });
+    primary = { group: name, ...(gid !== undefined ? { gid } : {}) };
   }
   addUser(book, withGroups({ name, ...(uid !== undefined ? { uid } : {}), ...primary, createdAt: origin }, list(o.options.get('groups'))));
 };

@@ -51,7 +51,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('secctx.openRuleDocumentation', async (id?: string) => {
       const rules = (await client?.sendRequest<{ id: string; title: string; url: string }[]>('secctx/rules')) ?? [];
       const rule = id ? rules.find((r) => r.id === id) : (await vscode.window.showQuickPick(rules.map((r) => ({ label: r.id, description: r.title, rule: r })), { placeHolder: 'secctx rule' }))?.rule;
-      if (rule) await vscode.env.openExternal(vscode.Uri.parse(rule.url));
+      if (!rule) return;
+      // The page shipped in the extension (docs/rules/<id>.md), in VS Code's Markdown preview: offline, no prompt.
+      const page = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${rule.id}.md`);
+      try {
+        await vscode.workspace.fs.stat(page);
+        await vscode.commands.executeCommand('markdown.showPreview', page);
+      } catch {
+        await vscode.env.openExternal(vscode.Uri.parse(rule.url));
+      }
     }),
     vscode.commands.registerCommand('secctx.hardenToRestricted', async () => {
       const editor = vscode.window.activeTextEditor;

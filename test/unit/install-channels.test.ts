@@ -224,7 +224,7 @@ describe('.vsix for the Marketplace and Open VSX', () => {
       '[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/icon.png',
       'extension/package.json', 'extension/readme.md', 'extension/schemas/secctx-config.schema.json', 'extension/syntaxes/secctx.injection.tmLanguage.json', 'extension/syntaxes/secctx.yaml.injection.tmLanguage.json',
       // The rule docs, opened offline by *secctx: Open rule documentation*.
-      ...RULES.map((r) => `extension/docs/rules/${r.meta.id}.md`),
+      'extension/docs/rules/README.md', ...RULES.map((r) => `extension/docs/rules/${r.meta.id}.md`),
     ].sort());
     assert.deepStrictEqual(['files', 'bin', 'scripts', 'dependencies', 'devDependencies'].filter((k) => k in extension), []);
   });

@@ -30,7 +30,8 @@ export function describeSource(p: Provenance, link?: SpanLink): string {
   const at = provenanceTarget(p);
   const target = at && link?.(at);
   const linked = target ? `[${base}](${target})` : base;
-  return p.note ? `${linked} — ${p.note}` : linked;
+  const notes = [...(p.alias ? [`set through alias \`${p.alias}\`${target ? ` ([anchor](${target}))` : ''}`] : []), ...(p.note ? [p.note] : [])];
+  return notes.length ? `${linked} — ${notes.join('; ')}` : linked;
 }
 
 function escape(s: string): string {

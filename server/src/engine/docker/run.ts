@@ -4,6 +4,7 @@
  */
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
+import { LineIndex } from '../lines';
 import { dockerRunHostKind } from './detect';
 import { dockerEffective } from './effective';
 import type { DockerFileModel, DockerRunCommand, DockerSettings, Setting } from './model';
@@ -16,9 +17,11 @@ export function parseDockerRuns(text: string, fileName: string, options: Analysi
   try {
     const host = dockerRunHostKind(fileName, text) ?? 'shell';
     const containers: DockerRunCommand[] = [];
+    // One line table for the file: counting lines from the start for each command was quadratic.
+    const lines = new LineIndex(text);
     for (const region of shellRegions(text, host)) {
       for (const cmd of commandsIn(text, region.start, region.end, region.dialect, 0)) {
-        const run = dockerRun(cmd, text, options);
+        const run = dockerRun(cmd, lines, options);
         if (run) containers.push(run);
       }
     }
@@ -76,7 +79,7 @@ interface Flag {
   readonly value?: { readonly word: ShellWord; readonly from: number };
 }
 
-function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions): DockerRunCommand | undefined {
+function dockerRun(cmd: SimpleCommand, lines: LineIndex, options: AnalysisOptions): DockerRunCommand | undefined {
   const w = cmd.words;
   const lit = (k: number) => (k < w.length ? wordValue(w[k]) : undefined);
   let i = 0;
@@ -159,7 +162,7 @@ function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions): 
   const span: Span = { start: nameSpan.start, end: Math.max(nameSpan.end, last.span.end) };
   const settings: DockerSettings = b;
   const name = image?.raw ?? '(no image)';
-  const line = lineOf(text, nameSpan.start);
+  const line = lines.position(nameSpan.start).line;
   const effective = dockerEffective({
     kind: 'docker-run', name, workload: `${command} (line ${line})`, nameSpan, span,
     ...(image ? { image, imageKey: image.raw } : {}), settings, source: 'flag',
@@ -212,10 +215,4 @@ function record(b: Builder, f: Flag): void {
     case 'network': b.network ??= setting(f); break;
     default: break;
   }
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

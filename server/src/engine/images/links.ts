@@ -61,7 +61,8 @@ export function toPosix(path: string): string {
 }
 
 function isRemoteContext(context: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || /\.git(#.*)?$/.test(context);
+  // `.git` at the end or before a `#ref` (not `/\.git(#.*)?$/`: quadratic on repeated `.git#`).
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || context.endsWith('.git') || context.includes('.git#');
 }
 
 /** The Dockerfile a Compose `build:` names, from the Compose file's directory; undefined for a remote context. */

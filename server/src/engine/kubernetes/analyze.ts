@@ -18,7 +18,7 @@ export interface YamlDocumentAnalysis {
 }
 
 /** A root `apiVersion` and a `kind` key, in YAML or JSON spelling: meant as a Kubernetes resource even when it does not parse. */
-function looksKubernetes(text: string): boolean {
+export function looksKubernetes(text: string): boolean {
   // `^[ \t]*`, not `^\s*`: with /m every line start is tried, and `\s*` ran over all the blank lines after each.
   return (/^apiVersion[ \t]*:/m.test(text) || /"apiVersion"\s*:/.test(text)) && (/^[ \t]*kind[ \t]*:/m.test(text) || /"kind"\s*:/.test(text));
 }

@@ -20,5 +20,6 @@ export async function runCheck(o: CliOptions, io: CliIo): Promise<number> {
   const findings = toJsonFindings([...read, ...inputs.builds.otherFiles(new Set(inputs.files.map((f) => f.file.absolute)))]);
   const out = WRITERS[o.format](findings, o);
   if (out) io.stdout(out + '\n');
+  if (inputs.fixFailed) return 2;
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

@@ -47,8 +47,15 @@ export function collectFiles(args: readonly string[], problems: string[]): Input
   return out;
 }
 
+/** A file as read: its text without a UTF-8 BOM, whether it had one, and its bytes (`--fix` checks them before writing). */
+export interface ReadFile {
+  readonly text: string;
+  readonly bom: boolean;
+  readonly bytes: Buffer;
+}
+
 /** Reads a file as text, refusing binary content (a NUL byte in the first 8 KiB). */
-export function readText(file: InputFile): { text: string } | { problem: string } {
+export function readText(file: InputFile): ReadFile | { problem: string } {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file.absolute);
@@ -57,6 +64,7 @@ export function readText(file: InputFile): { text: string } | { problem: string 
   }
   if (buf.subarray(0, 8192).includes(0)) return { problem: 'skipped: binary file' };
   let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  return { text, bom, bytes: buf };
 }

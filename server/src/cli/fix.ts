@@ -1,19 +1,81 @@
-/** `--fix` (preferred safe fixes, in place), `--fix-unsafe` (unsafe ones too), `--fix-dry-run` (a unified diff). */
+/**
+ * `--fix` (preferred safe fixes, in place), `--fix-unsafe` (unsafe ones too), `--fix-dry-run` (a unified diff).
+ * A fix never loses data: the new text keeps the file's UTF-8 BOM and line-ending style, is written to a
+ * temporary file beside the original and renamed over it, and not at all when the file changed on disk since
+ * it was read (an editor or another tool wrote it): that is reported and the run fails.
+ */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/apply';
 import type { AnalysisOptions } from '../engine/options';
 import { unifiedDiff } from './diff';
-import type { InputFile } from './files';
-import type { CliIo } from './main';
+import type { InputFile, ReadFile } from './files';
+import type { CliIo } from './io';
 
-export function applyCliFixes(file: InputFile, text: string, options: AnalysisOptions, mode: { unsafe: boolean; dryRun: boolean }, io: CliIo): string {
-  const result = fixAll(file.absolute, text, options, { unsafe: mode.unsafe });
-  if (result.text === text) return text;
-  if (mode.dryRun) {
-    io.stdout(unifiedDiff(file.display, text, result.text));
-    return text;
+export interface FixOutcome {
+  /** The text now on disk (the fixed one, or the one read when nothing was written). */
+  readonly text: string;
+  /** Why the fixes were not written. */
+  readonly problem?: string;
+}
+
+/**
+ * The line-ending style of `original` applied to what the fixes inserted: a CRLF file gets CRLF for every
+ * bare LF (when it had none of its own), a CR-only file gets CR.
+ */
+export function keepLineEndings(original: string, fixed: string): string {
+  if (!fixed.includes('\n')) return fixed;
+  const lf = original.split('\n').length - 1;
+  const crlf = original.split('\r\n').length - 1;
+  if (lf > 0 && crlf === lf) return fixed.replace(/\r?\n/g, '\r\n');
+  if (lf === 0 && original.includes('\r')) return fixed.replace(/\n/g, '\r');
+  return fixed;
+}
+
+/** Writes `bytes` to a temporary file in the target's directory and renames it over the target (its mode kept). */
+function writeAtomically(file: string, bytes: Buffer): void {
+  const target = fs.realpathSync(file); // a symlink stays a symlink: its target is replaced
+  const mode = fs.statSync(target).mode & 0o7777;
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.secctx-${process.pid}-${Date.now().toString(36)}.tmp`);
+  const fd = fs.openSync(temp, 'wx', mode);
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw err;
   }
-  fs.writeFileSync(file.absolute, result.text);
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(temp, target);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+export function applyCliFixes(file: InputFile, read: ReadFile, options: AnalysisOptions, mode: { unsafe: boolean; dryRun: boolean }, io: CliIo): FixOutcome {
+  const { text } = read;
+  const result = fixAll(file.absolute, text, options, { unsafe: mode.unsafe });
+  if (result.text === text) return { text };
+  const fixed = keepLineEndings(text, result.text);
+  if (mode.dryRun) {
+    io.stdout(unifiedDiff(file.display, text, fixed));
+    return { text };
+  }
+  let now: Buffer;
+  try {
+    now = fs.readFileSync(file.absolute);
+  } catch (err) {
+    return { text, problem: `not fixed: cannot read it again (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
+  if (!now.equals(read.bytes)) return { text, problem: 'not fixed: the file changed on disk since secctx read it (run again)' };
+  try {
+    writeAtomically(file.absolute, Buffer.from((read.bom ? '\ufeff' : '') + fixed, 'utf8'));
+  } catch (err) {
+    return { text, problem: `not fixed: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
   io.stderr(`secctx: ${file.display}: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}\n`);
-  return result.text;
+  return { text: fixed };
 }

@@ -32,6 +32,8 @@ export interface AnalyzedInputs {
   readonly readCount: number;
   /** The kustomize builds among the inputs. */
   readonly builds: CliBuilds;
+  /** `--fix` left a file unwritten (it changed on disk meanwhile, or could not be written): the run fails. */
+  readonly fixFailed: boolean;
 }
 
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
@@ -62,6 +64,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   const analyzer = new Analyzer();
   const out: AnalyzedFile[] = [];
   let readCount = 0;
+  let fixFailed = false;
   for (const file of files) {
     const config = configOf(file);
     if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) continue;
@@ -80,7 +83,11 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      if (fixed) text = applyCliFixes(file, text, options, fixed, io);
+      if (fixed) {
+        const outcome = applyCliFixes(file, read, options, fixed, io);
+        text = outcome.text;
+        if (outcome.problem) { problems.push(`${file.display}: ${outcome.problem}`); fixFailed = true; }
+      }
       analysis = analyzer.analyze(file.absolute, text, options);
     } catch (err) {
       problems.push(`${file.display}: internal error: ${(err as Error).message}`);
@@ -89,7 +96,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     const built = builds.findingsFor(file.absolute, analysis.findings);
     out.push(built ? { file, text, analysis: { ...analysis, findings: built }, built: true } : { file, text, analysis });
   }
-  return { files: out, problems, readCount, builds };
+  return { files: out, problems, readCount, builds, fixFailed };
 }
 
 /** Prints the problems on stderr; false (after saying so) when nothing could be read. */

@@ -51,7 +51,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   };
   const reportedConfigs = new Set<string>();
   const configFiles = [...new Set(files.map((f) => configOf(f)?.file).filter((f): f is string => f !== undefined))];
-  const workspace = await buildImageIndex(projectRoots(process.cwd(), files, configFiles));
+  const workspace = await buildImageIndex(projectRoots(files, configFiles));
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push(`${path.relative(process.cwd(), config)}: ${p.message}`);
   }

@@ -11,6 +11,8 @@ import { readRegularFile, realPath } from './readFile';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
 const MAX_FILES = 20000;
+/** Directory entries looked at, indexed or not: a root with millions of files (a home directory, `/`) stops here. */
+export const MAX_SCAN_ENTRIES = 200_000;
 const MAX_SIZE = 1024 * 1024;
 
 export function isIndexedFile(file: string): boolean {
@@ -48,10 +50,11 @@ export class WorkspaceIndex {
   }
 
   /** The initial scan, in batches so requests are served in between. */
-  async scan(onBatch?: () => void): Promise<number> {
+  async scan(onBatch?: () => void, maxEntries = MAX_SCAN_ENTRIES): Promise<number> {
     let seen = 0;
+    let visited = 0;
     const stack = [...this.roots];
-    while (stack.length && seen < MAX_FILES) {
+    while (stack.length && seen < MAX_FILES && visited < maxEntries) {
       const dir = stack.pop()!;
       let entries: fs.Dirent[];
       try {
@@ -60,6 +63,7 @@ export class WorkspaceIndex {
         continue;
       }
       for (const e of entries) {
+        if (++visited > maxEntries) break;
         const p = path.join(dir, e.name);
         if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.isSymbolicLink()) stack.push(p);
         else if (e.isFile() && isIndexedFile(p)) {

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { LspClient, type LspServerCommand } from '../support/lsp-client';
-import { deployment, deploymentStream, type GeneratedManifests } from './manifests';
+import { deployment, deploymentStream, riskyDeployment, type GeneratedManifests } from './manifests';
+import { Analyzer } from '../../server/src/engine/analyze';
+import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
@@ -210,6 +212,8 @@ async function main(): Promise<void> {
   try {
     const big = deploymentStream(1000);
     const small = deploymentStream(5);
+    const heavy = deploymentStream(1000, riskyDeployment);
+    const heavyFindings = new Analyzer().analyze('/heavy.yaml', heavy.text, DEFAULT_OPTIONS).findings.length;
     const workspace = path.join(tmp, 'workspace');
     const workspaceFiles: string[] = [];
     for (let i = 0; i < WORKSPACE_FILES; i++) {
@@ -223,29 +227,32 @@ async function main(): Promise<void> {
     const cpus = os.cpus();
     console.log(`secctx benchmark — Node ${process.version}, ${os.platform()} ${os.arch()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${mb(os.totalmem())} MiB RAM`);
     console.log(`big: 1,000 Deployments, ${big.lines.toLocaleString('en')} lines, ${(big.text.length / 1e6).toFixed(2)} MB; small: 5 Deployments, ${small.lines} lines; workspace: ${WORKSPACE_FILES} one-Deployment files`);
+    console.log(`heavy: 1,000 Deployments with most mistakes, ${heavy.lines.toLocaleString('en')} lines, ${heavyFindings.toLocaleString('en')} findings`);
     console.log(`edits: ${EDITS} on big, ${EDITS * 2} on small, hovers: ${HOVERS} (each after ${WARMUP} unmeasured ones), cold CLI runs: ${CLI_RUNS}; load average at start ${loadAverage()}\n`);
 
-    const results = new Map<string, { editBig: Stats; editSmall: Stats; hover: Stats; hoverAnswered: boolean; rss: { rss: number; hwm: number; seconds: number } }>();
+    const results = new Map<string, { editBig: Stats; editSmall: Stats; editHeavy: Stats; hover: Stats; hoverAnswered: boolean; rss: { rss: number; hwm: number; seconds: number } }>();
     for (const server of SERVERS) {
       process.stderr.write(`measuring ${server.name}...\n`);
       const editSmall = await editLatency(server, tmp, 'small.yaml', small, EDITS * 2);
       const editBig = await editLatency(server, tmp, 'big.yaml', big, EDITS);
+      const editHeavy = await editLatency(server, tmp, 'heavy.yaml', heavy, EDITS);
       const hover = await hoverLatency(server, tmp, big, HOVERS);
       const rss = await workspaceRss(server, workspace, workspaceFiles);
-      results.set(server.name, { editBig, editSmall, hover: hover.stats, hoverAnswered: hover.answered, rss });
+      results.set(server.name, { editBig, editSmall, editHeavy, hover: hover.stats, hoverAnswered: hover.answered, rss });
     }
     process.stderr.write('measuring the CLI...\n');
     const cold = coldCli(tmp, bigFile);
     const bundles = bundleSizes();
 
     const unmeasured = { n: 0, median: NaN, p95: NaN };
-    const none = { editBig: unmeasured, editSmall: unmeasured, hover: unmeasured, hoverAnswered: false, rss: { rss: NaN, hwm: NaN, seconds: NaN } };
+    const none = { editBig: unmeasured, editSmall: unmeasured, editHeavy: unmeasured, hover: unmeasured, hoverAnswered: false, rss: { rss: NaN, hwm: NaN, seconds: NaN } };
     const s = results.get('secctx') ?? none;
     const y = results.get('yaml-language-server') ?? none;
     const pair = (x: Stats) => `${ms(x.median)} / ${ms(x.p95)} ms`;
     const rows: string[][] = [
       ['measure', 'secctx', 'yaml-language-server', 'target (secctx)', ''],
       ['edit→diagnostics, big (median / p95)', pair(s.editBig), pair(y.editBig), 'median ≤ 20 ms', verdict(s.editBig.median <= 20)],
+      ['edit→diagnostics, heavy (median / p95)', pair(s.editHeavy), pair(y.editHeavy), 'median ≤ 40 ms', verdict(s.editHeavy.median <= 40)],
       ['edit→diagnostics, small (median / p95)', pair(s.editSmall), pair(y.editSmall), 'median ≤ 5 ms', verdict(s.editSmall.median <= 5)],
       ['hover on a container name, big (median / p95)', pair(s.hover) + (s.hoverAnswered ? '' : ' (null)'), pair(y.hover) + (y.hoverAnswered ? '' : ' (null)'), 'median ≤ 5 ms', verdict(s.hover.median <= 5)],
       [`RSS with ${WORKSPACE_FILES} open manifests (peak)`, `${mb(s.rss.rss)} MiB (${mb(s.rss.hwm)})`, `${mb(y.rss.rss)} MiB (${mb(y.rss.hwm)})`, '≤ 150 MiB', verdict(s.rss.rss <= 150 * 1048576)],

@@ -47,7 +47,9 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
 export function cleanError(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const text = lines.map((l) => {
-    const m = /\berr="(.*)"$/.exec(l);
+    // The first `err="` to a closing quote at the end (not `/\berr="(.*)"$/`: quadratic on repeated `err="`).
+    const at = /\berr="/.exec(l);
+    const m = at && l.endsWith('"') && l.length >= at.index + 6 ? [l, l.slice(at.index + 5, -1)] : null;
     return m ? m[1].replace(/\\"/g, '"').replace(/\\n/g, '\n') : l.replace(/^Error:\s*/, '');
   }).join('\n');
   return text.replace(/\/[^\s'"]*secctx-kustomize-[^/\s'"]+\/src\//g, '');

@@ -8,12 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { runCli, VERSION } from '../../server/src/cli/main';
 import { COMMANDS } from '../../server/src/cli/commands';
 import { OPTIONS } from '../../server/src/cli/options';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
 import { RULES } from '../../server/src/engine/rules/index';
+import { assertValidSarif } from './sarif-schema';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -28,6 +30,8 @@ async function run(...argv: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  // Every SARIF log the suite writes is checked against the official 2.1.0 schema.
+  if (stdout.includes('"$schema": "https://json.schemastore.org/sarif-2.1.0.json"')) assertValidSarif(stdout);
   return { code, stdout, stderr };
 }
 
@@ -101,8 +105,8 @@ describe('secctx CLI', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('exit codes', () => {
-    test('0: no errors (hardened workload)', async () => {
-      assert.deepStrictEqual(await run('check', '--no-color', file('hardened.yaml')), { code: 0, stdout: '', stderr: '' });
+    test('0: no errors (hardened workload), and a one-line summary says so', async () => {
+      assert.deepStrictEqual(await run('check', '--no-color', file('hardened.yaml')), { code: 0, stdout: '✔ 1 file checked (1 Kubernetes), no problems\n', stderr: '' });
     });
 
     test('1: errors found', async () => {
@@ -135,11 +139,11 @@ describe('secctx CLI', () => {
     });
 
     const usage: { argv: string[]; message: string }[] = [
-      { argv: [], message: 'missing command (check or explain)' },
+      { argv: [], message: 'missing command (check, explain or images)' },
       { argv: ['check'], message: 'no files or directories given' },
-      { argv: ['lint', 'x.yaml'], message: 'unknown command lint (expected check or explain)' },
+      { argv: ['lint', 'x.yaml'], message: 'unknown command lint (expected check, explain or images)' },
       { argv: ['check', '--bogus', 'x.yaml'], message: 'unknown option --bogus' },
-      { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json or sarif, not xml' },
+      { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json, sarif, junit, checkstyle, codeclimate or github, not xml' },
       { argv: ['explain', '--format', 'sarif', 'x.yaml'], message: '--format sarif is for check' },
       { argv: ['check', '--profile=strict', 'x.yaml'], message: '--profile must be restricted, baseline or privileged, not strict' },
       { argv: ['check', '--kubernetes-version', '1.x', 'x.yaml'], message: '--kubernetes-version must look like 1.30, not 1.x' },
@@ -155,9 +159,9 @@ describe('secctx CLI', () => {
       });
     }
 
-    test('2: nothing could be read', async () => {
+    test('2: a missing input, one line on stderr', async () => {
       const missing = file('missing.yaml');
-      assert.deepStrictEqual(await run('check', missing), { code: 2, stdout: '', stderr: `secctx: ${missing}: cannot read (ENOENT)\nsecctx: nothing could be read\n` });
+      assert.deepStrictEqual(await run('check', missing), { code: 2, stdout: '', stderr: `secctx: ${missing}: no such file or directory (ENOENT)\n` });
     });
   });
 
@@ -180,9 +184,11 @@ describe('secctx CLI', () => {
       assert.deepStrictEqual(findings.filter((f) => f.rule === 'run-as-user-zero').map(({ line, severity, pss }) => ({ line, severity, pss })), [{ line: 10, severity: 'info', pss: { level: 'restricted', check: 'runAsUser' } }]);
     });
 
+    // nginx is in the well-known base-image table: runAsUser 0's primary group comes from its /etc/passwd (root: 0).
     const container = (f: string, bounding: string[]): JsonContainer => ({
       file: f, line: 7, name: 'web', kind: 'container', workload: 'Pod/web', image: 'nginx:1.27',
-      user: { uid: 0, source: 'container' }, group: { gid: 0, source: 'default' }, supplementalGroups: [],
+      imageFacts: { reference: 'nginx:1.27', digest: null, platform: null, user: '', from: 'table' },
+      user: { uid: 0, source: 'container' }, group: { gid: 0, source: 'image' }, supplementalGroups: [],
       privileged: false, allowPrivilegeEscalation: true, runAsNonRoot: 'not-required',
       capabilities: { bounding, effective: bounding }, seccomp: 'Unconfined', readOnlyRootFilesystem: false,
     });
@@ -204,7 +210,7 @@ describe('secctx CLI', () => {
       const f = file('hardened.yaml');
       const { containers } = JSON.parse((await run('explain', '--format', 'json', f)).stdout) as { containers: JsonContainer[] };
       assert.deepStrictEqual(containers, [{
-        file: f, line: 15, name: 'api', kind: 'container', workload: 'Deployment/api', image: 'api:1',
+        file: f, line: 15, name: 'api', kind: 'container', workload: 'Deployment/api', image: 'api:1', imageFacts: null,
         user: { uid: 10001, source: 'pod' }, group: { gid: 0, source: 'default' }, supplementalGroups: [10001],
         privileged: false, allowPrivilegeEscalation: false, runAsNonRoot: 'pass',
         capabilities: { bounding: [], effective: [] }, seccomp: 'RuntimeDefault', readOnlyRootFilesystem: false,
@@ -248,8 +254,8 @@ describe('secctx CLI', () => {
           ruleIds: ids,
           helpUris: true,
           results: [
-            { ruleId: 'yaml-syntax', indexed: 'yaml-syntax', level: 'error', uri: b, region: { startLine: 5, startColumn: 16, endLine: 5, endColumn: 17 } },
-            { ruleId: 'capability-prefix', indexed: 'capability-prefix', level: 'error', uri: f, region: { startLine: 12, startColumn: 17, endLine: 12, endColumn: 32 } },
+            { ruleId: 'yaml-syntax', indexed: 'yaml-syntax', level: 'error', uri: pathToFileURL(b).href, region: { startLine: 5, startColumn: 16, endLine: 5, endColumn: 17 } },
+            { ruleId: 'capability-prefix', indexed: 'capability-prefix', level: 'error', uri: pathToFileURL(f).href, region: { startLine: 12, startColumn: 17, endLine: 12, endColumn: 32 } },
           ],
         },
       );
@@ -275,7 +281,7 @@ describe('secctx CLI', () => {
           `  10:9     error    ${ROOT_MESSAGE}  run-as-root`,
           `  12:17    error    ${PREFIX_MESSAGE}  capability-prefix`,
           '',
-          '✖ 2 problems (2 errors, 0 warnings, 0 info)',
+          '✖ 2 problems (2 errors, 0 warnings, 0 info) in 1 file checked (1 Kubernetes)',
           '',
         ].join('\n'),
       });
@@ -300,12 +306,12 @@ describe('secctx CLI', () => {
   });
 
   describe('bad input', () => {
-    test('unreadable path, binary file and invalid YAML: one line each, the other files analysed', async () => {
+    test('missing path (exit 2), binary file and invalid YAML: one line each, the other files analysed', async () => {
       const missing = file('missing.yaml');
       const r = await run('check', '--no-color', '--profile', 'privileged', missing, file('binary.yaml'), file('broken.yaml'), file('pod.yaml'));
       assert.deepStrictEqual(r, {
-        code: 1,
-        stderr: `secctx: ${missing}: cannot read (ENOENT)\nsecctx: ${file('binary.yaml')}: skipped: binary file\n`,
+        code: 2,
+        stderr: `secctx: ${missing}: no such file or directory (ENOENT)\nsecctx: ${file('binary.yaml')}: skipped: binary file\n`,
         stdout: [
           file('broken.yaml'),
           '  5:16     error    YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]  yaml-syntax',
@@ -313,7 +319,7 @@ describe('secctx CLI', () => {
           file('pod.yaml'),
           `  12:17    error    ${PREFIX_MESSAGE}  capability-prefix`,
           '',
-          '✖ 2 problems (2 errors, 0 warnings, 0 info)',
+          '✖ 2 problems (2 errors, 0 warnings, 0 info) in 2 files checked (2 Kubernetes); 1 skipped (1 binary)',
           '',
         ].join('\n'),
       });
@@ -361,10 +367,10 @@ describe('secctx CLI', () => {
       );
     });
 
-    test('--config with problems: reported once on stderr, the defaults apply', async () => {
+    test('an invalid --config: reported once on stderr, exit 2', async () => {
       const config = file('bad.secctx.yaml');
       const r = await run('check', '--no-color', '--profile', 'privileged', '--config', config, file('pod.yaml'), file('hardened.yaml'));
-      assert.deepStrictEqual({ code: r.code, stderr: r.stderr }, { code: 1, stderr: `secctx: ${relative(process.cwd(), config)}: profile must be one of restricted, baseline, privileged.\n` });
+      assert.deepStrictEqual({ code: r.code, stderr: r.stderr }, { code: 2, stderr: `secctx: ${relative(process.cwd(), config)}: profile must be one of restricted, baseline, privileged.\n` });
     });
 
     test('a .secctx.yaml found upward: its profile and ignore globs apply to directories walked', async () => {
@@ -400,7 +406,8 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     const { findings } = JSON.parse(r.stdout) as { findings: JsonFinding[] };
     assert.deepStrictEqual(
       { code: r.code, findings: findings.map((f) => `${relative(example, f.file)}:${f.line} ${f.severity} ${f.rule}`) },
-      { code: 1, findings: [join('api', 'Dockerfile') + ':7 warning non-numeric-user', 'compose.yaml:13 warning dangerous-capability', 'deployment.yaml:19 error run-as-non-root-violation'] },
+      // proxy's nginx:1.27 sets no USER (the well-known base-image table): Docker runs it as root.
+      { code: 1, findings: [join('api', 'Dockerfile') + ':7 warning non-numeric-user', 'compose.yaml:11 warning run-as-root', 'compose.yaml:13 warning dangerous-capability', 'deployment.yaml:19 error run-as-non-root-violation'] },
     );
   });
 
@@ -408,8 +415,8 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     const r = await run('explain', '--format', 'json', example);
     const { containers } = JSON.parse(r.stdout) as { containers: JsonContainer[] };
     assert.deepStrictEqual(
-      containers.map((c) => `${c.workload}/${c.name} ${c.user.uid ?? '?'} ${c.group.gid ?? '?'} ${c.runAsNonRoot}`),
-      ['compose/api/api 10001 10001 not-required', 'compose/worker/worker 65532 65532 not-required', 'compose/proxy/proxy ? ? not-required', 'Deployment/shop/api 10001 10001 unverifiable', 'Deployment/shop/worker 65532 65532 pass'],
+      containers.map((c) => `${c.workload}/${c.name} ${c.user.uid ?? '?'} ${c.group.gid ?? '?'} ${c.runAsNonRoot} ${c.imageFacts?.from ?? '-'}`),
+      ['compose/api/api 10001 10001 not-required dockerfile', 'compose/worker/worker 65532 65532 not-required dockerfile', 'compose/proxy/proxy 0 0 not-required table', 'Deployment/shop/api 10001 10001 unverifiable dockerfile', 'Deployment/shop/worker 65532 65532 pass dockerfile'],
     );
   });
 
@@ -428,5 +435,20 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
   test('--fix-dry-run offers the numeric USER in the Dockerfile, not in the manifest', async () => {
     const r = await run('check', '--fix', '--fix-dry-run', '--no-color', example);
     assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);
+  });
+});
+
+describe('secctx CLI: a closed pipe', () => {
+  test('check … | head: EPIPE ends the run quietly (no stack trace)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'cli', 'main.ts'), 'explain', '--no-color', join(ROOT, 'examples')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => { child.kill(); reject(new Error('no exit within 60 s')); }, 60_000);
+      child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    assert.deepStrictEqual({ code, stderr }, { code: 0, stderr: '' });
   });
 });

@@ -2,7 +2,7 @@
  * `--fix` (preferred safe fixes, in place), `--fix-unsafe` (unsafe ones too), `--fix-dry-run` (a unified diff).
  * A fix never loses data: the new text keeps the file's UTF-8 BOM and line-ending style, is written to a
  * temporary file beside the original and renamed over it, and not at all when the file changed on disk since
- * it was read (an editor or another tool wrote it): that is reported and the run fails.
+ * it was read (an editor or another tool wrote it): that is a fatal problem (exit 2).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,10 +12,16 @@ import { unifiedDiff } from './diff';
 import type { InputFile, ReadFile } from './files';
 import type { CliIo } from './io';
 
-export interface FixOutcome {
-  /** The text now on disk (the fixed one, or the one read when nothing was written). */
+export interface CliFixResult {
+  /** The text after the fixes (the original text for a dry run). */
   readonly text: string;
-  /** Why the fixes were not written. */
+  /** `--fix-dry-run`: the unified diff, paths relative to the working directory ('' when nothing changes). */
+  readonly patch: string;
+  /** How many fixes were (or would be) applied. */
+  readonly applied: number;
+  /** Findings left with a preferred fix that is unsafe (applied only with --fix-unsafe). */
+  readonly unsafeLeft: number;
+  /** Why the fixes were not written (the file changed on disk meanwhile, or could not be written). */
   readonly problem?: string;
 }
 
@@ -55,27 +61,41 @@ function writeAtomically(file: string, bytes: Buffer): void {
   }
 }
 
-export function applyCliFixes(file: InputFile, read: ReadFile, options: AnalysisOptions, mode: { unsafe: boolean; dryRun: boolean }, io: CliIo): FixOutcome {
-  const { text } = read;
-  const result = fixAll(file.absolute, text, options, { unsafe: mode.unsafe });
-  if (result.text === text) return { text };
-  const fixed = keepLineEndings(text, result.text);
-  if (mode.dryRun) {
-    io.stdout(unifiedDiff(file.display, text, fixed));
-    return { text };
-  }
+const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+
+/** Writes the fixed text unless the file changed since `read`; the problem when it did not write. */
+function writeFixed(file: InputFile, read: ReadFile, fixed: string): string | undefined {
+  if (!read.bytes) return undefined; // stdin: nothing on disk to compare with
   let now: Buffer;
   try {
     now = fs.readFileSync(file.absolute);
   } catch (err) {
-    return { text, problem: `not fixed: cannot read it again (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return `not fixed: cannot read it again (${errCode(err)})`;
   }
-  if (!now.equals(read.bytes)) return { text, problem: 'not fixed: the file changed on disk since secctx read it (run again)' };
+  if (!now.equals(read.bytes)) return 'not fixed: the file changed on disk since secctx read it (run again)';
   try {
     writeAtomically(file.absolute, Buffer.from((read.bom ? '\ufeff' : '') + fixed, 'utf8'));
   } catch (err) {
-    return { text, problem: `not fixed: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return `not fixed: cannot write it (${errCode(err)})`;
   }
+  return undefined;
+}
+
+/** The path a patch names: relative to the working directory (what `git apply` expects), `/`-separated. */
+export function patchPath(file: InputFile): string {
+  const rel = path.relative(process.cwd(), file.absolute);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file.absolute).split(path.sep).join('/');
+}
+
+export function applyCliFixes(file: InputFile, read: ReadFile, options: AnalysisOptions, mode: { unsafe: boolean; dryRun: boolean }, io: CliIo): CliFixResult {
+  const { text } = read;
+  const result = fixAll(file.absolute, text, options, { unsafe: mode.unsafe });
+  const unsafeLeft = result.remaining.filter((f) => f.fixes.some((fix) => fix.preferred && fix.safety !== 'safe')).length;
+  if (result.text === text) return { text, patch: '', applied: 0, unsafeLeft };
+  const fixed = keepLineEndings(text, result.text);
+  if (mode.dryRun) return { text, patch: unifiedDiff(patchPath(file), text, fixed), applied: result.applied.length, unsafeLeft };
+  const problem = writeFixed(file, read, fixed);
+  if (problem) return { text, patch: '', applied: 0, unsafeLeft, problem };
   io.stderr(`secctx: ${file.display}: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}\n`);
-  return { text: fixed };
+  return { text: fixed, patch: '', applied: result.applied.length, unsafeLeft };
 }

@@ -2,6 +2,7 @@
  * Project configuration `.secctx.yaml`: profile, kubernetesVersion, runtime, rules, ignore, images.
  * Parsing is pure; finding the file (walking up from a document) belongs to the CLI and the server.
  */
+import picomatch from 'picomatch';
 import { parseDocument } from 'yaml';
 import { RUNTIMES, type Runtime } from './capabilities';
 import { ruleById } from './rules/index';
@@ -108,46 +109,36 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
   return { config, problems };
 }
 
-type GlobToken = { readonly kind: 'any' | 'star' | 'one' } | { readonly kind: 'literal'; readonly char: string };
-
-/** `**` (and a `/` after it) is any text, `*` any text without `/`, `?` one character but `/`. */
-function globTokens(glob: string): GlobToken[] {
-  const tokens: GlobToken[] = [];
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') { tokens.push({ kind: 'any' }); i++; if (glob[i + 1] === '/') i++; }
-    else if (ch === '*') tokens.push({ kind: 'star' });
-    else if (ch === '?') tokens.push({ kind: 'one' });
-    else tokens.push({ kind: 'literal', char: ch });
-  }
-  return tokens;
-}
-
 /**
- * Minimal glob matching for `ignore`, against a `/`-separated relative path, anchored at any segment start.
- * Matched by dynamic programming over (token, position): O(glob × path). (It was a regex of `.*` per `**`,
- * which backtracked exponentially: 15 `**` took 27 s.)
+ * Whether `.secctx.yaml`'s `ignore` globs leave a file out. Semantics are .gitignore's, relative to
+ * the directory of the config file (as eslint's and git's are):
+ * - a pattern with a `/` (other than a trailing one) is anchored there: `test/**` is `<config dir>/test/**`,
+ *   never `src/test/x.yaml`; a leading `/` only anchors;
+ * - a pattern without one matches a name at any depth: `*.{yml,json}` matches `k8s/pod.yml`,
+ *   `templates` matches every directory called `templates`;
+ * - a pattern that matches a directory leaves out everything below it; a trailing `/` matches directories only;
+ * - `**` spans whole path segments (`**` + `/templates/**` does not match `helm-templates/pod.yaml`);
+ * - `!pattern` puts back what an earlier pattern left out (the last matching pattern decides).
+ * Matching is picomatch's (globstar, braces, extglobs, dotfiles).
  */
-export function globMatches(glob: string, path: string): boolean {
-  const n = path.length;
-  // Where the glob may start: the path's start or after any `/` (the old `^(?:.*/)?`).
-  let reach: boolean[] = Array.from({ length: n + 1 }, (_, j) => j === 0 || path[j - 1] === '/');
-  for (const token of globTokens(glob)) {
-    const next: boolean[] = new Array<boolean>(n + 1).fill(false);
-    for (let j = 0; j <= n; j++) {
-      switch (token.kind) {
-        case 'literal': if (j < n && reach[j] && path[j] === token.char) next[j + 1] = true; break;
-        case 'one': if (j < n && reach[j] && path[j] !== '/') next[j + 1] = true; break;
-        case 'star': next[j] = reach[j] || (j > 0 && next[j - 1] && path[j - 1] !== '/'); break;
-        case 'any': next[j] = reach[j] || (j > 0 && next[j - 1]); break;
-      }
-    }
-    reach = next;
-  }
-  return reach[n];
-}
-
 export function isIgnored(relativePath: string, globs: readonly string[]): boolean {
   const p = relativePath.replace(/\\/g, '/');
-  return globs.some((g) => globMatches(g, p));
+  if (!p || p.startsWith('../')) return false;
+  const segments = p.split('/');
+  // The file, then each directory above it (a matched directory leaves out its contents).
+  const candidates = segments.map((_, i) => ({ path: segments.slice(0, segments.length - i).join('/'), dir: i > 0 }));
+  let ignored = false;
+  for (const glob of globs) {
+    const negated = glob.startsWith('!');
+    let pattern = negated ? glob.slice(1) : glob;
+    if (pattern.startsWith('./')) pattern = pattern.slice(2);
+    const dirOnly = pattern.endsWith('/');
+    while (pattern.endsWith('/')) pattern = pattern.slice(0, -1); // (`/\/+$/` is quadratic on a run of slashes)
+    const anchored = pattern.includes('/');
+    if (pattern.startsWith('/')) pattern = pattern.slice(1);
+    if (!pattern) continue;
+    const matches = picomatch(anchored ? pattern : `**/${pattern}`, { dot: true });
+    if (candidates.some((c) => (!dirOnly || c.dir) && matches(c.path))) ignored = !negated;
+  }
+  return ignored;
 }

@@ -5,6 +5,8 @@
 import type { YAMLMap } from 'yaml';
 import { boundingSet } from '../capabilities';
 import type { EffectiveContext, Provenance, RunAsNonRootVerdict, Valued } from '../effective';
+import { unknownImageNote } from '../images/unknown';
+import { imageUserOf } from '../images/user';
 import { imageUserLine, type AnalysisOptions, type ImageUser } from '../options';
 import { mapAt, spanOf, stringAt } from '../yaml/nodes';
 import { boolField, idField, idList, stringField, stringList, type FieldValue } from './fields';
@@ -21,6 +23,24 @@ function overrideNote(pod: FieldValue<number | boolean | string> | undefined, fi
   return pod ? `overrides pod ${field} ${pod.value}` : undefined;
 }
 
+/**
+ * The image user as the kubelet receives it: containerd's CRI `ImageStatus` reads `config.User` with
+ * `getUserFromImage` (the part before `:`; a base-10 integer is a uid, anything else a user name), and
+ * the kubelet's `getImageUser` treats an image with neither (no User, or an empty user part) as root.
+ */
+export function criImageUser(configUser: string): { readonly uid: number } | { readonly username: string } {
+  const user = configUser.split(':')[0];
+  // strconv.ParseInt(user, 10, 64): an optional sign and decimal digits, within int64.
+  if (/^[+-]?\d+$/.test(user)) {
+    const big = BigInt(user);
+    if (big >= -(2n ** 63n) && big < 2n ** 63n) return { uid: Number(big) };
+  }
+  return user === '' ? { uid: 0 } : { username: user };
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+
+/** The kubelet's `verifyRunAsNonRoot` over the effective runAsNonRoot, runAsUser and the image's user. */
 export function kubeletVerdict(
   runAsNonRoot: boolean,
   explicitUid: number | undefined,
@@ -32,14 +52,13 @@ export function kubeletVerdict(
   }
   if (!image) return { verdict: 'unknown', message: 'the image user is not known: the kubelet checks it when the container starts' };
   if (image.unknownBase !== undefined) return { verdict: 'unknown', message: `the image's user comes from base image ${image.unknownBase}, which is not known: the kubelet checks it when the container starts` };
-  // The kubelet reads the image config's User: numeric uid (optionally uid:gid), else a name; none = root.
-  if (image.spec === undefined || image.spec === '') return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
-  const userPart = image.spec.split(':')[0];
-  if (/^\d+$/.test(userPart)) {
-    return Number(userPart) === 0 ? { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' } : { verdict: 'pass' };
-  }
-  if (userPart.includes('$')) return { verdict: 'unknown', message: `the image USER ${image.spec} depends on build arguments` };
-  return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root` };
+  const spec = image.spec ?? '';
+  if (spec.includes('$')) return { verdict: 'unknown', message: `the image USER ${spec} depends on build arguments` };
+  const user = criImageUser(spec);
+  if ('username' in user) return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${user.username}), cannot verify user is non-root` };
+  if (user.uid === 0) return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
+  if (user.uid < 0 || user.uid > MAX_INT32) return { verdict: 'fail', message: `container has runAsNonRoot and image has an invalid user id (${user.uid}). (Must be 1-(${MAX_INT32}))` };
+  return { verdict: 'pass' };
 }
 
 function seccompOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {
@@ -139,15 +158,16 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const cUid = idField(csc, 'runAsUser');
   const pUid = podLevel.runAsUser;
   const explicitUid = cUid?.value ?? pUid?.value;
-  const image = container.image ? options.images?.(container.image, explicitUid) : undefined;
+  const image = container.image ? imageUserOf(options, container.image, explicitUid) : undefined;
   const annotations = podLevel.annotations;
   let user: EffectiveContext['user'];
   if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
   else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) };
   else if (image?.unknownBase !== undefined) user = { value: undefined, source: 'image', field: 'USER', note: image.note };
-  else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: `the image sets no USER: root (${image.note})` };
-  else user = { value: 0, source: 'default', note: container.image ? `image ${container.image} is not linked to a Dockerfile: root unless its USER says otherwise` : 'no runAsUser and no image user: root' };
+  else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: image.facts && image.facts.from !== 'dockerfile' ? image.note : `the image sets no USER: root (${image.note})` };
+  else if (container.image) user = { value: undefined, source: 'image', field: 'USER', note: unknownImageNote(options, container.image) };
+  else user = { value: 0, source: 'default', note: 'no runAsUser and no image user: root' };
 
   // Group: container runAsGroup → pod runAsGroup → the image user's group, or for an explicit uid its
   // group in the image's /etc/passwd (the runtime looks it up: gid 0 without an entry) → 0.
@@ -206,6 +226,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     nameSpan: container.nameSpan,
     span: spanOf(container.node) ?? container.nameSpan,
     image: container.image,
+    ...(image?.facts ? { imageFacts: image.facts } : {}),
     user,
     group,
     supplementalGroups: podLevel.supplementalGroups,

@@ -38,6 +38,8 @@ export interface CliOptions {
   outputFile?: string;
   /** `explain --wide`: every column in full, whatever the width. */
   wide: boolean;
+  /** `--values F` (repeatable): Helm values files merged, in order, over each chart's values.yaml. */
+  values: string[];
   /** Where image facts are looked up (default local: cache + Docker engine, no network). */
   imageLookup: 'registry' | 'local' | 'off';
   /** Platform of images chosen from an index (default linux/amd64). */
@@ -79,6 +81,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'runtime', type: 'string', value: RUNTIMES.join('|'), description: 'runtime whose capability rules apply (default containerd)',
     apply: (o, v) => { o.explicit.runtime = oneOf<Runtime>('runtime', RUNTIMES, v); } },
   { name: 'config', type: 'string', value: '<file>', description: 'use this .secctx.yaml instead of searching upward', apply: (o, v) => { o.config = v; } },
+  { name: 'values', type: 'string', value: '<file>', description: 'Helm values file merged over the chart\'s values.yaml (repeatable; later files win)', apply: (o, v) => { o.values.push(v); } },
   { name: 'fix', type: 'boolean', description: 'apply the preferred safe fixes in place', apply: (o) => { o.fix = true; } },
   { name: 'fix-unsafe', type: 'boolean', description: 'with --fix: apply unsafe fixes too', apply: (o) => { o.fix = true; o.fixUnsafe = true; } },
   { name: 'fix-dry-run', type: 'boolean', description: 'print the fixes as a unified diff instead of writing', apply: (o) => { o.fix = true; o.fixDryRun = true; } },
@@ -134,7 +137,7 @@ export function usage(): string {
 }
 
 export function defaultOptions(): CliOptions {
-  return { command: COMMANDS[0], argv: [], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: undefined, severityThreshold: 'error', noIgnore: false, quiet: false, wide: false, imageLookup: 'local' };
+  return { command: COMMANDS[0], argv: [], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: undefined, severityThreshold: 'error', noIgnore: false, quiet: false, wide: false, imageLookup: 'local', values: [] };
 }
 
 /** Parses argv into options, `'help'` or `'version'`; throws `UsageError`. */

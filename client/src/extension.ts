@@ -19,7 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*compose*.y*ml,skaffold.y*ml,.secctx.y*ml}') },
-    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', imageCacheDir: context.globalStorageUri.fsPath },
     outputChannel: output,
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),

@@ -21,6 +21,9 @@ import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { readSettings, type EditorSettings } from './settings';
+import { ImageLookups } from './images';
+import { stricterLookup } from '../engine/config';
+import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
 
 export const REPORT_REQUEST = 'secctx/report';
@@ -41,6 +44,11 @@ export function startServer(connection: Connection): void {
   let workspace: WorkspaceIndex | undefined;
 
   const log = (message: string) => connection.console.log(`[secctx] ${message}`);
+  /** Image references each open document names, to know whom a lookup's answer concerns. */
+  const documentImages = new Map<string, ReadonlySet<string>>();
+  let imageCacheDir: string | undefined;
+  let inlayHintRefresh = false;
+  const images = new ImageLookups(connection, log, imagesResolved);
 
   function configFor(file: string): LoadedConfig | undefined {
     const dir = path.dirname(file);
@@ -61,7 +69,7 @@ export function startServer(connection: Connection): void {
     let options = optionsCache.get(dir);
     if (!options) {
       const config = trusted ? configFor(file) : undefined;
-      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settings.explicit), images: workspace?.index.resolver(file) };
+      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settings.explicit), images: workspace?.index.resolver(file), imageFacts: images.lookup };
       optionsCache.set(dir, options);
     }
     return options;
@@ -83,6 +91,7 @@ export function startServer(connection: Connection): void {
     if (hit && hit.version === doc.version) return hit.analysis;
     const analysis = analyzer.analyze(filePath(doc.uri), doc.getText(), optionsFor(filePath(doc.uri)), settings.maxFileSize);
     analyses.set(doc.uri, { version: doc.version, analysis });
+    requestImages(doc.uri, analysis);
     return analysis;
   }
 
@@ -115,6 +124,44 @@ export function startServer(connection: Connection): void {
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
     revalidateAll();
+    configureImages();
+  }
+
+  /** Asks, in the background, about the images a document names; never waits for an answer. */
+  function requestImages(uri: string, analysis: FileAnalysis): void {
+    if (!images.lookup) return;
+    const refs = imageReferences(analysis);
+    documentImages.set(uri, new Set(refs));
+    images.request(refs);
+  }
+
+  /** Facts arrived: re-publish the open documents that name those images, and hints everywhere. */
+  function imagesResolved(references: readonly string[]): void {
+    const resolved = new Set(references);
+    if (workspace && workspace.index.baseReferences().some((r) => resolved.has(r))) {
+      workspace.index.setImageFacts(images.lookup);
+      indexChanged();
+    }
+    for (const doc of documents.all()) {
+      const names = documentImages.get(doc.uri);
+      if (!names || ![...names].some((r) => resolved.has(r))) continue;
+      analyses.delete(doc.uri);
+      analyzer.forget(filePath(doc.uri));
+      schedule(doc);
+    }
+    if (inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  /** (Re)starts image lookups for the settings in force; documents are reanalysed with the new lookup. */
+  function configureImages(): void {
+    // A project's .secctx.yaml may restrict lookups further (imageLookup: local keeps private image names off the network).
+    const project = trusted && workspaceRoots[0] ? configFor(path.join(workspaceRoots[0], '.secctx.yaml'))?.config : undefined;
+    const wanted = { ...settings.images, lookup: stricterLookup(settings.images.lookup, project?.imageLookup) };
+    if (!workspace || !images.configure(wanted, trusted, imageCacheDir)) return;
+    documentImages.clear();
+    workspace.index.setImageFacts(images.lookup);
+    if (images.lookup) images.request(workspace.index.baseReferences());
+    revalidateAll();
   }
 
   function revalidateAll(): void {
@@ -125,8 +172,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; imageCacheDir?: unknown } | undefined;
     trusted = init?.trusted !== false;
+    if (typeof init?.imageCacheDir === 'string' && init.imageCacheDir) imageCacheDir = init.imageCacheDir;
+    inlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
@@ -145,8 +194,14 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     workspace = new WorkspaceIndex(workspaceRoots, trusted);
-    void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); if (n > 0) indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
+    void workspace.scan().then((n) => {
+      log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`);
+      if (n > 0) indexChanged();
+      if (images.lookup && workspace) images.request(workspace.index.baseReferences());
+    }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
     if (hasConfigurationCapability) settingsChanged(readSettings(await connection.workspace.getConfiguration('secctx')));
+    // Only once the settings are known: an editor that turned lookups off never sees one start.
+    configureImages();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -164,7 +219,7 @@ export function startServer(connection: Connection): void {
     let changed = false;
     for (const change of params.changes) {
       const file = filePath(change.uri);
-      if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); changed = true; }
+      if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); configureImages(); changed = true; }
       if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
     }
     if (changed) indexChanged();
@@ -175,7 +230,7 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   documents.onDidSave((e) => {
-    if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); indexChanged(); }
+    if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); configureImages(); indexChanged(); }
   });
 
   connection.onHover((params, token) => {
@@ -234,6 +289,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));
+
+  connection.onShutdown(() => images.dispose());
 
   documents.listen(connection);
   connection.listen();

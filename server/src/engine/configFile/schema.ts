@@ -133,6 +133,21 @@ export function configSettings(): readonly ConfigSetting[] {
       insertText: 'images:\n  ',
     },
     {
+      key: 'kustomize',
+      description: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+      schema: {
+        type: 'object',
+        markdownDescription: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+        description: 'How folders with a kustomization are built: path of the kustomize or kubectl binary, timeoutSeconds for one build.',
+        properties: {
+          path: { type: 'string', description: 'The kustomize or kubectl binary.' },
+          timeoutSeconds: { type: 'number', description: 'How long one build may take, in seconds (default 30).' },
+        },
+        additionalProperties: false,
+      },
+      insertText: 'kustomize:\n  path: ',
+    },
+    {
       key: 'imageLookup',
       description: 'Where the facts of images no Dockerfile here builds are looked up (their config `User`, `/etc/passwd`, `/etc/group`). In the editor the stricter of this and `secctx.images.lookup` applies; the CLI\'s `--image-lookup` overrides it.',
       schema: enumSchema(IMAGE_LOOKUP_VALUES, 'Where the facts of images no Dockerfile here builds are looked up. In the editor the stricter of this and `secctx.images.lookup` applies; `--image-lookup` overrides it.'),

@@ -83,10 +83,10 @@ describe('aliases and merge keys (go-yaml v2 decode.go)', () => {
     assert.deepStrictEqual(
       analysis.contexts.map((c) => ({ name: c.name, privileged: c.privileged.value, added: c.capabilities?.added, user: c.user.value })),
       [
-        { name: 'a', privileged: true, added: ['SYS_ADMIN'], user: 0 },
-        { name: 'b', privileged: true, added: ['SYS_ADMIN'], user: 0 },
+        { name: 'a', privileged: true, added: ['SYS_ADMIN'], user: undefined },
+        { name: 'b', privileged: true, added: ['SYS_ADMIN'], user: undefined },
         { name: 'c', privileged: true, added: ['SYS_ADMIN'], user: 1000 },
-        { name: 'd', privileged: false, added: ['SYS_ADMIN'], user: 0 },
+        { name: 'd', privileged: false, added: ['SYS_ADMIN'], user: undefined },
       ],
     );
   });

@@ -112,11 +112,14 @@ export function disableCommentEdit(text: string, offset: number, rule: string, p
   const indent = host === 'makefile' ? '' : html ? (/^ */.exec(all[line])?.[0] ?? '') : /^[ \t]*(?:- )?/.exec(all[line])?.[0].replace('- ', '  ') ?? '';
   const prev = line > 0 ? all[line - 1] : '';
   const prevStart = line > 0 ? starts[line - 1] : 0;
-  const existing = html ? /^([ \t]*<!--\s*secctx-disable-next-line\s+)(.*?)(\s*-->\s*)$/.exec(prev) : /^([ \t]*#\s*secctx-disable-next-line\s+)(.*?)()\s*$/.exec(prev);
-  if (line > 0 && existing) {
-    const ids = existing[2].split(',').map((x) => x.trim());
+  // The directive, then its list up to trailing blanks (a lazy `(.*?)\s*$` backtracked quadratically on blanks).
+  const directive = (html ? /^[ \t]*<!--\s*secctx-disable-next-line\s+/ : /^[ \t]*#\s*secctx-disable-next-line\s+/).exec(prev);
+  let list = directive ? prev.slice(directive[0].length).trimEnd() : '';
+  if (html && directive) list = list.endsWith('-->') ? list.slice(0, -3).trimEnd() : '';
+  if (line > 0 && directive && list) {
+    const ids = list.split(',').map((x) => x.trim());
     if (ids.includes(rule)) return { start: prevStart, end: prevStart, newText: '' };
-    const at = prevStart + existing[1].length + existing[2].length;
+    const at = prevStart + directive[0].length + list.length;
     return { start: at, end: at, newText: `, ${rule}` };
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -7,7 +7,7 @@ import { boundingSet } from '../capabilities';
 import type { EffectiveContext, Provenance, RunAsNonRootVerdict, Valued } from '../effective';
 import { imageUserLine, type AnalysisOptions, type ImageUser } from '../options';
 import { mapAt, spanOf, stringAt } from '../yaml/nodes';
-import { boolField, idField, idList, stringField, stringList, type FieldValue } from './fields';
+import { boolField, idField, idList, MAX_ID, stringField, stringList, type FieldValue } from './fields';
 import { keySpanAt, type ContainerModel, type PodModel } from './model';
 
 const SC = 'securityContext';
@@ -35,7 +35,11 @@ export function kubeletVerdict(
   if (image.spec === undefined || image.spec === '') return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
   const userPart = image.spec.split(':')[0];
   if (/^\d+$/.test(userPart)) {
-    return Number(userPart) === 0 ? { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' } : { verdict: 'pass' };
+    const uid = Number(userPart);
+    if (uid === 0) return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
+    // kuberuntime verifyRunAsNonRoot: an image uid outside validation.IsValidUserID (0..2147483647) is refused.
+    if (uid > MAX_ID) return { verdict: 'fail', message: `container has runAsNonRoot and image has an invalid user id (${userPart}). (Must be 1-(${MAX_ID}))` };
+    return { verdict: 'pass' };
   }
   if (userPart.includes('$')) return { verdict: 'unknown', message: `the image USER ${image.spec} depends on build arguments` };
   return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root` };
@@ -83,6 +87,7 @@ const DEFAULT_FALSE: Valued<boolean> = { value: false, source: 'default' };
 interface PodLevel {
   readonly annotations: YAMLMap<unknown, unknown> | undefined;
   readonly runAsUser: FieldValue<number> | undefined;
+  readonly runAsUserName: FieldValue<string> | undefined;
   readonly runAsGroup: FieldValue<number> | undefined;
   readonly supplementalGroups: Valued<readonly number[]>;
   readonly runAsNonRoot: FieldValue<boolean> | undefined;
@@ -113,6 +118,7 @@ function podLevelOf(pod: PodModel): PodLevel {
   const level: PodLevel = {
     annotations: mapAt(mapAt(pod.podObject, 'metadata'), 'annotations'),
     runAsUser: idField(psc, 'runAsUser'),
+    runAsUserName: stringField(mapAt(psc, 'windowsOptions'), 'runAsUserName'),
     runAsGroup: idField(psc, 'runAsGroup'),
     supplementalGroups: groups.length
       ? { value: groups, source: 'pod', field: `spec.securityContext.${groupFields.join(' + ')}`, span: fsGroup?.keySpan ?? keySpanAt(psc, 'supplementalGroups') }
@@ -130,6 +136,51 @@ function podLevelOf(pod: PodModel): PodLevel {
   return level;
 }
 
+const WINDOWS_ROOT = 'ContainerAdministrator';
+
+/**
+ * The Windows kubelet's runAsNonRoot check (kuberuntime security_context_windows.go verifyRunAsNonRoot):
+ * ContainerAdministrator, compared case-insensitively, is root; any other runAsUserName passes; without
+ * one, the image's user decides the same way.
+ */
+export function windowsKubeletVerdict(runAsNonRoot: boolean, runAsUserName: string | undefined, image: ImageUser | undefined): { verdict: RunAsNonRootVerdict; message?: string } {
+  if (!runAsNonRoot) return { verdict: 'not-required' };
+  if (runAsUserName !== undefined) {
+    return runAsUserName.toLowerCase() === WINDOWS_ROOT.toLowerCase()
+      ? { verdict: 'fail', message: `container's runAsUserName (${runAsUserName}) which will be regarded as root identity and will break non-root policy` }
+      : { verdict: 'pass' };
+  }
+  if (!image || image.unknownBase !== undefined) return { verdict: 'unknown', message: 'the image\'s default account is not known: the kubelet checks it when the container starts' };
+  const name = image.spec ?? '';
+  if (name.toLowerCase() === WINDOWS_ROOT.toLowerCase()) return { verdict: 'fail', message: `container's runAsUser (${name}) which will be regarded as root identity and will break non-root policy` };
+  return { verdict: 'pass' };
+}
+
+/**
+ * The primary group when no runAsGroup is set. The kubelet passes the runtime only the uid (or the
+ * name) of the image's User, never its `:group` (kuberuntime determineEffectiveSecurityContext sets
+ * RunAsUser; containerd's getUserFromImage drops the group), so containerd (WithUserID) and CRI-O
+ * (setupContainerUser) take the primary group from the image's /etc/passwd: gid 0 without an entry
+ * (kubernetes#61967). Docker and Compose pass `uid:gid` through and keep the image's group.
+ */
+function imageGroup(container: ContainerModel, image: ImageUser | undefined, user: EffectiveContext['user'], explicitUid: number | undefined, options: AnalysisOptions): Valued<number | undefined> {
+  const noEntry: Valued<number | undefined> = { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' };
+  if (user.source === 'image' && image) {
+    const groupPart = image.spec?.includes(':') ? image.spec.slice(image.spec.indexOf(':') + 1) : undefined;
+    if (groupPart === undefined) {
+      return image.gid !== undefined ? { value: image.gid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) } : noEntry;
+    }
+    const why = `the kubelet passes the runtime only the user of USER ${image.spec}, not its group (kubernetes#61967): the runtime takes the primary group from the image's /etc/passwd; Docker and Compose would use ${groupPart}`;
+    if (image.uid === undefined) return { value: undefined, source: 'image', field: '/etc/passwd', note: why };
+    const account = container.image ? options.images?.(container.image, image.uid)?.account : undefined;
+    if (account && account.uid === image.uid) return { value: account.gid, source: 'image', field: '/etc/passwd', note: `${why}: ${account.name === undefined ? `${account.note}: gid 0` : account.note}` };
+    return { value: 0, source: 'default', note: `${why}: gid 0 unless it has an entry for uid ${image.uid}` };
+  }
+  const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
+  if (account) return { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note };
+  return noEntry;
+}
+
 export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
   const podLevel = podLevelOf(pod);
   const csc = container.securityContext;
@@ -140,7 +191,14 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const image = container.image ? options.images?.(container.image, explicitUid) : undefined;
   const annotations = podLevel.annotations;
   let user: EffectiveContext['user'];
-  if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
+  const userName = pod.windows ? preferContainer<string | undefined>(stringField(mapAt(csc, 'windowsOptions'), 'runAsUserName'), podLevel.runAsUserName, 'windowsOptions.runAsUserName', { value: undefined, source: 'default' }) : undefined;
+  if (pod.windows) {
+    // Windows: the user is a named account (windowsOptions.runAsUserName, else the image's User); uid is not a concept.
+    const imageName = image?.spec !== undefined && image.spec !== '' ? image.spec : undefined;
+    user = userName?.value !== undefined ? { ...userName, value: undefined, name: userName.value }
+      : imageName !== undefined && image ? { value: undefined, name: imageName, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) }
+      : { value: undefined, source: image ? 'image' : 'default', note: 'the image\'s default account (ContainerUser or ContainerAdministrator, from the image config)' };
+  } else if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
   else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) };
   else if (image?.unknownBase !== undefined) user = { value: undefined, source: 'image', field: 'USER', note: image.note };
@@ -151,12 +209,9 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   // group in the image's /etc/passwd (the runtime looks it up: gid 0 without an entry) → 0.
   const cGid = idField(csc, 'runAsGroup');
   const pGid = podLevel.runAsGroup;
-  const imageGid = user.source === 'image' ? image?.gid : undefined;
-  const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
-  const group = preferContainer<number | undefined>(cGid, pGid, 'runAsGroup',
-    imageGid !== undefined && image ? { value: imageGid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) }
-      : account ? { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note }
-      : { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' });
+  const group = pod.windows
+    ? { value: undefined, source: 'default' as const, note: 'Windows containers have no Linux group' }
+    : preferContainer<number | undefined>(cGid, pGid, 'runAsGroup', imageGroup(container, image, user, explicitUid, options));
 
   const privileged = preferContainer(boolField(csc, 'privileged'), undefined, 'privileged', DEFAULT_FALSE);
   const ape = boolField(csc, 'allowPrivilegeEscalation');
@@ -167,7 +222,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const cRanr = boolField(csc, 'runAsNonRoot');
   const pRanr = podLevel.runAsNonRoot;
   const ranr = preferContainer(cRanr, pRanr, 'runAsNonRoot', DEFAULT_FALSE);
-  const verdict = kubeletVerdict(ranr.value, explicitUid, image);
+  const verdict = pod.windows ? windowsKubeletVerdict(ranr.value, userName?.value, image) : kubeletVerdict(ranr.value, explicitUid, image);
 
   let capabilities: EffectiveContext['capabilities'];
   if (!pod.windows) {
@@ -186,7 +241,11 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const seccompFallback: Valued<string> = options.seccompDefault
     ? { value: 'RuntimeDefault', source: 'default', note: 'the kubelet\'s SeccompDefault is on' }
     : { value: 'Unconfined', source: 'default', note: 'no seccompProfile: the kubelet runs the container Unconfined unless its SeccompDefault setting is on' };
-  const seccomp = preferContainer(seccompOf(csc), podLevel.seccomp, 'seccompProfile', seccompFallback);
+  const askedSeccomp = preferContainer(seccompOf(csc), podLevel.seccomp, 'seccompProfile', seccompFallback);
+  // containerd generateSeccompSpecOpts and CRI-O setupSeccomp apply no profile to a privileged container.
+  const seccomp: Valued<string> = privileged.value && askedSeccomp.value !== 'Unconfined'
+    ? { value: 'Unconfined', source: 'container', field: 'securityContext.privileged', span: privileged.span, note: `privileged: the runtime applies no seccomp profile (${askedSeccomp.value} ${askedSeccomp.source === 'default' ? 'by default' : `from ${askedSeccomp.source} ${askedSeccomp.field}`} is ignored)` }
+    : askedSeccomp;
 
   const annotationProfile = stringAt(annotations, `container.apparmor.security.beta.kubernetes.io/${container.name}`);
   const appArmorFallback: Valued<string> = annotationProfile

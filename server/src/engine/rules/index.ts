@@ -6,6 +6,7 @@ import { podFieldAtContainerLevel } from './pod-field-at-container-level';
 import { unknownSecurityContextField } from './unknown-security-context-field';
 import { invalidValue } from './invalid-value';
 import { invalidSecurityContext } from './invalid-security-context';
+import { invalidPodSpec } from './invalid-pod-spec';
 import { unknownCapability } from './unknown-capability';
 import { capabilityPrefix } from './capability-prefix';
 import { capabilityCase } from './capability-case';
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   unknownSecurityContextField,
   invalidValue,
   invalidSecurityContext,
+  invalidPodSpec,
   unknownCapability,
   capabilityPrefix,
   capabilityCase,

@@ -176,6 +176,9 @@ describe('language server over stdio', () => {
     const uid = field('runAsUser: 10001');
     const nonRoot = field('runAsNonRoot: true');
     const rootUid = field('runAsUser: 0');
+    // shipper's capabilities: the value of its `capabilities` key, the block `add: [...]` to its line's end.
+    const capsAt = locate(EXAMPLE_TEXT, 'add: ["CAP_SYS_PTRACE"]');
+    const caps = { uri, range: { start: capsAt.range.start, end: position(EXAMPLE_TEXT, capsAt.end + 1) } };
     assert.deepStrictEqual(hints.map((h) => ({ position: h.position, kind: h.kind, parts: partsOf(h) })), [
       { position: locateName(EXAMPLE_TEXT, 'forwarder').range.end, kind: 1, parts: [
         { value: 'uid 10001', location: uid, tooltip: `**uid 10001** — set at line ${uid.range.start.line + 1}: container \`securityContext.runAsUser\`` },
@@ -183,9 +186,11 @@ describe('language server over stdio', () => {
         { value: 'gid 0', tooltip: "**gid 0** — default — the primary group of a uid not in the image's /etc/passwd is 0 (not set in this file)" },
       ] },
       { position: locateName(EXAMPLE_TEXT, 'shipper').range.end, kind: 1, parts: [
+        { value: '⚠ will not start', location: nonRoot, tooltip: `**⚠ will not start** — set at line ${nonRoot.range.start.line + 1}: pod \`spec.securityContext.runAsNonRoot\`` },
+        { value: ' · ' },
         { value: 'root', location: rootUid, tooltip: `**root** — set at line ${rootUid.range.start.line + 1}: container \`securityContext.runAsUser\`` },
         { value: ' · ' },
-        { value: '⚠ will not start', location: nonRoot, tooltip: `**⚠ will not start** — set at line ${nonRoot.range.start.line + 1}: pod \`spec.securityContext.runAsNonRoot\`` },
+        { value: '14 caps', location: caps, tooltip: `**14 caps** — set at line ${caps.range.start.line + 1}: container \`securityContext.capabilities\` — containerd defaults with add/drop applied` },
       ] },
     ]);
   });

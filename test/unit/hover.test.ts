@@ -209,15 +209,15 @@ describe('inlay summary line', () => {
     ...sc.split('\n').map((l) => `        ${l}`), '',
   ].join('\n');
   const cases: { name: string; sc: string; runtime?: Runtime; expected: string }[] = [
-    { name: 'root, defaults', sc: 'readOnlyRootFilesystem: true', expected: 'root' },
+    { name: 'root, defaults: what root keeps', sc: 'readOnlyRootFilesystem: true', expected: 'root · 14 caps' },
     { name: 'non-root, hardened', sc: 'runAsUser: 1000\nrunAsGroup: 1000\nallowPrivilegeEscalation: false\ncapabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}', expected: 'uid 1000 · gid 1000 · +NET_BIND_SERVICE −ALL · no-new-privs' },
-    { name: 'privileged', sc: 'privileged: true\ncapabilities: {add: [SYS_ADMIN]}', expected: 'root · privileged' },
-    { name: 'containerd: a CAP_-prefixed add is not shown as added', sc: 'capabilities: {add: [CAP_SYS_PTRACE, NET_ADMIN], drop: [CAP_NET_RAW]}', expected: 'root · +NET_ADMIN' },
-    { name: 'CRI-O: the same names are applied', sc: 'capabilities: {add: [CAP_SYS_PTRACE, NET_ADMIN], drop: [CAP_NET_RAW]}', runtime: 'cri-o', expected: 'root · +SYS_PTRACE +NET_ADMIN −NET_RAW' },
-    { name: 'containerd: add and drop the same, drop wins', sc: 'capabilities: {add: [SYS_TIME], drop: [SYS_TIME]}', expected: 'root · −SYS_TIME' },
-    { name: 'Docker: add and drop the same, add wins', sc: 'capabilities: {add: [SYS_TIME], drop: [SYS_TIME]}', runtime: 'docker', expected: 'root · +SYS_TIME' },
-    { name: 'unknown names and CAP_ALL are not shown', sc: 'capabilities: {add: [NET_ADMN], drop: [CAP_ALL]}', expected: 'root' },
-    { name: 'runAsNonRoot that fails', sc: 'runAsNonRoot: true\nrunAsUser: 0', expected: 'root · ⚠ will not start' },
+    { name: 'privileged', sc: 'privileged: true\ncapabilities: {add: [SYS_ADMIN]}', expected: 'privileged · root' },
+    { name: 'containerd: a CAP_-prefixed add is not shown as added', sc: 'capabilities: {add: [CAP_SYS_PTRACE, NET_ADMIN], drop: [CAP_NET_RAW]}', expected: 'root · 15 caps · +NET_ADMIN' },
+    { name: 'CRI-O: the same names are applied', sc: 'capabilities: {add: [CAP_SYS_PTRACE, NET_ADMIN], drop: [CAP_NET_RAW]}', runtime: 'cri-o', expected: 'root · 11 caps · +SYS_PTRACE +NET_ADMIN −NET_RAW' },
+    { name: 'containerd: add and drop the same, drop wins', sc: 'capabilities: {add: [SYS_TIME], drop: [SYS_TIME]}', expected: 'root · 14 caps · −SYS_TIME' },
+    { name: 'Docker: add and drop the same, add wins', sc: 'capabilities: {add: [SYS_TIME], drop: [SYS_TIME]}', runtime: 'docker', expected: 'root · 15 caps · +SYS_TIME' },
+    { name: 'unknown names and CAP_ALL are not shown', sc: 'capabilities: {add: [NET_ADMN], drop: [CAP_ALL]}', expected: 'root · 14 caps' },
+    { name: 'runAsNonRoot that fails', sc: 'runAsNonRoot: true\nrunAsUser: 0', expected: '⚠ will not start · root · 14 caps' },
   ];
   for (const c of cases) {
     test(c.name, () => {

@@ -9,7 +9,8 @@
  *    when a browser connects), and the UI tests (ui.test.ts) then drive that same window.
  *
  * Environment: SECCTX_OFFLINE=1 (skip the download attempt), SECCTX_VSCODE_VERSION (default 1.99.3),
- * SECCTX_TEST_GREP (only matching extension-host tests), SECCTX_SKIP_UI=1, SECCTX_KEEP_TEMP=1
+ * SECCTX_TEST_GREP (only matching extension-host tests), SECCTX_SKIP_UI=1, SECCTX_UPDATE_SCREENSHOTS=1
+ * (write the UI screenshots to docs/images instead of .test-results/screenshots), SECCTX_KEEP_TEMP=1
  * (keep the temporary user-data/workspace directory), CHROMIUM_PATH (default /usr/bin/chromium).
  * Prints one closing line "N passed, N failed" and exits non-zero when a test or a step failed.
  */
@@ -26,6 +27,8 @@ import {
 import { StepError, killAll, killAllNow, runStep } from './processes';
 import { countOutcomes, printLayer, type LayerResults } from './report';
 import { RESULTS_FILE_ENV, type SuiteResults } from './results';
+import { screenshotsDir } from './screenshots';
+import { snapshotTracked, trackedOutcome } from './tracked-files';
 import { runUiTests } from './ui.test';
 
 const VSCODE_VERSION = process.env.SECCTX_VSCODE_VERSION ?? '1.99.3';
@@ -223,7 +226,7 @@ async function runInCodeServer(): Promise<LayerResults[]> {
       page,
       workspaceDir: session.workspaceDir,
       fixturesDir: FIXTURES_DIR,
-      imagesDir: path.join(REPO_ROOT, 'docs', 'images'),
+      imagesDir: screenshotsDir(REPO_ROOT),
       scratchDir: path.join(SCRATCH_DIR, 'ui'),
       commandTitle,
     }),
@@ -236,6 +239,7 @@ async function runInCodeServer(): Promise<LayerResults[]> {
 
 async function main(): Promise<number> {
   const layers: LayerResults[] = [];
+  const trackedBefore = snapshotTracked(REPO_ROOT);
   const vscodeExecutable = await step('look for a downloadable VS Code', downloadVSCode);
   if (vscodeExecutable) {
     layers.push(await runInElectron(vscodeExecutable));
@@ -244,6 +248,8 @@ async function main(): Promise<number> {
     say('Falling back to code-server (a real VS Code 1.99 served to a browser) in headless Chromium.');
     layers.push(...(await runInCodeServer()));
   }
+  const checkStarted = Date.now();
+  layers.push({ layer: 'repository', outcomes: [trackedOutcome(trackedBefore, snapshotTracked(REPO_ROOT), Date.now() - checkStarted)], durationMs: Date.now() - checkStarted });
   for (const layer of layers) printLayer(layer);
   const { passed, failed, pending } = countOutcomes(layers);
   console.log(`\ntest:vscode finished in ${((Date.now() - runStarted) / 1000).toFixed(1)}s`);

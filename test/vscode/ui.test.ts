@@ -2,7 +2,8 @@
  * UI tests: a person's view of secctx in a real VS Code workbench (code-server in headless
  * Chromium, driven by playwright-core). Run by test/vscode/run.ts after the extension-host suite,
  * in the same window; each test starts from closed editors and a fresh copy of its manifest.
- * Screenshots of passing tests go to docs/images/ (the README shows them); a failing test leaves
+ * Screenshots of passing tests go to .test-results/screenshots/, or to docs/images/ (the README
+ * shows them) with SECCTX_UPDATE_SCREENSHOTS=1 (see screenshots.ts); a failing test leaves
  * a screenshot of the moment it failed in .test-results/ui/.
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ export interface UiContext {
   /** The workspace folder code-server has open (a copy of test/vscode/fixtures). */
   readonly workspaceDir: string;
   readonly fixturesDir: string;
-  /** Where passing tests' screenshots are copied: docs/images. */
+  /** Where passing tests' screenshots are copied: .test-results/screenshots, or docs/images when refreshing them. */
   readonly imagesDir: string;
   /** Scratch space for screenshots: .test-results/ui. */
   readonly scratchDir: string;
@@ -24,7 +25,7 @@ export interface UiContext {
 }
 
 interface UiTestRun {
-  /** Saves a screenshot that is published to docs/images/<name>.png if the test passes. */
+  /** Saves a screenshot that is published to <imagesDir>/<name>.png if the test passes. */
   screenshot(name: string): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../engine/analyze';
 import type { Provenance } from '../engine/effective';
-import { SUMMARY_SEPARATOR, containerCard, describeSource, summaryParts } from '../engine/present/markdown';
+import { INLAY_HINT_MAX_LENGTH, SUMMARY_SEPARATOR, containerCard, describeSource, summaryParts } from '../engine/present/markdown';
 import { toRange } from './ranges';
 
 /**
@@ -18,13 +18,12 @@ export function inlayHints(doc: TextDocument, analysis: FileAnalysis, range: Ran
   const hints: InlayHint[] = [];
   for (const c of analysis.contexts) {
     if (c.nameSpan.end < start || c.nameSpan.start > end) continue;
-    const position = doc.positionAt(c.nameSpan.end);
-    const lineEnd = doc.offsetAt({ line: position.line + 1, character: 0 });
-    const text = doc.getText().slice(c.nameSpan.end, lineEnd);
-    const eol = /[ \t]*(#.*)?\r?\n?$/.exec(text);
+    // After the key's colon when the name is a key (a Compose service `vpn:`), else after the name.
+    const after = /^[ \t]*:/.exec(doc.getText().slice(c.nameSpan.end, c.nameSpan.end + 256));
+    const position = doc.positionAt(c.nameSpan.end + (after ? after[0].length : 0));
     const card = containerCard(c, analysis.options.runtime);
     const label: InlayHintLabelPart[] = [];
-    for (const part of summaryParts(c)) {
+    for (const part of summaryParts(c, INLAY_HINT_MAX_LENGTH)) {
       if (label.length) label.push({ value: SUMMARY_SEPARATOR });
       const where = locationOf(doc, part.from);
       const origin = part.from.span && where ? `set at line ${where.range.start.line + 1}: ${describeSource(part.from)}`
@@ -38,7 +37,7 @@ export function inlayHints(doc: TextDocument, analysis: FileAnalysis, range: Ran
       });
     }
     hints.push({
-      position: eol && text.slice(0, eol.index).trim() === '' ? doc.positionAt(c.nameSpan.end) : position,
+      position,
       label,
       kind: InlayHintKind.Type,
       paddingLeft: true,

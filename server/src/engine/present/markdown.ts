@@ -57,37 +57,80 @@ export interface SummaryPart {
   readonly from: Provenance;
 }
 
-/** The pieces of `summaryLine`, each with the provenance of the value it shows. */
-export function summaryParts(c: EffectiveContext): SummaryPart[] {
-  const parts: SummaryPart[] = [];
-  parts.push({ text: c.user.value === 0 ? 'root' : c.user.value === undefined ? (c.user.name ? `user ${c.user.name}` : 'uid ?') : `uid ${c.user.value}`, from: c.user });
-  if (c.group.value !== undefined && c.user.value !== 0) parts.push({ text: `gid ${c.group.value}`, from: c.group });
-  if (c.privileged.value) parts.push({ text: 'privileged', from: c.privileged });
-  else if (c.capabilities) {
+/** What a part is, most important first: a summary too long for its space loses the last kinds first. */
+type PartKind = 'verdict' | 'user' | 'caps' | 'delta' | 'group' | 'escalation';
+
+interface RankedPart extends SummaryPart {
+  readonly kind: PartKind;
+  /** A shorter spelling tried before the part is dropped (`+2 caps −ALL` for a long capability delta). */
+  readonly short?: string;
+}
+
+/**
+ * VS Code cuts an inlay hint longer than `editor.inlayHints.maximumLength` (43 by default) mid-word;
+ * the summary is shortened to fit before that happens.
+ */
+export const INLAY_HINT_MAX_LENGTH = 43;
+
+/**
+ * The pieces of `summaryLine`, each with the provenance of the value it shows: the verdict first
+ * (`⚠ will not start`, `privileged`), then the user, what root keeps, the capability changes, the
+ * group and `no-new-privs`. With `maxLength`, parts are dropped until the line fits, least important
+ * first (`no-new-privs`, the group), then a capability delta is counted instead of listed (`+2 caps −ALL`)
+ * and dropped, then root's capability count; the verdict and the user always stay.
+ */
+export function summaryParts(c: EffectiveContext, maxLength = Infinity): SummaryPart[] {
+  const parts: RankedPart[] = [];
+  if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') parts.push({ kind: 'verdict', text: '⚠ will not start', from: c.runAsNonRoot });
+  if (c.privileged.value) parts.push({ kind: 'verdict', text: 'privileged', from: c.privileged });
+  const uid = c.user.value;
+  parts.push({ kind: 'user', text: uid === 0 ? 'root' : uid === undefined ? (c.user.name ? `user ${c.user.name}` : 'user unknown') : `uid ${uid}`, from: c.user });
+  if (c.group.value !== undefined && uid !== 0) parts.push({ kind: 'group', text: `gid ${c.group.value}`, from: c.group });
+  if (!c.privileged.value && c.capabilities) {
     // Only what the runtime applied: containerd ignores `CAP_SYS_PTRACE`, no runtime reads `CAP_ALL` as ALL.
-    const { bounding, added, dropped, provenance } = c.capabilities;
+    const { bounding, effective, added, dropped, provenance } = c.capabilities;
+    if (uid === 0) parts.push({ kind: 'caps', text: effective.length === 1 ? '1 cap' : `${effective.length} caps`, from: provenance });
     const applied = (raw: string, list: 'add' | 'drop'): string | undefined => {
       const upper = raw.toUpperCase();
       if (upper === 'ALL') return upper;
       const bare = upper.replace(/^CAP_/, '');
       return bare !== 'ALL' && bounding.includes(bare) === (list === 'add') && capabilityInfo(bare) ? bare : undefined;
     };
-    const delta = [
-      ...added.map((a) => applied(a, 'add')).filter((a) => a !== undefined).map((a) => `+${a}`),
-      ...dropped.map((d) => applied(d, 'drop')).filter((d) => d !== undefined).map((d) => `−${d}`),
-    ];
-    if (delta.length) parts.push({ text: [...new Set(delta)].join(' '), from: provenance });
+    const adds = [...new Set(added.map((a) => applied(a, 'add')).filter((a) => a !== undefined))];
+    const drops = [...new Set(dropped.map((d) => applied(d, 'drop')).filter((d) => d !== undefined))];
+    if (adds.length || drops.length) {
+      const count = (sign: string, names: string[]) => names.includes('ALL') ? `${sign}ALL` : `${sign}${names.length} ${names.length === 1 ? 'cap' : 'caps'}`;
+      const short = [adds.length ? count('+', adds) : '', drops.length ? count('−', drops) : ''].filter(Boolean).join(' ');
+      parts.push({ kind: 'delta', text: [...adds.map((a) => `+${a}`), ...drops.map((d) => `−${d}`)].join(' '), short, from: provenance });
+    }
   }
-  if (!c.privileged.value && c.allowPrivilegeEscalation.value === false) parts.push({ text: 'no-new-privs', from: c.allowPrivilegeEscalation });
-  if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') parts.push({ text: '⚠ will not start', from: c.runAsNonRoot });
-  return parts;
+  if (!c.privileged.value && c.allowPrivilegeEscalation.value === false) parts.push({ kind: 'escalation', text: 'no-new-privs', from: c.allowPrivilegeEscalation });
+  return fit(parts, maxLength).map(({ text, from }) => ({ text, from }));
+}
+
+function fit(parts: RankedPart[], maxLength: number): RankedPart[] {
+  const length = (ps: readonly RankedPart[]) => ps.reduce((n, p) => n + p.text.length, 0) + SUMMARY_SEPARATOR.length * Math.max(0, ps.length - 1);
+  const drop = (ps: RankedPart[], kind: PartKind) => ps.filter((p) => p.kind !== kind);
+  const steps: ((ps: RankedPart[]) => RankedPart[])[] = [
+    (ps) => drop(ps, 'escalation'),
+    (ps) => drop(ps, 'group'),
+    (ps) => ps.map((p) => (p.short ? { ...p, text: p.short } : p)),
+    (ps) => drop(ps, 'delta'),
+    (ps) => drop(ps, 'caps'),
+  ];
+  let out = parts;
+  for (const step of steps) {
+    if (length(out) <= maxLength) break;
+    out = step(out);
+  }
+  return out;
 }
 
 export const SUMMARY_SEPARATOR = ' · ';
 
-/** A compact one-line summary: `uid 3000 · gid 0 · +NET_ADMIN −ALL`, `root · privileged`. */
-export function summaryLine(c: EffectiveContext): string {
-  return summaryParts(c).map((p) => p.text).join(SUMMARY_SEPARATOR);
+/** A compact one-line summary: `uid 3000 · gid 0 · +NET_ADMIN −ALL`, `privileged · root`. */
+export function summaryLine(c: EffectiveContext, maxLength = Infinity): string {
+  return summaryParts(c, maxLength).map((p) => p.text).join(SUMMARY_SEPARATOR);
 }
 
 export function containerCard(c: EffectiveContext, runtime: Runtime, link?: SpanLink): string {

@@ -29,8 +29,9 @@ export const invalidPodSpec: Rule = {
   kubernetes(ctx) {
     for (const pod of ctx.model.pods) {
       const where = `${pod.workload}`;
-      // ValidatePodSpec → validateContainers: at least one container is required.
-      if (!seqAt(pod.spec, 'containers')?.items.length) {
+      // ValidatePodSpec → validateContainers: at least one container is required (not said of a
+      // document with a syntax error: its containers may be in the part that does not parse).
+      if (ctx.model.doc.errors.length === 0 && !seqAt(pod.spec, 'containers')?.items.length) {
         const span = keySpanAt(pod.podObject, 'spec') ?? spanOf(pod.spec) ?? pod.resource.kindSpan;
         ctx.report({ span, message: `The API server rejects ${where}: spec.containers is required (at least one container).` });
       }

@@ -25,6 +25,7 @@ import { procMount } from './proc-mount';
 import { unsafeSysctl } from './unsafe-sysctl';
 import { appArmorProfile } from './apparmor-profile';
 import { hostPathVolume } from './host-path-volume';
+import { hostRootMount } from './host-root-mount';
 import { hostPort } from './host-port';
 import { hostProbe } from './host-probe';
 import { windowsHostProcess } from './windows-host-process';
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   unsafeSysctl,
   appArmorProfile,
   hostPathVolume,
+  hostRootMount,
   hostPort,
   hostProbe,
   windowsHostProcess,

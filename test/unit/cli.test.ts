@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, VERSION } from '../../server/src/cli/main';
+import { COMMANDS } from '../../server/src/cli/commands';
+import { OPTIONS } from '../../server/src/cli/options';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
 import { RULES } from '../../server/src/engine/rules/index';
 
@@ -117,6 +119,21 @@ describe('secctx CLI', () => {
       assert.deepStrictEqual(await run('-v'), { code: 0, stdout: `secctx ${VERSION}\n`, stderr: '' });
     });
 
+    test('--help is generated from the option and command tables', async () => {
+      const help = (await run('--help')).stdout;
+      assert.deepStrictEqual(
+        { options: OPTIONS.filter((d) => !help.includes(`--${d.name}`)).map((d) => d.name), commands: COMMANDS.filter((c) => !help.includes(`  ${c.name} `)).map((c) => c.name) },
+        { options: [], commands: [] },
+      );
+    });
+
+    test('options may come before the command and after the paths; `--` ends the options', async () => {
+      const f = file('pod.yaml');
+      const a = await run('--format=json', 'check', f, '--profile', 'privileged');
+      const b = await run('check', '--format', 'json', '--profile', 'privileged', '--', f);
+      assert.deepStrictEqual({ a: a.code, same: a.stdout === b.stdout, b: b.code }, { a: 1, same: true, b: 1 });
+    });
+
     const usage: { argv: string[]; message: string }[] = [
       { argv: [], message: 'missing command (check or explain)' },
       { argv: ['check'], message: 'no files or directories given' },
@@ -128,6 +145,8 @@ describe('secctx CLI', () => {
       { argv: ['check', '--kubernetes-version', '1.x', 'x.yaml'], message: '--kubernetes-version must look like 1.30, not 1.x' },
       { argv: ['check', '--runtime', 'podman', 'x.yaml'], message: '--runtime must be one of containerd, cri-o, docker, not podman' },
       { argv: ['check', '--runtime', '--profile', 'baseline', 'x.yaml'], message: '--runtime needs a value' },
+      { argv: ['check', '--fix=yes', 'x.yaml'], message: '--fix takes no value' },
+      { argv: ['check', 'x.yaml', '--config'], message: '--config needs a value' },
     ];
     for (const { argv, message } of usage) {
       test(`2: usage error ${JSON.stringify(argv)}`, async () => {

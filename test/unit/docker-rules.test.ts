@@ -104,8 +104,9 @@ const cases: Case[] = [
     text: 'docker run --cap-add NET_ADMIN --cap-add CHOWN vpn\ndocker run --cap-add=ALL --cap-drop=MKNOD tool\ndocker run --privileged --cap-add SYS_ADMIN x\n',
     rules: ['dangerous-capability'],
     expected: [
-      { rule: 'dangerous-capability', at: 'NET_ADMIN', message: '`docker run vpn` adds NET_ADMIN, which Docker does not grant by default: Can rewrite iptables/nftables, routes and interfaces of the network namespace; with hostNetwork, of the node.' },
-      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run tool` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.' },
+      // "Remove capability" (unsafe): the flag and its value go, with the blanks before them.
+      { rule: 'dangerous-capability', at: 'NET_ADMIN', message: '`docker run vpn` adds NET_ADMIN, which Docker does not grant by default: Can rewrite iptables/nftables, routes and interfaces of the network namespace; with hostNetwork, of the node.', fixed: 'docker run --cap-add CHOWN vpn\ndocker run --cap-add=ALL --cap-drop=MKNOD tool\ndocker run --privileged --cap-add SYS_ADMIN x\n' },
+      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run tool` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.', fixed: 'docker run --cap-add NET_ADMIN --cap-add CHOWN vpn\ndocker run --cap-drop=MKNOD tool\ndocker run --privileged --cap-add SYS_ADMIN x\n' },
     ],
   },
   {
@@ -182,7 +183,7 @@ const cases: Case[] = [
     file: 'README.md',
     text: '# Run\n\n```console\n$ docker run --cap-add=ALL --cap-drop=MKNOD nginx\n```\n',
     expected: [
-      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run nginx` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.' },
+      { rule: 'dangerous-capability', at: 'ALL', message: '`docker run nginx` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.', fixed: '# Run\n\n```console\n$ docker run --cap-drop=MKNOD nginx\n```\n' },
     ],
   },
   {

@@ -48,12 +48,20 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
     const finding = analysis.findings.find((f) => f.rule === data.rule && f.span.start === data.start && f.span.end === data.end);
     if (!finding) continue;
     finding.fixes.forEach((fix: Fix) => {
+      // The same edit offered for several diagnostics (run-as-root, run-as-user-zero and the kubelet verdict on one
+      // runAsUser: 0) is listed once, under the first title, for all of them.
+      const edit = workspaceEdit(doc, fix.edits, openDocument);
+      const twin = fixes.find((a) => JSON.stringify(a.edit) === JSON.stringify(edit));
+      if (twin) {
+        twin.diagnostics?.push(diagnostic);
+        return;
+      }
       fixes.push({
         title: fix.title + (fix.safety === 'unsafe' ? ' (changes what the workload may do)' : ''),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: fix.preferred === true,
-        edit: workspaceEdit(doc, fix.edits, openDocument),
+        edit,
       });
     });
     const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule);

@@ -1,9 +1,11 @@
 /** `secctx-language-server --stdio` (or IPC when started by the VS Code client). */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { serverCommand } from './usage';
 
-if (process.argv.includes('--version')) {
-  console.log('secctx-language-server 0.1.0');
-  process.exit(0);
+const command = serverCommand(process.argv.slice(2));
+if (command.kind === 'print') {
+  (command.stream === 'stdout' ? process.stdout : process.stderr).write(command.text, () => process.exit(command.exitCode));
+} else {
+  startServer(createConnection(ProposedFeatures.all));
 }
-startServer(createConnection(ProposedFeatures.all));

@@ -16,10 +16,12 @@ import { isIndexedFile, WorkspaceIndex } from '../host/workspaceIndex';
 import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, workspaceEdit } from './codeActions';
 import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
+import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { readSettings, type EditorSettings } from './settings';
+import { SERVER_VERSION } from './usage';
 
 export const REPORT_REQUEST = 'secctx/report';
 
@@ -137,7 +139,7 @@ export function startServer(connection: Connection): void {
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
       },
-      serverInfo: { name: 'secctx-language-server', version: '0.1.0' },
+      serverInfo: { name: 'secctx-language-server', version: SERVER_VERSION },
     };
   });
 
@@ -179,12 +181,14 @@ export function startServer(connection: Connection): void {
   connection.onHover((params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return null;
+    if (isConfigDocument(doc.uri)) return configHover(doc, params);
     return hover(doc, analysisOf(doc), params);
   });
 
   connection.onCompletion((params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
+    if (isConfigDocument(doc.uri)) return configCompletion(doc, params);
     return completion(doc, params, optionsFor(filePath(doc.uri)).runtime);
   });
 

@@ -144,9 +144,15 @@ function setsNonZeroUser(map: YAMLMap<unknown, unknown> | undefined): boolean | 
   return pair.value.value !== 0;
 }
 
+/** `runAsNonRoot` as written in a securityContext: true, false, or undefined when absent or not a boolean. */
+function requiresNonRoot(map: YAMLMap<unknown, unknown> | undefined): boolean | undefined {
+  const value = pairOf(map, 'runAsNonRoot')?.value;
+  return isScalar(value) && typeof value.value === 'boolean' ? value.value : undefined;
+}
+
 /**
- * Sets securityContext fields in one container: `non-root` → runAsNonRoot: true, plus runAsUser: <uid> unless
- * the container (or the pod) already runs as a non-zero uid; `numeric-user` → runAsUser: <uid>. The uid comes
+ * Sets securityContext fields in one container: `non-root` → runAsNonRoot: true unless the container (or the pod)
+ * already requires it, plus runAsUser: <uid> unless the container (or the pod) already runs as a non-zero uid; `numeric-user` → runAsUser: <uid>. The uid comes
  * from a linked Dockerfile when known, else options.defaultNonRootUid. Unsafe: the image must work as that user.
  */
 export function setFieldFixes(text: string, pod: PodModel, container: ContainerModel, options: AnalysisOptions, what: 'non-root' | 'numeric-user'): Fix[] {
@@ -154,10 +160,15 @@ export function setFieldFixes(text: string, pod: PodModel, container: ContainerM
   const changes: Change[] = [];
   let title: string;
   if (what === 'non-root') {
-    changes.push({ path: ['securityContext', 'runAsNonRoot'], leaf: { kind: 'value', text: 'true' } });
+    // Already required when the container says so, or the pod does and the container does not say otherwise.
+    const required = requiresNonRoot(container.securityContext) ?? requiresNonRoot(pod.securityContext) ?? false;
+    if (!required) changes.push({ path: ['securityContext', 'runAsNonRoot'], leaf: { kind: 'value', text: 'true' } });
     const nonZero = setsNonZeroUser(container.securityContext) ?? setsNonZeroUser(pod.securityContext);
     if (nonZero !== true) changes.push({ path: ['securityContext', 'runAsUser'], leaf: { kind: 'value', text: String(uid) } });
-    title = nonZero === true ? 'Require a non-root user (runAsNonRoot: true)' : `Run as non-root uid ${uid} (runAsNonRoot: true, runAsUser: ${uid})`;
+    if (changes.length === 0) return [];
+    title = nonZero === true ? 'Require a non-root user (runAsNonRoot: true)'
+      : required ? `Run as non-root uid ${uid} (runAsUser: ${uid})`
+      : `Run as non-root uid ${uid} (runAsNonRoot: true, runAsUser: ${uid})`;
   } else {
     changes.push({ path: ['securityContext', 'runAsUser'], leaf: { kind: 'value', text: String(uid) } });
     title = `Run as uid ${uid} (runAsUser: ${uid})`;
@@ -282,6 +293,19 @@ function addedCapabilities(container: ContainerModel): { seq: YAMLSeq<unknown>; 
     if (!names.includes(name)) names.push(name);
   });
   return { seq, forbidden, names };
+}
+
+/**
+ * Removes one added capability (the `add` item at `index`; the whole `add` when it is the only item). Unsafe:
+ * the workload loses what the capability allowed.
+ */
+export function removeAddedCapabilityFix(text: string, container: ContainerModel, index: number): Fix[] {
+  // Called once per added name: reads only the one item (10,000 adds stay linear).
+  const seq = asSeq(pairOf(asMap(pairOf(container.securityContext, 'capabilities')?.value), 'add')?.value);
+  const item = seq?.items[index];
+  if (!seq || !isScalar(item) || item.value === null) return [];
+  const edits = seq.items.length === 1 ? removePath(text, container.node, ['securityContext', 'capabilities', 'add']) : removeListItems(text, seq, [index]);
+  return unsafeFix(`Remove capability ${String(item.value)}`, edits);
 }
 
 /** Removes the capabilities a container adds other than NET_BIND_SERVICE (restricted allows only that one). Unsafe. */

@@ -7,12 +7,14 @@ export interface FieldDoc {
   readonly doc: string;
   /** Enum values where the API has them. */
   readonly values?: readonly string[];
+  /** A boolean field: completion offers `true` and `false`. */
+  readonly boolean?: true;
 }
 
 const shared: FieldDoc[] = [
   { name: 'runAsUser', doc: 'The UID the container process runs as. A container value overrides the pod value; without either, the image USER (or root).' },
   { name: 'runAsGroup', doc: 'The primary GID of the container process. Without it, the image user\'s group (or 0).' },
-  { name: 'runAsNonRoot', doc: 'The kubelet refuses to start a container that would run as UID 0, or whose image user is a name it cannot verify.' },
+  { name: 'runAsNonRoot', boolean: true, doc: 'The kubelet refuses to start a container that would run as UID 0, or whose image user is a name it cannot verify.' },
   { name: 'seLinuxOptions', doc: 'SELinux labels (user, role, type, level) for the container process.' },
   { name: 'seccompProfile', doc: 'The seccomp filter: RuntimeDefault, Localhost (with localhostProfile) or Unconfined.' },
   { name: 'appArmorProfile', doc: 'The AppArmor profile: RuntimeDefault, Localhost (with localhostProfile) or Unconfined.' },
@@ -32,9 +34,9 @@ export const POD_SECURITY_CONTEXT_FIELDS: readonly FieldDoc[] = [
 export const CONTAINER_SECURITY_CONTEXT_FIELDS: readonly FieldDoc[] = [
   ...shared,
   { name: 'capabilities', doc: 'Linux capabilities to add to and drop from the runtime\'s default set. Container level only.' },
-  { name: 'privileged', doc: 'Runs the container with all capabilities and host devices: equivalent to root on the node.' },
-  { name: 'allowPrivilegeEscalation', doc: 'When false, sets no_new_privs: setuid binaries and file capabilities cannot raise privileges. Defaults to true.' },
-  { name: 'readOnlyRootFilesystem', doc: 'Mounts the container\'s root filesystem read-only.' },
+  { name: 'privileged', boolean: true, doc: 'Runs the container with all capabilities and host devices: equivalent to root on the node.' },
+  { name: 'allowPrivilegeEscalation', boolean: true, doc: 'When false, sets no_new_privs: setuid binaries and file capabilities cannot raise privileges. Defaults to true.' },
+  { name: 'readOnlyRootFilesystem', boolean: true, doc: 'Mounts the container\'s root filesystem read-only.' },
   { name: 'cgroupOptions', doc: 'How the container\'s cgroup filesystem is mounted (`mountMode: ReadOnly|ReadWrite`; alpha, newer Kubernetes versions).' },
   { name: 'procMount', doc: 'Default masks /proc paths; Unmasked exposes them (needs hostUsers: false).', values: ['Default', 'Unmasked'] },
 ];

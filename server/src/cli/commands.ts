@@ -1,0 +1,27 @@
+/**
+ * The command table: each command's name, summary, output formats and runner. Adding a command is
+ * one entry here and one file with its `run`.
+ */
+import type { CliIo } from './io';
+import type { CliOptions } from './options';
+import { runCheck } from './check';
+import { runExplain } from './explain';
+
+/** Every output format some command offers (the order is the usage's). */
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly formats: readonly Format[];
+  /** Runs the command; the result is the exit status. */
+  run(o: CliOptions, io: CliIo): Promise<number>;
+}
+
+export const COMMANDS: readonly Command[] = [
+  { name: 'check', summary: 'report problems (exit 1 when any is an error)', formats: ['text', 'json', 'sarif'], run: runCheck },
+  { name: 'explain', summary: "show each container's effective security context", formats: ['text', 'json'], run: runExplain },
+];
+
+export const commandNames = (): string[] => COMMANDS.map((c) => c.name);

@@ -15,7 +15,9 @@ const WRITERS: Record<string, (findings: JsonFinding[], o: CliOptions) => string
 export async function runCheck(o: CliOptions, io: CliIo): Promise<number> {
   const inputs = await analyzeInputs(o, io);
   if (!reportProblems(inputs, io)) return 2;
-  const findings = toJsonFindings(inputs.files.map((f) => ({ file: f.file.display, text: f.text, findings: f.analysis.findings })));
+  const read = inputs.files.map((f) => ({ file: f.file.display, text: f.text, findings: f.analysis.findings }));
+  // Findings builds put in files no given path reached (a base outside the folder given).
+  const findings = toJsonFindings([...read, ...inputs.builds.otherFiles(new Set(inputs.files.map((f) => f.file.absolute)))]);
   const out = WRITERS[o.format](findings, o);
   if (out) io.stdout(out + '\n');
   return findings.some((f) => f.severity === 'error') ? 1 : 0;

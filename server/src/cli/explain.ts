@@ -10,11 +10,12 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   if (!reportProblems(inputs, io)) return 2;
   const containers: JsonContainer[] = [];
   const images: JsonImage[] = [];
-  for (const { file, text, analysis } of inputs.files) {
+  for (const { file, text, analysis, built } of inputs.files) {
     const lines = new LineIndex(text);
-    for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
+    if (!built) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
+  containers.push(...inputs.builds.containers);
   if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {
     const parts = [containers.length ? formatExplainText(containers) : '', images.length ? formatImagesText(images) : ''].filter(Boolean);

@@ -114,6 +114,9 @@ export interface JsonContainer {
   runAsNonRoot: string;
   capabilities: { bounding: readonly string[]; effective: readonly string[] } | null;
   seccomp: string; readOnlyRootFilesystem: boolean;
+  /** For a container of a kustomize build: the build's folder, and the file and line that set each value. */
+  build?: string;
+  provenance?: Record<string, { file: string; line: number }>;
 }
 
 export function toJsonContainer(file: string, lines: LineIndex, c: EffectiveContext): JsonContainer {

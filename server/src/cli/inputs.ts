@@ -12,6 +12,7 @@ import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
 import type { CliIo } from './io';
+import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
 import type { CliOptions } from './options';
 
 export interface AnalyzedFile {
@@ -19,6 +20,8 @@ export interface AnalyzedFile {
   /** The text analysed (after `--fix`, the fixed text). */
   readonly text: string;
   readonly analysis: FileAnalysis;
+  /** A kustomize build read this file: its findings are the builds' (see ./kustomize.ts), its containers are listed as built. */
+  readonly built?: boolean;
 }
 
 export interface AnalyzedInputs {
@@ -27,6 +30,8 @@ export interface AnalyzedInputs {
   readonly problems: string[];
   /** How many files could be read. */
   readonly readCount: number;
+  /** The kustomize builds among the inputs. */
+  readonly builds: CliBuilds;
 }
 
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
@@ -48,6 +53,12 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push(`${path.relative(process.cwd(), config)}: ${p.message}`);
   }
+  // Folders with a kustomization are judged as kustomize builds them (the CLI counts as a trusted workspace).
+  const builds = await runBuilds(buildDirs(files).map((dir) => {
+    const at: InputFile = { display: dir, absolute: path.join(dir, 'kustomization.yaml'), explicit: true };
+    const k = configOf(at)?.config.kustomize;
+    return { dir, options: mergeOptions(DEFAULT_OPTIONS, configOf(at)?.config, o.explicit), settings: { path: k?.path, timeoutMs: k?.timeoutSeconds ? k.timeoutSeconds * 1000 : undefined } };
+  }), problems);
   const analyzer = new Analyzer();
   const out: AnalyzedFile[] = [];
   let readCount = 0;
@@ -75,9 +86,10 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       problems.push(`${file.display}: internal error: ${(err as Error).message}`);
       continue;
     }
-    out.push({ file, text, analysis });
+    const built = builds.findingsFor(file.absolute, analysis.findings);
+    out.push(built ? { file, text, analysis: { ...analysis, findings: built }, built: true } : { file, text, analysis });
   }
-  return { files: out, problems, readCount };
+  return { files: out, problems, readCount, builds };
 }
 
 /** Prints the problems on stderr; false (after saying so) when nothing could be read. */

@@ -16,6 +16,8 @@ export interface ProjectConfig {
   readonly ignore: readonly string[];
   /** image reference → Dockerfile path, relative to the config file. */
   readonly images: Readonly<Record<string, { readonly path: string; readonly span: Span }>>;
+  /** `kustomize: {path, timeoutSeconds}`: the kustomize or kubectl binary to build with, and how long a build may take. */
+  readonly kustomize?: { readonly path?: string; readonly timeoutSeconds?: number };
 }
 
 export interface ConfigProblem {
@@ -86,8 +88,21 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
         }
         if (!asMap(value)) problems.push({ span: valueSpan, message: 'images must be a map of image → Dockerfile path.' });
         break;
+      case 'kustomize': {
+        const map = asMap(value);
+        const kustomize: { path?: string; timeoutSeconds?: number } = {};
+        for (const k of entries(map)) {
+          const v = asScalar(k.value)?.value;
+          if (k.key === 'path' && typeof v === 'string' && v) kustomize.path = v;
+          else if (k.key === 'timeoutSeconds' && typeof v === 'number' && v > 0) kustomize.timeoutSeconds = v;
+          else problems.push({ span: k.keySpan, message: 'kustomize takes path (the kustomize or kubectl binary) and timeoutSeconds (a positive number).' });
+        }
+        if (!map) problems.push({ span: valueSpan, message: 'kustomize must be a map: {path: /usr/local/bin/kustomize, timeoutSeconds: 30}.' });
+        config.kustomize = kustomize;
+        break;
+      }
       default:
-        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore or images.` });
+        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore, images or kustomize.` });
     }
   }
   return { config, problems };

@@ -1,0 +1,147 @@
+/**
+ * A kustomize project written to a temporary directory, for the tests and the benchmark: a base whose
+ * restricted findings the overlays fix, a component, overlays with strategic-merge and JSON 6902 patches
+ * (files and inline, `patches:` with targets), namePrefix and replacements touching securityContext,
+ * and an experiment that adds capabilities at pod level.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const PROJECT: Readonly<Record<string, string>> = {
+  'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n',
+  'base/deployment.yaml': [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: podinfo',
+    'spec:',
+    '  selector:',
+    '    matchLabels:',
+    '      app: podinfo',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: podinfo',
+    '    spec:',
+    '      containers:',
+    '        - name: podinfo',
+    '          image: ghcr.io/stefanprodan/podinfo:6.7.0',
+    '          securityContext:',
+    '            allowPrivilegeEscalation: true',
+    '',
+  ].join('\n'),
+  'components/seccomp/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: seccomp-patch.yaml\n',
+  'components/seccomp/seccomp-patch.yaml': [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: podinfo',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      securityContext:',
+    '        seccompProfile:',
+    '          type: RuntimeDefault',
+    '',
+  ].join('\n'),
+  'overlays/prod/kustomization.yaml': [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'namePrefix: prod-',
+    'resources:',
+    '  - ../../base',
+    'components:',
+    '  - ../../components/seccomp',
+    'patches:',
+    '  - path: security-patch.yaml',
+    '  - target:',
+    '      kind: Deployment',
+    '      name: podinfo',
+    '    patch: |-',
+    '      - op: add',
+    '        path: /spec/template/spec/securityContext/runAsNonRoot',
+    '        value: true',
+    '      - op: add',
+    '        path: /spec/template/spec/securityContext/runAsUser',
+    '        value: 10001',
+    'replacements:',
+    '  - source:',
+    '      kind: Deployment',
+    '      fieldPath: spec.template.spec.securityContext.runAsUser',
+    '    targets:',
+    '      - select:',
+    '          kind: Deployment',
+    '        fieldPaths:',
+    '          - spec.template.spec.containers.[name=podinfo].securityContext.runAsUser',
+    '        options:',
+    '          create: true',
+    '',
+  ].join('\n'),
+  'overlays/prod/security-patch.yaml': [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: podinfo',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: podinfo',
+    '          securityContext:',
+    '            allowPrivilegeEscalation: false',
+    '            capabilities:',
+    '              drop: ["ALL"]',
+    '',
+  ].join('\n'),
+  'overlays/staging/kustomization.yaml': [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'namePrefix: staging-',
+    'resources:',
+    '  - ../../base',
+    'patches:',
+    '  - path: harden.yaml',
+    '    target:',
+    '      kind: Deployment',
+    '      name: podinfo',
+    '',
+  ].join('\n'),
+  'overlays/staging/harden.yaml': [
+    '- op: replace',
+    '  path: /spec/template/spec/containers/0/securityContext',
+    '  value:',
+    '    allowPrivilegeEscalation: false',
+    '    runAsNonRoot: true',
+    '    runAsUser: 10001',
+    '    capabilities:',
+    '      drop: ["ALL"]',
+    '    seccompProfile:',
+    '      type: RuntimeDefault',
+    '',
+  ].join('\n'),
+  'experiments/caps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: caps-\nresources:\n  - ../../base\npatches:\n  - path: caps-patch.yaml\n',
+  'experiments/caps/caps-patch.yaml': [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: podinfo',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      securityContext:',
+    '        capabilities:',
+    '          add: ["NET_ADMIN"]',
+    '',
+  ].join('\n'),
+};
+
+/** Writes `files` (default: PROJECT) under a new temporary directory and returns it. */
+export function writeProject(files: Readonly<Record<string, string>> = PROJECT, prefix = 'secctx-kustomize-test-'): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}

@@ -180,9 +180,11 @@ describe('secctx CLI', () => {
       assert.deepStrictEqual(findings.filter((f) => f.rule === 'run-as-user-zero').map(({ line, severity, pss }) => ({ line, severity, pss })), [{ line: 10, severity: 'info', pss: { level: 'restricted', check: 'runAsUser' } }]);
     });
 
+    // nginx is in the well-known base-image table: runAsUser 0's primary group comes from its /etc/passwd (root: 0).
     const container = (f: string, bounding: string[]): JsonContainer => ({
       file: f, line: 7, name: 'web', kind: 'container', workload: 'Pod/web', image: 'nginx:1.27',
-      user: { uid: 0, source: 'container' }, group: { gid: 0, source: 'default' }, supplementalGroups: [],
+      imageFacts: { reference: 'nginx:1.27', digest: null, platform: null, user: '', from: 'table' },
+      user: { uid: 0, source: 'container' }, group: { gid: 0, source: 'image' }, supplementalGroups: [],
       privileged: false, allowPrivilegeEscalation: true, runAsNonRoot: 'not-required',
       capabilities: { bounding, effective: bounding }, seccomp: 'Unconfined', readOnlyRootFilesystem: false,
     });
@@ -204,7 +206,7 @@ describe('secctx CLI', () => {
       const f = file('hardened.yaml');
       const { containers } = JSON.parse((await run('explain', '--format', 'json', f)).stdout) as { containers: JsonContainer[] };
       assert.deepStrictEqual(containers, [{
-        file: f, line: 15, name: 'api', kind: 'container', workload: 'Deployment/api', image: 'api:1',
+        file: f, line: 15, name: 'api', kind: 'container', workload: 'Deployment/api', image: 'api:1', imageFacts: null,
         user: { uid: 10001, source: 'pod' }, group: { gid: 0, source: 'default' }, supplementalGroups: [10001],
         privileged: false, allowPrivilegeEscalation: false, runAsNonRoot: 'pass',
         capabilities: { bounding: [], effective: [] }, seccomp: 'RuntimeDefault', readOnlyRootFilesystem: false,
@@ -400,7 +402,8 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     const { findings } = JSON.parse(r.stdout) as { findings: JsonFinding[] };
     assert.deepStrictEqual(
       { code: r.code, findings: findings.map((f) => `${relative(example, f.file)}:${f.line} ${f.severity} ${f.rule}`) },
-      { code: 1, findings: [join('api', 'Dockerfile') + ':7 warning non-numeric-user', 'compose.yaml:13 warning dangerous-capability', 'deployment.yaml:19 error run-as-non-root-violation'] },
+      // proxy's nginx:1.27 sets no USER (the well-known base-image table): Docker runs it as root.
+      { code: 1, findings: [join('api', 'Dockerfile') + ':7 warning non-numeric-user', 'compose.yaml:11 warning run-as-root', 'compose.yaml:13 warning dangerous-capability', 'deployment.yaml:19 error run-as-non-root-violation'] },
     );
   });
 
@@ -408,8 +411,8 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     const r = await run('explain', '--format', 'json', example);
     const { containers } = JSON.parse(r.stdout) as { containers: JsonContainer[] };
     assert.deepStrictEqual(
-      containers.map((c) => `${c.workload}/${c.name} ${c.user.uid ?? '?'} ${c.group.gid ?? '?'} ${c.runAsNonRoot}`),
-      ['compose/api/api 10001 10001 not-required', 'compose/worker/worker 65532 65532 not-required', 'compose/proxy/proxy ? ? not-required', 'Deployment/shop/api 10001 10001 unverifiable', 'Deployment/shop/worker 65532 65532 pass'],
+      containers.map((c) => `${c.workload}/${c.name} ${c.user.uid ?? '?'} ${c.group.gid ?? '?'} ${c.runAsNonRoot} ${c.imageFacts?.from ?? '-'}`),
+      ['compose/api/api 10001 10001 not-required dockerfile', 'compose/worker/worker 65532 65532 not-required dockerfile', 'compose/proxy/proxy 0 0 not-required table', 'Deployment/shop/api 10001 10001 unverifiable dockerfile', 'Deployment/shop/worker 65532 65532 pass dockerfile'],
     );
   });
 

@@ -118,7 +118,7 @@ describe('compose: user and group', () => {
 
   test('provenance of an unknown image USER', () => {
     assert.deepStrictEqual(service(svc(''), 's').user, {
-      value: undefined, source: 'image', field: 'USER', note: 'the USER of image unknown/image is not known (no Dockerfile in the workspace builds it)',
+      value: undefined, source: 'image', field: 'USER', note: 'image unknown/image: root unless the image\'s USER says otherwise — enable image lookup or link its Dockerfile (image lookup is off)',
     });
   });
 });

@@ -183,6 +183,8 @@ const cases: Case[] = [
     file: 'README.md',
     text: '# Run\n\n```console\n$ docker run --cap-add=ALL --cap-drop=MKNOD nginx\n```\n',
     expected: [
+      // nginx is in the well-known base-image table: its config sets no User, so Docker runs it as root.
+      { rule: 'run-as-root', at: 'docker run', message: '`docker run nginx` runs as root (uid 0): its image runs as root (image nginx config sets no User (well-known base-image table: nginxinc/docker-nginx Dockerfiles (nginx 101:101, no USER); Debian base-passwd (passwd.master, group.master)): root).', fixed: '# Run\n\n```console\n$ docker run --user 10001 --cap-add=ALL --cap-drop=MKNOD nginx\n```\n' },
       { rule: 'dangerous-capability', at: 'ALL', message: '`docker run nginx` adds ALL: every capability, SYS_ADMIN, SYS_MODULE and SYS_PTRACE among them.', fixed: '# Run\n\n```console\n$ docker run --cap-drop=MKNOD nginx\n```\n' },
     ],
   },

@@ -82,7 +82,10 @@ function spanOf(text: string, needle: string, from = 0): { start: number; end: n
   return { start, end: start + needle.length };
 }
 
-/** A Pod with one container `app`; `podSc`/`containerSc` are securityContext bodies (two-space indented YAML). */
+/**
+ * A Pod with one container `app`; `podSc`/`containerSc` are securityContext bodies (two-space indented YAML).
+ * Its image is linked to a Dockerfile without USER (root) unless another is given.
+ */
 function pod(opts: { podSc?: string; containerSc?: string; image?: string; spec?: string } = {}): string {
   return yaml(
     'apiVersion: v1',
@@ -94,7 +97,7 @@ function pod(opts: { podSc?: string; containerSc?: string; image?: string; spec?
     ...(opts.podSc ? ['  securityContext:', indent(opts.podSc, 4)] : []),
     '  containers:',
     '    - name: app',
-    `      image: ${opts.image ?? 'example.com/unlinked:1'}`,
+    `      image: ${opts.image ?? 'example.com/nouser:1'}`,
     ...(opts.containerSc ? ['      securityContext:', indent(opts.containerSc, 8)] : []),
   );
 }
@@ -123,12 +126,14 @@ describe('user, group and supplemental groups', () => {
     readonly expected: Pick<Projection, 'user' | 'userFrom' | 'group' | 'groupFrom' | 'supplementalGroups'>;
   }
   const cases: Case[] = [
-    { name: 'nothing set, image not linked: uid 0 and gid 0 by default', text: pod(), expected: { user: 0, userFrom: 'default', group: 0, groupFrom: 'default', supplementalGroups: [] } },
+    { name: 'nothing set, image without USER: uid 0 and gid 0', text: pod(), expected: { user: 0, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [] } },
+    // The kubelet's getImageUser reads the image's User: with nothing known of the image, neither root nor non-root is claimed.
+    { name: 'nothing set, image not known: uid and gid unknown', text: pod({ image: 'example.com/unlinked:1' }), expected: { user: null, userFrom: 'image', group: null, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'pod runAsUser', text: pod({ podSc: 'runAsUser: 2000' }), expected: { user: 2000, userFrom: 'pod', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'container runAsUser overrides the pod', text: pod({ podSc: 'runAsUser: 2000', containerSc: 'runAsUser: 3000' }), expected: { user: 3000, userFrom: 'container', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'container runAsUser 0 overrides a pod non-root uid', text: pod({ podSc: 'runAsUser: 2000', containerSc: 'runAsUser: 0' }), expected: { user: 0, userFrom: 'container', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'pod runAsGroup', text: pod({ podSc: 'runAsUser: 1000\nrunAsGroup: 3000' }), expected: { user: 1000, userFrom: 'pod', group: 3000, groupFrom: 'pod', supplementalGroups: [] } },
-    { name: 'container runAsGroup overrides the pod', text: pod({ podSc: 'runAsGroup: 3000', containerSc: 'runAsGroup: 5000' }), expected: { user: 0, userFrom: 'default', group: 5000, groupFrom: 'container', supplementalGroups: [] } },
+    { name: 'container runAsGroup overrides the pod', text: pod({ podSc: 'runAsGroup: 3000', containerSc: 'runAsGroup: 5000' }), expected: { user: 0, userFrom: 'image', group: 5000, groupFrom: 'container', supplementalGroups: [] } },
     // USER 10001:10001: the kubelet passes only the uid; with no /etc/passwd entry known, gid 0 (runtime-identity.test.ts).
     { name: 'linked image with a numeric USER', text: pod({ image: 'example.com/numeric:1.0' }), expected: { user: 10001, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'linked image with a named USER', text: pod({ image: 'example.com/named:1.0' }), expected: { user: 10002, userFrom: 'image', group: 10003, groupFrom: 'image', supplementalGroups: [] } },
@@ -136,9 +141,9 @@ describe('user, group and supplemental groups', () => {
     { name: 'linked image without USER runs as root', text: pod({ image: 'example.com/nouser' }), expected: { user: 0, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'pod runAsUser beats the image USER', text: pod({ image: 'example.com/named:1.0', podSc: 'runAsUser: 2000' }), expected: { user: 2000, userFrom: 'pod', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'runAsGroup beats the image user\'s group', text: pod({ image: 'example.com/numeric', containerSc: 'runAsGroup: 7' }), expected: { user: 10001, userFrom: 'image', group: 7, groupFrom: 'container', supplementalGroups: [] } },
-    { name: 'fsGroup joins the supplemental groups', text: pod({ podSc: 'fsGroup: 4000' }), expected: { user: 0, userFrom: 'default', group: 0, groupFrom: 'default', supplementalGroups: [4000] } },
-    { name: 'supplementalGroups then fsGroup', text: pod({ podSc: 'supplementalGroups: [5000, 6000]\nfsGroup: 4000' }), expected: { user: 0, userFrom: 'default', group: 0, groupFrom: 'default', supplementalGroups: [5000, 6000, 4000] } },
-    { name: 'fsGroup already among the supplemental groups is not repeated', text: pod({ podSc: 'supplementalGroups: [4000, 5000]\nfsGroup: 4000' }), expected: { user: 0, userFrom: 'default', group: 0, groupFrom: 'default', supplementalGroups: [4000, 5000] } },
+    { name: 'fsGroup joins the supplemental groups', text: pod({ podSc: 'fsGroup: 4000' }), expected: { user: 0, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [4000] } },
+    { name: 'supplementalGroups then fsGroup', text: pod({ podSc: 'supplementalGroups: [5000, 6000]\nfsGroup: 4000' }), expected: { user: 0, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [5000, 6000, 4000] } },
+    { name: 'fsGroup already among the supplemental groups is not repeated', text: pod({ podSc: 'supplementalGroups: [4000, 5000]\nfsGroup: 4000' }), expected: { user: 0, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [4000, 5000] } },
     { name: 'ids the API rejects are not taken', text: pod({ podSc: 'runAsUser: 2000', containerSc: 'runAsUser: "3000"\nrunAsGroup: -1' }), expected: { user: 2000, userFrom: 'pod', group: 0, groupFrom: 'default', supplementalGroups: [] } },
   ];
   for (const c of cases) {
@@ -298,7 +303,9 @@ describe('runAsNonRoot: the kubelet\'s verdict', () => {
     { name: 'image with a named USER cannot be verified', text: pod({ podSc: 'runAsNonRoot: true', image: 'example.com/named:2' }), expected: { verdict: 'unverifiable', message: 'container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root' } },
     { name: 'image with USER 0 fails', text: pod({ podSc: 'runAsNonRoot: true', image: 'example.com/root' }), expected: { verdict: 'fail', message: ROOT } },
     { name: 'image without USER fails', text: pod({ podSc: 'runAsNonRoot: true', image: 'example.com/nouser' }), expected: { verdict: 'fail', message: ROOT } },
-    { name: 'image not linked: unknown until the kubelet checks', text: pod({ podSc: 'runAsNonRoot: true', image: 'docker.io/library/nginx:1.27' }), expected: { verdict: 'unknown', message: 'the image user is not known: the kubelet checks it when the container starts' } },
+    { name: 'image not known: unknown until the kubelet checks', text: pod({ podSc: 'runAsNonRoot: true', image: 'registry.example.com/team/api:1.27' }), expected: { verdict: 'unknown', message: 'the image user is not known: the kubelet checks it when the container starts' } },
+    // The well-known base-image table answers with lookups off: nginx's config sets no User, so getImageUser gives uid 0.
+    { name: 'image in the well-known table (nginx: no USER) fails', text: pod({ podSc: 'runAsNonRoot: true', image: 'docker.io/library/nginx:1.27' }), expected: { verdict: 'fail', message: ROOT } },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -374,8 +381,8 @@ describe('workload kinds', () => {
       analyze(text).contexts.map((c) => ({ name: c.name, kind: c.kind, line: lines.position(c.nameSpan.start).line, user: c.user.value, bounding: c.capabilities?.bounding.length })),
       [
         { name: 'migrate', kind: 'initContainer', line: 17, user: 2, bounding: 14 },
-        { name: 'proxy', kind: 'initContainer', line: 21, user: 0, bounding: 0 },
-        { name: 'initContainers[2]', kind: 'initContainer', line: 27, user: 0, bounding: 14 },
+        { name: 'proxy', kind: 'initContainer', line: 21, user: undefined, bounding: 0 },
+        { name: 'initContainers[2]', kind: 'initContainer', line: 27, user: undefined, bounding: 14 },
         { name: 'main', kind: 'container', line: 12, user: 1, bounding: 14 },
         { name: 'debugger', kind: 'ephemeralContainer', line: 7, user: 3, bounding: 14 },
       ],
@@ -485,7 +492,7 @@ describe('files: streams, Lists, templates, syntax errors, other YAML', () => {
     assert.equal(analyzer.lastReanalysed, 3);
     const edited = text.replace('    - name: b-c\n      image: app:1\n', '    - name: b-c\n      image: app:1\n      securityContext:\n        runAsUser: 7\n');
     const a = analyzer.analyze('s.yaml', edited, options);
-    assert.deepStrictEqual({ reanalysed: analyzer.lastReanalysed, users: a.contexts.map((c) => [c.name, c.user.value]) }, { reanalysed: 1, users: [['a-c', 0], ['b-c', 7], ['c-c', 0]] });
+    assert.deepStrictEqual({ reanalysed: analyzer.lastReanalysed, users: a.contexts.map((c) => [c.name, c.user.value]) }, { reanalysed: 1, users: [['a-c', undefined], ['b-c', 7], ['c-c', undefined]] });
   });
 });
 

@@ -66,7 +66,7 @@ describe('container card', () => {
     const rows = card.split('\n').filter((l) => /^\| (User|Bounding|Effective)/.test(l));
     const caps = 'CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_ADMIN, NET_RAW, SYS_CHROOT, SYS_TIME, MKNOD, AUDIT_WRITE, SETFCAP';
     assert.deepStrictEqual(rows, [
-      '| User | uid 0 (root) | default — image busybox:1.28 is not linked to a Dockerfile: root unless its USER says otherwise |',
+      '| User | uid 0 (root) | image `USER` — image busybox:1.28 config sets no User (well-known base-image table: docker-library/busybox (buildroot system/skeleton/etc/passwd, group)): root |',
       `| Bounding capabilities | ${caps} | container \`securityContext.capabilities\` — containerd defaults with add/drop applied |`,
       `| Effective capabilities | ${caps} | uid 0 keeps the bounding set |`,
     ]);
@@ -206,11 +206,13 @@ describe('no hover', () => {
 });
 
 describe('inlay summary line', () => {
-  const pod = (sc: string) => [
-    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '    - name: app', '      image: app:1', '      securityContext:',
+  const pod = (sc: string, image = 'busybox:1.36') => [
+    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '    - name: app', `      image: ${image}`, '      securityContext:',
     ...sc.split('\n').map((l) => `        ${l}`), '',
   ].join('\n');
-  const cases: { name: string; sc: string; runtime?: Runtime; expected: string }[] = [
+  // busybox is in the well-known base-image table: its config sets no User (root).
+  const cases: { name: string; sc: string; runtime?: Runtime; image?: string; expected: string }[] = [
+    { name: 'an image nothing is known of: the uid is not claimed', sc: 'readOnlyRootFilesystem: true', image: 'app:1', expected: 'user unknown' },
     { name: 'root, defaults: what root keeps', sc: 'readOnlyRootFilesystem: true', expected: 'root · 14 caps' },
     { name: 'non-root, hardened', sc: 'runAsUser: 1000\nrunAsGroup: 1000\nallowPrivilegeEscalation: false\ncapabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}', expected: 'uid 1000 · gid 1000 · +NET_BIND_SERVICE −ALL · no-new-privs' },
     { name: 'privileged', sc: 'privileged: true\ncapabilities: {add: [SYS_ADMIN]}', expected: 'privileged · root' },
@@ -223,7 +225,7 @@ describe('inlay summary line', () => {
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const [context] = new Analyzer().analyze('pod.yaml', pod(c.sc), { ...DEFAULT_OPTIONS, runtime: c.runtime ?? 'containerd' }).contexts;
+      const [context] = new Analyzer().analyze('pod.yaml', pod(c.sc, c.image), { ...DEFAULT_OPTIONS, runtime: c.runtime ?? 'containerd' }).contexts;
       assert.equal(summaryLine(context), c.expected);
     });
   }

@@ -1,6 +1,8 @@
 /** CLI output formats: stylish text, JSON and SARIF 2.1.0 — all built from the same findings. */
 import type { EffectiveContext } from '../engine/effective';
 import type { DockerfileModel } from '../engine/dockerfile/model';
+import type { ImageFactsSource } from '../engine/images/facts';
+import type { ImageFactsRecord } from '../engine/images/known';
 import { LineIndex } from '../engine/lines';
 import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
@@ -105,8 +107,18 @@ export function formatSarif(findings: readonly JsonFinding[], version: string): 
   };
 }
 
+/** `imageFacts` in the explain JSON: what the image is known to be, and from where. */
+export interface JsonImageFacts {
+  reference: string; digest: string | null; platform: string | null; user: string; from: ImageFactsSource;
+}
+
+export function toJsonImageFacts(facts: ImageFactsRecord | undefined): JsonImageFacts | null {
+  return facts ? { reference: facts.reference, digest: facts.digest ?? null, platform: facts.platform ?? null, user: facts.user, from: facts.from } : null;
+}
+
 export interface JsonContainer {
   file: string; line: number; name: string; kind: string; workload: string; image?: string;
+  imageFacts: JsonImageFacts | null;
   user: { uid: number | null; name?: string; source: string };
   group: { gid: number | null; source: string };
   supplementalGroups: readonly number[];
@@ -127,6 +139,7 @@ export function toJsonContainer(file: string, lines: LineIndex, c: EffectiveCont
     kind: c.kind,
     workload: c.workload,
     ...(c.image ? { image: c.image } : {}),
+    imageFacts: toJsonImageFacts(c.imageFacts),
     user: { uid: c.user.value ?? null, ...(c.user.name ? { name: c.user.name } : {}), source: c.user.source },
     group: { gid: c.group.value ?? null, source: c.group.source },
     supplementalGroups: c.supplementalGroups.value,
@@ -160,6 +173,8 @@ export function formatExplainText(containers: readonly JsonContainer[]): string 
 export interface JsonImage {
   file: string; stage: string; index: number; final: boolean; line: number;
   user: { spec: string | null; name: string | null; uid: number | null; gid: number | null; line: number | null };
+  /** The FROM image's facts (image facts or the well-known table); null for a stage base or an unknown image. */
+  imageFacts: JsonImageFacts | null;
 }
 
 export function toJsonImages(file: string, model: DockerfileModel): JsonImage[] {
@@ -170,6 +185,7 @@ export function toJsonImages(file: string, model: DockerfileModel): JsonImage[] 
     final: i === model.stages.length - 1,
     line: s.line,
     user: { spec: s.user.spec ?? null, name: s.user.name ?? null, uid: s.user.uid ?? null, gid: s.user.gid ?? null, line: s.user.line ?? null },
+    imageFacts: toJsonImageFacts(s.baseFacts),
   }));
 }
 

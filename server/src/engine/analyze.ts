@@ -10,6 +10,7 @@ import type { KubernetesDocument } from './kubernetes/model';
 import { DEFAULT_MAX_FILE_SIZE, type AnalysisOptions } from './options';
 import type { Finding, Span } from './types';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { baseFactsLookup } from './images/known';
 import { MAX_LINE_LENGTH, type LongLine } from './dockerfile/longLines';
 import { runRules } from './rules/run';
 import { parseConfig } from './config';
@@ -285,7 +286,7 @@ function analyzeDocker(path: string, text: string, options: AnalysisOptions, doc
 }
 
 function analyzeDockerfile(path: string, text: string, options: AnalysisOptions): FileAnalysis {
-  const dockerfile = parseDockerfile(text);
+  const dockerfile = parseDockerfile(text, baseFactsLookup(options.imageFacts));
   const findings = runRules('dockerfile', dockerfile, text, options);
   for (const line of dockerfile.longLines ?? []) findings.push(lineTooLong(line));
   return { path, kind: 'dockerfile', findings: unsuppressed(findings, text), contexts: [], documents: [], options, dockerfile };

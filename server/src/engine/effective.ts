@@ -2,6 +2,7 @@
  * The effective security context of one container (a Kubernetes container, a Compose service
  * or a `docker run` command), each value with its provenance.
  */
+import type { ImageFactsRecord } from './images/known';
 import type { Span } from './types';
 
 /** Where an effective value came from. `service`/`flag` are the Docker-level equivalents of `container`. */
@@ -43,6 +44,8 @@ export interface EffectiveContext {
   /** The whole container node, for hovers on any key inside it. */
   readonly span: Span;
   readonly image?: string;
+  /** What the image is known to be and which source said so (a Dockerfile, image facts, the table); absent when nothing is known. */
+  readonly imageFacts?: ImageFactsRecord;
   /** uid undefined = unknown (image user not known); name set when the user is a name. */
   readonly user: Valued<number | undefined> & { readonly name?: string };
   readonly group: Valued<number | undefined>;

@@ -1,4 +1,6 @@
 import type { Runtime } from './capabilities';
+import type { ImageFactsLookup } from './images/facts';
+import type { ImageFactsRecord } from './images/known';
 import type { Profile, SeverityOverride } from './types';
 
 /** What the image behind a container reference runs as, when a Dockerfile in the workspace builds it. */
@@ -16,13 +18,15 @@ export interface ImageUser {
   readonly gid?: number;
   /** Where it came from, for hovers: `user app created in Dockerfile line 7, via docker-compose.yaml service api`. */
   readonly note: string;
-  /** Dockerfile path and the USER instruction's offsets, for cross-file fixes. */
-  readonly dockerfile: string;
+  /** Dockerfile path and the USER instruction's offsets, for cross-file fixes; absent when image facts or the table answered. */
+  readonly dockerfile?: string;
   readonly userSpan?: { readonly start: number; readonly end: number };
   /** The 1-based line of that USER instruction, for links from hovers and inlay hints. */
   readonly userLine?: number;
   /** The image's /etc/passwd entry for the uid the resolver was asked about, when that is known. */
   readonly account?: ImageAccount;
+  /** Which source answered and what it holds (digest, platform, config User), for hovers and the explain JSON. */
+  readonly facts?: ImageFactsRecord;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface ImageUser {
  */
 /** The USER line of the image's Dockerfile as a provenance `elsewhere`, when a USER decides. */
 export function imageUserLine(image: ImageUser): { readonly elsewhere?: { readonly path: string; readonly line: number } } {
-  return image.userLine !== undefined ? { elsewhere: { path: image.dockerfile, line: image.userLine } } : {};
+  return image.userLine !== undefined && image.dockerfile !== undefined ? { elsewhere: { path: image.dockerfile, line: image.userLine } } : {};
 }
 
 export interface ImageAccount {
@@ -73,6 +77,11 @@ export interface AnalysisOptions {
   /** The kubelet's SeccompDefault: when on, an unset seccomp profile means RuntimeDefault. */
   readonly seccompDefault: boolean;
   readonly images?: ImageResolver;
+  /**
+   * Image facts known right now (cache, Docker Engine, registry), consulted after `images` and before
+   * the well-known base-image table (./images/user.ts). Absent: lookups are off.
+   */
+  readonly imageFacts?: ImageFactsLookup;
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {

@@ -6,6 +6,8 @@
  */
 import { boundingSet, interpretCapabilityName } from '../capabilities';
 import type { EffectiveContext, Provenance, Source, Valued } from '../effective';
+import { unknownImageNote } from '../images/unknown';
+import { imageUserOf } from '../images/user';
 import { imageUserLine, type AnalysisOptions, type ImageBuild, type ImageUser } from '../options';
 import type { Span } from '../types';
 import type { ExternalBase } from './compose-merge';
@@ -73,8 +75,8 @@ function knownEffective(input: DockerContainerInput, options: AnalysisOptions): 
   const from = (setting: Setting<unknown>, note?: string): Provenance => provenance(input.source, setting, note);
   const uid = explicitUid(s.user);
   const build = input.build ? imageBuild(input.build) : undefined;
-  const imageUser = (input.imageKey !== undefined ? options.images?.(input.imageKey, uid) : undefined) ?? (build ? options.images?.build?.(build, uid) : undefined);
-  const { user, group } = identity(input, imageUser);
+  const imageUser = imageUserOf(options, input.imageKey, uid, build);
+  const { user, group } = identity(input, imageUser, options);
 
   const privilegedSetting = s.privileged;
   const privileged = privilegedSetting?.value === true;
@@ -156,6 +158,7 @@ function knownEffective(input: DockerContainerInput, options: AnalysisOptions): 
     nameSpan: input.nameSpan,
     span: input.span,
     ...(input.image?.value !== undefined ? { image: input.image.value } : input.image ? { image: input.image.raw } : {}),
+    ...(imageUser?.facts ? { imageFacts: imageUser.facts } : {}),
     user,
     group,
     supplementalGroups,
@@ -196,7 +199,7 @@ function explicitUid(setting: Setting<string> | undefined): number | undefined {
   return spec && spec.group === undefined && isNumericId(spec.user) ? Number(spec.user) : undefined;
 }
 
-function identity(input: DockerContainerInput, image: ImageUser | undefined): { user: User; group: Valued<number | undefined> } {
+function identity(input: DockerContainerInput, image: ImageUser | undefined, options: AnalysisOptions): { user: User; group: Valued<number | undefined> } {
   const setting = input.settings.user;
   if (setting) {
     const p = provenance(input.source, setting);
@@ -232,8 +235,8 @@ function identity(input: DockerContainerInput, image: ImageUser | undefined): { 
     return { user, group: { value: gid, ...p, ...(groupNote ? { note: groupNote } : {}) } };
   }
   if (!image) {
-    const note = input.image || input.build
-      ? `the USER of ${input.image ? `image ${input.image.raw}` : 'the built image'} is not known (no Dockerfile in the workspace builds it)`
+    const note = input.imageKey !== undefined ? unknownImageNote(options, input.imageKey)
+      : input.image || input.build ? `the USER of ${input.image ? `image ${input.image.raw}` : 'the built image'} is not known (no Dockerfile in the workspace builds it)`
       : 'no image';
     return { user: { value: undefined, source: 'image', field: 'USER', note }, group: { value: undefined, source: 'image', field: 'USER', note } };
   }
@@ -241,7 +244,7 @@ function identity(input: DockerContainerInput, image: ImageUser | undefined): { 
     return { user: { value: undefined, source: 'image', field: 'USER', note: image.note }, group: { value: undefined, source: 'image', field: 'USER', note: image.note } };
   }
   if (image.spec === undefined) {
-    const note = `the image sets no USER (${image.note}): Docker runs as root`;
+    const note = image.facts && image.facts.from !== 'dockerfile' ? image.note : `the image sets no USER (${image.note}): Docker runs as root`;
     return { user: { value: 0, source: 'default', note }, group: { value: 0, source: 'default', note } };
   }
   const gid = image.gid ?? (image.uid === 0 ? 0 : undefined);

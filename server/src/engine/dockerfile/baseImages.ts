@@ -5,6 +5,7 @@
  * documents it (distroless `:nonroot`, the `-alpine` variants of official images, Ubuntu releases).
  * Every row cites where its facts come from; anything not listed is unknown, never guessed.
  */
+import type { ImageFactsSource } from '../images/facts';
 import { parseImageReference, type ImageReference } from '../images/reference';
 
 export type Family = 'debian' | 'alpine' | 'busybox' | 'distroless' | 'scratch';
@@ -25,14 +26,24 @@ export interface BaseImageFacts {
   readonly repository: string;
   /** Decides which `adduser`/`addgroup` (BusyBox or Debian) a RUN uses. */
   readonly family?: Family;
-  /** The image's default user (its config's `User`): spec as set, and the uid/gid it runs with. */
-  readonly user: { readonly spec: string; readonly uid: number; readonly gid: number };
+  /**
+   * The image's default user (its config's `User`): spec as set, and the uid/gid it runs with
+   * (undefined when the image's account files are not known and the spec is a name).
+   */
+  readonly user: { readonly spec: string; readonly uid?: number; readonly gid?: number };
   readonly users: readonly BaseAccount[];
   readonly groups: readonly BaseGroup[];
   /** Every account of /etc/passwd is listed: a uid not listed has no entry (and so runs with gid 0). */
   readonly complete: boolean;
   /** Where the facts come from, for hovers. */
   readonly source: string;
+  /** Which source answered: this table unless image facts (cache, Docker, registry) did. */
+  readonly from?: ImageFactsSource;
+  /** The manifest digest and platform the facts were read from (image facts only). */
+  readonly digest?: string;
+  readonly platform?: string;
+  /** Why the image's /etc/passwd and /etc/group are not known (image facts only). */
+  readonly accountsUnknown?: string;
 }
 
 const ROOT = { spec: '', uid: 0, gid: 0 };

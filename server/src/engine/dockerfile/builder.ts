@@ -5,8 +5,9 @@
 import { Arg, Copy, DockerfileParser, Env, From, Instruction, JSONInstruction, Run, type Add, type Dockerfile, type Heredoc } from 'dockerfile-ast';
 import type { Span } from '../types';
 import { AccountBook } from './accounts';
-import { baseImageFacts } from './baseImages';
+import { baseImageFacts, type BaseImageFacts } from './baseImages';
 import { applyCommands } from './commands';
+import { factsRecord } from '../images/known';
 import { blankLongLines } from './longLines';
 import type { DockerfileModel, ResolvedUser, Stage, StageBase, UserInstruction } from './model';
 import { resolveSpec } from './resolve';
@@ -67,7 +68,10 @@ interface StageState {
   result?: Stage;
 }
 
-export function buildDockerfileModel(source: string): DockerfileModel {
+/** What a FROM image is known to be: the well-known table by default; image facts first when the caller has them (../images/known). */
+export type BaseFactsLookup = (reference: string) => BaseImageFacts | undefined;
+
+export function buildDockerfileModel(source: string, baseFacts: BaseFactsLookup = baseImageFacts): DockerfileModel {
   const { text: readable, longLines } = blankLongLines(source);
   const skipped = longLines.length ? { longLines } : {};
   let dockerfile: Dockerfile;
@@ -83,7 +87,7 @@ export function buildDockerfileModel(source: string): DockerfileModel {
   for (const instruction of safe(() => dockerfile.getInstructions(), [])) {
     try {
       const stage = stages[stages.length - 1];
-      if (instruction instanceof From) stages.push(fromInstruction(instruction, stages, globals, text, escape));
+      if (instruction instanceof From) stages.push(fromInstruction(instruction, stages, globals, text, escape, baseFacts));
       else if (instruction instanceof Arg) declareArgs(instruction, stage ? stage.scope : globals, stage ? globals : undefined, text, escape);
       else if (!stage) continue;
       else if (instruction instanceof Env) declareEnv(instruction, stage.scope, text, escape);
@@ -120,7 +124,7 @@ function safe<T>(f: () => T, fallback: T): T {
   }
 }
 
-function fromInstruction(from: From, stages: StageState[], globals: VariableScope, text: Text, escape: string): StageState {
+function fromInstruction(from: From, stages: StageState[], globals: VariableScope, text: Text, escape: string, baseFacts: BaseFactsLookup): StageState {
   const range = from.getImageRange();
   const span = text.span(from.getRange());
   const raw = range ? text.slice(range) : '';
@@ -135,7 +139,7 @@ function fromInstruction(from: From, stages: StageState[], globals: VariableScop
   }
   const reference = expanded.value || undefined;
   const base: StageBase = { kind: 'image', raw, span: rawSpan, ...(reference ? { reference } : {}), ...(expanded.unresolved.length ? { unresolved: expanded.unresolved } : {}) };
-  const facts = reference ? baseImageFacts(reference) : undefined;
+  const facts = reference ? baseFacts(reference) : undefined;
   return { ...common, base, ...(reference ? { image: reference } : {}), scope: new VariableScope(facts?.family === 'scratch'), book: new AccountBook(facts, reference) };
 }
 
@@ -277,6 +281,7 @@ function finishStage(state: StageState, text: Text): Stage {
     accountsKnown: state.book.knowledge(),
     passwd: state.book.allUsers(),
     user,
+    ...(state.base.kind === 'image' && state.image && state.book.facts ? { baseFacts: factsRecord(state.image, state.book.facts) } : {}),
   };
   state.result = stage;
   void text;
@@ -313,8 +318,12 @@ function inheritedUser(state: StageState): ResolvedUser {
     const r = resolveSpec(facts.user.spec || 'root', state.book);
     const uid = r.uid ?? facts.user.uid;
     const gid = r.gid ?? facts.user.gid;
-    const { reason: _reason, uid: _uid, gid: _gid, missing: _missing, ...rest } = r;
-    return { source: 'base-image', image: state.image ?? facts.repository, ...(facts.user.spec ? { imageConfigUser: facts.user.spec } : {}), ...rest, uid, gid };
+    const { reason, uid: _uid, gid: _gid, missing: _missing, ...rest } = r;
+    return {
+      source: 'base-image', image: state.image ?? facts.repository, ...(facts.user.spec ? { imageConfigUser: facts.user.spec } : {}), ...rest,
+      ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}),
+      ...(reason !== undefined && (uid === undefined || gid === undefined) ? { reason } : {}),
+    };
   }
   const image = state.image;
   const reason = image

@@ -47,7 +47,7 @@ function fromHover(stage: Stage, model: DockerfileModel): string {
     const facts = baseImageFacts(base.reference);
     if (!facts) lines.push(`**FROM** \`${base.reference}\` — not a base image secctx knows: its own USER decides who this stage runs as.`);
     else {
-      const dflt = facts.user.spec ? `\`USER ${facts.user.spec}\` (uid ${facts.user.uid}, gid ${facts.user.gid})` : 'root (uid 0, gid 0)';
+      const dflt = facts.user.spec ? `\`USER ${facts.user.spec}\` (uid ${facts.user.uid ?? 'unknown'}, gid ${facts.user.gid ?? 'unknown'})` : 'root (uid 0, gid 0)';
       lines.push(`**FROM** \`${base.reference}\` — base image \`${facts.repository}\` runs as ${dflt} by default.`);
       const shown = facts.users.filter((a) => a.uid >= 1000 || a.name === 'www-data' || (a.uid === facts.user.uid && a.uid !== 0));
       const others = facts.users.length - shown.length;

@@ -3,9 +3,10 @@
  * each stage creates, and the user each stage (and so the image) runs as, with where it comes from.
  * Spans are UTF-16 offsets into the Dockerfile text; lines are 1-based.
  */
+import type { ImageFactsRecord } from '../images/known';
 import type { Span } from '../types';
 import type { AccountKnowledge, Accounts, Origin, UserAccount } from './accounts';
-import { buildDockerfileModel } from './builder';
+import { buildDockerfileModel, type BaseFactsLookup } from './builder';
 import type { LongLine } from './longLines';
 
 export type { AccountKnowledge, Accounts, GroupAccount, Origin, UserAccount } from './accounts';
@@ -83,6 +84,8 @@ export interface Stage {
   readonly passwd: readonly UserAccount[];
   /** The user at the end of the stage. */
   readonly user: ResolvedUser;
+  /** What the FROM image is known to be (image facts or the well-known table); absent for a stage base or an unknown image. */
+  readonly baseFacts?: ImageFactsRecord;
 }
 
 export interface DockerfileModel {
@@ -93,9 +96,12 @@ export interface DockerfileModel {
   readonly longLines?: readonly LongLine[];
 }
 
-/** Parses a Dockerfile; never throws (malformed input gives a partial model). */
-export function parseDockerfile(text: string): DockerfileModel {
-  return buildDockerfileModel(text);
+/**
+ * Parses a Dockerfile; never throws (malformed input gives a partial model). `baseFacts` says what
+ * FROM images are (default: the well-known base-image table).
+ */
+export function parseDockerfile(text: string, baseFacts?: BaseFactsLookup): DockerfileModel {
+  return buildDockerfileModel(text, baseFacts);
 }
 
 /** The stage a build `--target` (or Compose/Skaffold `target`) names; the final stage without one. */

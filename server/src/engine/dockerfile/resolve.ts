@@ -20,6 +20,7 @@ export interface ResolvedSpec {
 
 function baseDescription(book: AccountBook, file: 'passwd' | 'group'): string {
   if ((file === 'passwd' ? book.userFallback : book.groupFallback) === 'unknown') return `/etc/${file} is replaced by a file this Dockerfile does not show`;
+  if (book.facts?.accountsUnknown !== undefined) return `the /etc/${file} of base image ${book.facts.repository} is not known (${book.facts.accountsUnknown})`;
   if (book.facts) return `base image ${book.facts.repository} is not known to have it`;
   return book.baseImage ? `base image ${book.baseImage} is not known` : 'the base image could not be resolved';
 }

@@ -4,6 +4,7 @@
  * setting or removing a value changes what the workload may do (unsafe).
  */
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { imageUserOf } from '../images/user';
 import type { ContainerModel, PodModel } from '../kubernetes/model';
 import type { AnalysisOptions } from '../options';
 import type { Fix, TextEdit } from '../types';
@@ -131,9 +132,9 @@ export function hoistFieldToPodFix(text: string, pod: PodModel, container: Conta
   return [{ title, safety: 'safe', preferred: true, edits: normalizeEdits(edits) }];
 }
 
-/** A uid the container's image is known to run as (from a linked Dockerfile), else `defaultNonRootUid`. */
+/** A uid the container's image is known to run as (a linked Dockerfile, image facts, the table), else `defaultNonRootUid`. */
 export function nonRootUid(container: ContainerModel, options: AnalysisOptions): number {
-  const uid = container.image ? options.images?.(container.image)?.uid : undefined;
+  const uid = container.image ? imageUserOf(options, container.image)?.uid : undefined;
   return uid !== undefined && uid > 0 ? uid : options.defaultNonRootUid;
 }
 

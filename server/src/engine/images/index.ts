@@ -11,7 +11,10 @@
  */
 import { parseConfig } from '../config';
 import { finalImageUser, imageAccount } from '../dockerfile/imageUser';
+import type { BaseFactsLookup } from '../dockerfile/builder';
 import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
+import type { ImageFactsLookup } from './facts';
+import { baseFactsLookup } from './known';
 import type { ImageBuild, ImageResolver, ImageUser } from '../options';
 import { buildDockerfile, composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkProblem } from './links';
 import { imageRepository } from './reference';
@@ -59,10 +62,25 @@ export class ImageIndex {
   private readonly linkFiles = new Map<string, LinkFile>();
   /** Parsed models shared by identical Dockerfiles (templated repositories). */
   private readonly models = new Map<string, DockerfileModel>();
+  /** What FROM images are: the table, and image facts once `setImageFacts` gives them. */
+  private baseFacts: BaseFactsLookup = baseFactsLookup(undefined);
 
   constructor(options: ImageIndexOptions) {
     this.roots = options.roots.map(toPosix);
     this.follow = options.followConfigPaths ?? true;
+  }
+
+  /**
+   * New image facts (a lookup answered): Dockerfiles whose FROM image they describe may run as another
+   * user, so every parsed model is dropped and re-derived on the next question.
+   */
+  setImageFacts(lookup: ImageFactsLookup | undefined): void {
+    this.baseFacts = baseFactsLookup(lookup);
+    this.models.clear();
+    for (const entry of this.dockerfiles.values()) {
+      entry.model = undefined;
+      entry.users.clear();
+    }
   }
 
   /** Adds or replaces a file's content; returns whether anything changed. Unrelated files are ignored. */
@@ -131,7 +149,7 @@ export class ImageIndex {
     if (!entry.model) {
       let model = this.models.get(entry.text);
       if (!model) {
-        model = parseDockerfile(entry.text);
+        model = parseDockerfile(entry.text, this.baseFacts);
         this.models.set(entry.text, model);
       }
       entry.model = model;

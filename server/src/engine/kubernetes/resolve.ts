@@ -5,9 +5,11 @@
 import type { YAMLMap } from 'yaml';
 import { boundingSet } from '../capabilities';
 import type { EffectiveContext, Provenance, RunAsNonRootVerdict, Valued } from '../effective';
+import { unknownImageNote } from '../images/unknown';
+import { imageUserOf } from '../images/user';
 import { imageUserLine, type AnalysisOptions, type ImageUser } from '../options';
 import { mapAt, spanOf, stringAt } from '../yaml/nodes';
-import { boolField, idField, idList, MAX_ID, stringField, stringList, type FieldValue } from './fields';
+import { boolField, idField, idList, stringField, stringList, type FieldValue } from './fields';
 import { keySpanAt, type ContainerModel, type PodModel } from './model';
 
 const SC = 'securityContext';
@@ -20,6 +22,24 @@ function overrideNote(pod: FieldValue<number | boolean | string> | undefined, fi
   return pod ? `overrides pod ${field} ${pod.value}` : undefined;
 }
 
+/**
+ * The image user as the kubelet receives it: containerd's CRI `ImageStatus` reads `config.User` with
+ * `getUserFromImage` (the part before `:`; a base-10 integer is a uid, anything else a user name), and
+ * the kubelet's `getImageUser` treats an image with neither (no User, or an empty user part) as root.
+ */
+export function criImageUser(configUser: string): { readonly uid: number } | { readonly username: string } {
+  const user = configUser.split(':')[0];
+  // strconv.ParseInt(user, 10, 64): an optional sign and decimal digits, within int64.
+  if (/^[+-]?\d+$/.test(user)) {
+    const big = BigInt(user);
+    if (big >= -(2n ** 63n) && big < 2n ** 63n) return { uid: Number(big) };
+  }
+  return user === '' ? { uid: 0 } : { username: user };
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+
+/** The kubelet's `verifyRunAsNonRoot` over the effective runAsNonRoot, runAsUser and the image's user. */
 export function kubeletVerdict(
   runAsNonRoot: boolean,
   explicitUid: number | undefined,
@@ -31,18 +51,13 @@ export function kubeletVerdict(
   }
   if (!image) return { verdict: 'unknown', message: 'the image user is not known: the kubelet checks it when the container starts' };
   if (image.unknownBase !== undefined) return { verdict: 'unknown', message: `the image's user comes from base image ${image.unknownBase}, which is not known: the kubelet checks it when the container starts` };
-  // The kubelet reads the image config's User: numeric uid (optionally uid:gid), else a name; none = root.
-  if (image.spec === undefined || image.spec === '') return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
-  const userPart = image.spec.split(':')[0];
-  if (/^\d+$/.test(userPart)) {
-    const uid = Number(userPart);
-    if (uid === 0) return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
-    // kuberuntime verifyRunAsNonRoot: an image uid outside validation.IsValidUserID (0..2147483647) is refused.
-    if (uid > MAX_ID) return { verdict: 'fail', message: `container has runAsNonRoot and image has an invalid user id (${userPart}). (Must be 1-(${MAX_ID}))` };
-    return { verdict: 'pass' };
-  }
-  if (userPart.includes('$')) return { verdict: 'unknown', message: `the image USER ${image.spec} depends on build arguments` };
-  return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root` };
+  const spec = image.spec ?? '';
+  if (spec.includes('$')) return { verdict: 'unknown', message: `the image USER ${spec} depends on build arguments` };
+  const user = criImageUser(spec);
+  if ('username' in user) return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${user.username}), cannot verify user is non-root` };
+  if (user.uid === 0) return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
+  if (user.uid < 0 || user.uid > MAX_INT32) return { verdict: 'fail', message: `container has runAsNonRoot and image has an invalid user id (${user.uid}). (Must be 1-(${MAX_INT32}))` };
+  return { verdict: 'pass' };
 }
 
 function seccompOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {
@@ -172,7 +187,7 @@ function imageGroup(container: ContainerModel, image: ImageUser | undefined, use
     }
     const why = `the kubelet passes the runtime only the user of USER ${image.spec}, not its group (kubernetes#61967): the runtime takes the primary group from the image's /etc/passwd; Docker and Compose would use ${groupPart}`;
     if (image.uid === undefined) return { value: undefined, source: 'image', field: '/etc/passwd', note: why };
-    const account = container.image ? options.images?.(container.image, image.uid)?.account : undefined;
+    const account = container.image ? imageUserOf(options, container.image, image.uid)?.account : undefined;
     if (account && account.uid === image.uid) return { value: account.gid, source: 'image', field: '/etc/passwd', note: `${why}: ${account.name === undefined ? `${account.note}: gid 0` : account.note}` };
     return { value: 0, source: 'default', note: `${why}: gid 0 unless it has an entry for uid ${image.uid}` };
   }
@@ -188,7 +203,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const cUid = idField(csc, 'runAsUser');
   const pUid = podLevel.runAsUser;
   const explicitUid = cUid?.value ?? pUid?.value;
-  const image = container.image ? options.images?.(container.image, explicitUid) : undefined;
+  const image = container.image ? imageUserOf(options, container.image, explicitUid) : undefined;
   const annotations = podLevel.annotations;
   let user: EffectiveContext['user'];
   const userName = pod.windows ? preferContainer<string | undefined>(stringField(mapAt(csc, 'windowsOptions'), 'runAsUserName'), podLevel.runAsUserName, 'windowsOptions.runAsUserName', { value: undefined, source: 'default' }) : undefined;
@@ -202,8 +217,9 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
   else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) };
   else if (image?.unknownBase !== undefined) user = { value: undefined, source: 'image', field: 'USER', note: image.note };
-  else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: `the image sets no USER: root (${image.note})` };
-  else user = { value: 0, source: 'default', note: container.image ? `image ${container.image} is not linked to a Dockerfile: root unless its USER says otherwise` : 'no runAsUser and no image user: root' };
+  else if (image) user = { value: 0, name: 'root', source: 'image', field: 'USER', note: image.facts && image.facts.from !== 'dockerfile' ? image.note : `the image sets no USER: root (${image.note})` };
+  else if (container.image) user = { value: undefined, source: 'image', field: 'USER', note: unknownImageNote(options, container.image) };
+  else user = { value: 0, source: 'default', note: 'no runAsUser and no image user: root' };
 
   // Group: container runAsGroup → pod runAsGroup → the image user's group, or for an explicit uid its
   // group in the image's /etc/passwd (the runtime looks it up: gid 0 without an entry) → 0.
@@ -263,6 +279,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     nameSpan: container.nameSpan,
     span: spanOf(container.node) ?? container.nameSpan,
     image: container.image,
+    ...(image?.facts ? { imageFacts: image.facts } : {}),
     user,
     group,
     supplementalGroups: podLevel.supplementalGroups,

@@ -140,7 +140,8 @@ export function containerCard(c: EffectiveContext, runtime: Runtime, link?: Span
   rows.push(['Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', describeSource(c.supplementalGroups, link)]);
   if (c.capabilities) {
     rows.push(['Bounding capabilities', formatCaps(c.capabilities.bounding), describeSource(c.capabilities.provenance, link)]);
-    rows.push(['Effective capabilities', formatCaps(c.capabilities.effective), c.user.value === 0 ? 'uid 0 keeps the bounding set' : 'a non-root uid starts with none']);
+    if (c.user.value === undefined) rows.push(['Effective capabilities', `as root: ${formatCaps(c.capabilities.bounding)}; as non-root: none`, 'the user is not known: uid 0 keeps the bounding set, a non-root uid starts with none']);
+    else rows.push(['Effective capabilities', formatCaps(c.capabilities.effective), c.user.value === 0 ? 'uid 0 keeps the bounding set' : 'a non-root uid starts with none']);
   } else rows.push(['Capabilities', 'n/a', 'Windows pod']);
   rows.push(['Privileged', c.privileged.value ? '**yes**' : 'no', describeSource(c.privileged, link)]);
   rows.push(['Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', describeSource(c.allowPrivilegeEscalation, link)]);

@@ -19,11 +19,11 @@ export const runAsRoot: Rule = {
     category: 'hardening',
     defaultSeverity: 'warning',
     docs: {
-      summary: 'Flags containers whose effective user is uid 0: set explicitly with `runAsUser: 0`, or taken from an image (linked Dockerfile) that runs as root.',
+      summary: 'Flags containers whose effective user is uid 0: set explicitly with `runAsUser: 0`, or taken from an image known to run as root (a linked Dockerfile, the image\'s config when image lookup knows it, or the well-known base-image table: `busybox`, `nginx`, `ubuntu`…). An image nothing is known of is not flagged.',
       why: 'Root in a container is root on the node\'s kernel, limited only by capabilities, seccomp and namespaces. A container escape, a writable host mount or a privileged capability then acts as the node\'s root.',
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 0\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 10001\n        runAsNonRoot: true\n' },
-      fix: 'Unsafe: sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile) or `secctx.defaultNonRootUid` (10001). The image must work as that user.',
+      fix: 'Unsafe: sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile or its image facts) or `secctx.defaultNonRootUid` (10001). The image must work as that user.',
       references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
     },
   },

@@ -27,6 +27,8 @@ export interface ImageUser {
   readonly account?: ImageAccount;
   /** Which source answered and what it holds (digest, platform, config User), for hovers and the explain JSON. */
   readonly facts?: ImageFactsRecord;
+  /** ARGs whose defaults decided `spec`: `--build-arg` can change the user. */
+  readonly buildArgs?: readonly string[];
 }
 
 /**

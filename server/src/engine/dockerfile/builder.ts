@@ -63,8 +63,10 @@ interface StageState {
   readonly parent?: StageState;
   readonly scope: VariableScope;
   readonly book: AccountBook;
-  readonly users: { line: number; instructionSpan: Span; span: Span; spec: string; value?: string; unresolved: readonly string[]; buildArgs: readonly string[] }[];
+  readonly users: { line: number; instructionSpan: Span; span: Span; spec: string; value?: string; unresolved: readonly string[]; buildArgs: readonly string[]; hidden?: readonly string[] }[];
   posixShell: boolean;
+  /** Stages this one copies from (`COPY --from=<stage>`). */
+  readonly copiesFrom: number[];
   result?: Stage;
 }
 
@@ -131,16 +133,29 @@ function fromInstruction(from: From, stages: StageState[], globals: VariableScop
   const rawSpan = range ? text.span(range) : span;
   const expanded = expandWord(raw, globals, escape);
   const name = from.getBuildStage() ?? undefined;
-  const common = { index: stages.length, ...(name ? { name } : {}), line: text.line(span.start), span, users: [], posixShell: true };
+  const common = { index: stages.length, ...(name ? { name } : {}), line: text.line(span.start), span, users: [], posixShell: true, copiesFrom: [] };
   const parent = expanded.value ? stages.find((s) => s.name?.toLowerCase() === expanded.value?.toLowerCase()) : undefined;
   if (parent) {
     const base: StageBase = { kind: 'stage', raw, span: rawSpan, stage: parent.index, name: parent.name ?? '' };
-    return { ...common, base, ...(parent.image ? { image: parent.image } : {}), parent, scope: parent.scope.clone(true), book: parent.book.clone(), posixShell: parent.posixShell };
+    const scope = hideGlobals(parent.scope.clone(true), globals, parent.book.facts !== undefined);
+    return { ...common, base, ...(parent.image ? { image: parent.image } : {}), parent, scope, book: parent.book.clone(), posixShell: parent.posixShell };
   }
   const reference = expanded.value || undefined;
   const base: StageBase = { kind: 'image', raw, span: rawSpan, ...(reference ? { reference } : {}), ...(expanded.unresolved.length ? { unresolved: expanded.unresolved } : {}) };
   const facts = reference ? baseFacts(reference) : undefined;
-  return { ...common, base, ...(reference ? { image: reference } : {}), scope: new VariableScope(facts?.family === 'scratch'), book: new AccountBook(facts, reference) };
+  const scope = hideGlobals(new VariableScope(facts?.family === 'scratch'), globals, facts !== undefined);
+  return { ...common, base, ...(reference ? { image: reference } : {}), scope, book: new AccountBook(facts, reference) };
+}
+
+/**
+ * BuildKit dockerfile2llb: an ARG before the first FROM is in scope for FROM lines only; a stage sees
+ * it after re-declaring it (`ARG UID`). Unless re-declared it expands to nothing, when the base
+ * image is known (its ENV does not define it); an unknown base's ENV might, so it stays unknown there.
+ */
+function hideGlobals(scope: VariableScope, globals: VariableScope, baseKnown: boolean): VariableScope {
+  if (!baseKnown) return scope;
+  for (const name of globals.argNames()) if (!scope.get(name)) scope.set(name, { kind: 'hidden' });
+  return scope;
 }
 
 /** ARG: before the first FROM into the globals; in a stage, re-declaring a global takes its value. */
@@ -176,7 +191,7 @@ function userInstruction(user: Instruction, stage: StageState, text: Text, escap
   const span = range ? text.span(range) : { start: instructionSpan.end, end: instructionSpan.end };
   const spec = range ? text.slice(range) : '';
   const e = expandWord(spec.trim(), stage.scope, escape);
-  stage.users.push({ line: text.line(instructionSpan.start), instructionSpan, span, spec, ...(e.value !== undefined ? { value: e.value } : {}), unresolved: e.unresolved, buildArgs: e.buildArgs });
+  stage.users.push({ line: text.line(instructionSpan.start), instructionSpan, span, spec, ...(e.value !== undefined ? { value: e.value } : {}), unresolved: e.unresolved, buildArgs: e.buildArgs, ...(e.hidden ? { hidden: e.hidden } : {}) });
 }
 
 function runInstruction(run: Run, stage: StageState, text: Text, escape: string): void {
@@ -210,6 +225,7 @@ function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly S
   const sources = heredocs.length ? heredocs.map((h) => h.getName()) : args.slice(0, -1);
   const fromFlag = copy.getFlags().find((f) => f.getName() === 'from')?.getValue() ?? undefined;
   const fromStage = fromFlag === undefined ? undefined : stages.find((s) => s.name?.toLowerCase() === fromFlag.toLowerCase() || String(s.index) === fromFlag);
+  if (fromStage && fromStage !== stage && !stage.copiesFrom.includes(fromStage.index)) stage.copiesFrom.push(fromStage.index);
   for (const file of ACCOUNT_FILES) {
     const src = sources.find((s) => targetPath(s, dest, sources.length) === file);
     if (src === undefined) continue;
@@ -281,6 +297,7 @@ function finishStage(state: StageState, text: Text): Stage {
     accountsKnown: state.book.knowledge(),
     passwd: state.book.allUsers(),
     user,
+    dependsOn: [...(state.parent ? [state.parent.index] : []), ...state.copiesFrom],
     ...(state.base.kind === 'image' && state.image && state.book.facts ? { baseFacts: factsRecord(state.image, state.book.facts) } : {}),
   };
   state.result = stage;
@@ -289,11 +306,13 @@ function finishStage(state: StageState, text: Text): Stage {
 }
 
 function fromUserInstruction(u: StageState['users'][number], state: StageState): ResolvedUser {
-  const common = { source: 'user-instruction' as const, spec: u.spec, line: u.line, span: u.span, ...(u.buildArgs.length ? { buildArgs: u.buildArgs } : {}) };
+  const common = { source: 'user-instruction' as const, spec: u.spec, line: u.line, span: u.span, ...(u.buildArgs.length ? { buildArgs: u.buildArgs } : {}), ...(u.hidden ? { hiddenArgs: u.hidden } : {}) };
   if (u.value === undefined) {
     const why = u.unresolved.map((name) => unresolvedReason(name, state.scope)).join('; ');
     return { ...common, reason: `USER ${u.spec.trim()} does not resolve: ${why || 'it depends on an unknown value'}` };
   }
+  // USER that expands to nothing: the image config's User is empty, so the container runs as root.
+  if (u.value.trim() === '') return { ...common, value: '', name: 'root', uid: 0, gid: 0, group: 'root' };
   return { ...common, value: u.value, ...resolveSpec(u.value, state.book) };
 }
 

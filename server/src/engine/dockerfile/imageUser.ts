@@ -14,13 +14,15 @@ export function finalImageUser(model: DockerfileModel, dockerfilePath: string, t
   const fromUser = u.source === 'user-instruction' || u.source === 'inherited-stage';
   const note = target === undefined ? userNote(u) : `${userNote(u)} (stage ${target})`;
   // Without a USER, the image config's User is the base image's (distroless :nonroot says 65532).
-  const spec = u.source === 'base-image' ? u.imageConfigUser || undefined : u.spec?.trim();
+  // What the image config's User holds: the USER after ARG/ENV substitution when it resolves.
+  const spec = u.source === 'base-image' ? u.imageConfigUser || undefined : (u.value ?? u.spec)?.trim();
   return {
     ...(spec !== undefined ? { spec } : {}),
     ...(u.source === 'default' ? { unknownBase: u.image ?? 'the base image' } : {}),
     ...(u.name !== undefined ? { name: u.name } : {}),
     ...(u.uid !== undefined ? { uid: u.uid } : {}),
     ...(u.gid !== undefined ? { gid: u.gid } : {}),
+    ...(u.buildArgs?.length ? { buildArgs: u.buildArgs } : {}),
     note,
     dockerfile: dockerfilePath,
     ...(fromUser && u.span ? { userSpan: u.span } : {}),

@@ -57,7 +57,7 @@ export function kubeletVerdict(
   if ('username' in user) return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${user.username}), cannot verify user is non-root` };
   if (user.uid === 0) return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
   if (user.uid < 0 || user.uid > MAX_INT32) return { verdict: 'fail', message: `container has runAsNonRoot and image has an invalid user id (${user.uid}). (Must be 1-(${MAX_INT32}))` };
-  return { verdict: 'pass' };
+  return image.buildArgs?.length ? { verdict: 'pass', message: `judged by the default of ARG ${image.buildArgs.join(', ')}: --build-arg can change it` } : { verdict: 'pass' };
 }
 
 function seccompOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {

@@ -18,7 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language },
       { scheme: 'untitled', language },
     ]),
-    synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*compose*.y*ml,skaffold.y*ml,.secctx.y*ml}') },
+    synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,Kustomization}') },
     initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource' },
     outputChannel: output,
     errorHandler: {

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { LspClient, type LspServerCommand } from '../support/lsp-client';
 import { deployment, deploymentStream, type GeneratedManifests } from './manifests';
+import { kustomizeEditLatency } from './kustomize';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
@@ -237,6 +238,9 @@ async function main(): Promise<void> {
     process.stderr.write('measuring the CLI...\n');
     const cold = coldCli(tmp, bigFile);
     const bundles = bundleSizes();
+    const secctx = SERVERS.find((x) => x.name === 'secctx');
+    process.stderr.write('measuring a kustomize overlay...\n');
+    const kz = secctx ? await kustomizeEditLatency(secctx.command, Number(process.env.BENCH_KUSTOMIZE_EDITS ?? 10)) : undefined;
 
     const unmeasured = { n: 0, median: NaN, p95: NaN };
     const none = { editBig: unmeasured, editSmall: unmeasured, hover: unmeasured, hoverAnswered: false, rss: { rss: NaN, hwm: NaN, seconds: NaN } };
@@ -264,6 +268,21 @@ async function main(): Promise<void> {
     ]));
     console.log(`target: ≤ 1.5× bare parse — ${verdict(ratioMin <= 1.5)} (ratio of minima)\n`);
 
+    if (kz) {
+      const atOnce = stats(kz.atOnce);
+      const aware = stats(kz.overlayAware);
+      const build = stats(kz.secctxRun);
+      const kubectl = stats(kz.kubectl);
+      console.log(table([
+        ['editing a patch of a kustomize overlay (overlays/staging/harden.yaml)', 'median', 'p95'],
+        ['edit→diagnostics of the edited file (judged alone, at once)', `${ms(atOnce.median)} ms`, `${ms(atOnce.p95)} ms`],
+        ['edit→overlay-aware diagnostics (after the build)', `${ms(aware.median)} ms`, `${ms(aware.p95)} ms`],
+        ['  kubectl kustomize overlays/staging (the build alone)', `${ms(kubectl.median)} ms`, `${ms(kubectl.p95)} ms`],
+        ['  secctx\'s run of it (copy + wrapper with originAnnotations)', `${ms(build.median)} ms`, `${ms(build.p95)} ms`],
+        ['  overlay-aware minus secctx\'s run', `${ms(aware.median - build.median)} ms`, ''],
+      ]));
+      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(aware.median <= build.median + 50)} (medians; ${kz.overlayAware.length} edits)\n`);
+    }
     console.log(table([
       ['bundle', 'size'],
       ...bundles.map((b) => [b.file, `${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / 1e6).toFixed(2)} MB)`]),

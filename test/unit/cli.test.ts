@@ -8,12 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { runCli, VERSION } from '../../server/src/cli/main';
 import { COMMANDS } from '../../server/src/cli/commands';
 import { OPTIONS } from '../../server/src/cli/options';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
 import { RULES } from '../../server/src/engine/rules/index';
+import { assertValidSarif } from './sarif-schema';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -28,6 +30,8 @@ async function run(...argv: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  // Every SARIF log the suite writes is checked against the official 2.1.0 schema.
+  if (stdout.includes('"$schema": "https://json.schemastore.org/sarif-2.1.0.json"')) assertValidSarif(stdout);
   return { code, stdout, stderr };
 }
 
@@ -101,8 +105,8 @@ describe('secctx CLI', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('exit codes', () => {
-    test('0: no errors (hardened workload)', async () => {
-      assert.deepStrictEqual(await run('check', '--no-color', file('hardened.yaml')), { code: 0, stdout: '', stderr: '' });
+    test('0: no errors (hardened workload), and a one-line summary says so', async () => {
+      assert.deepStrictEqual(await run('check', '--no-color', file('hardened.yaml')), { code: 0, stdout: '✔ 1 file checked (1 Kubernetes), no problems\n', stderr: '' });
     });
 
     test('1: errors found', async () => {
@@ -139,7 +143,7 @@ describe('secctx CLI', () => {
       { argv: ['check'], message: 'no files or directories given' },
       { argv: ['lint', 'x.yaml'], message: 'unknown command lint (expected check or explain)' },
       { argv: ['check', '--bogus', 'x.yaml'], message: 'unknown option --bogus' },
-      { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json or sarif, not xml' },
+      { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json, sarif, junit, checkstyle, codeclimate or github, not xml' },
       { argv: ['explain', '--format', 'sarif', 'x.yaml'], message: '--format sarif is for check' },
       { argv: ['check', '--profile=strict', 'x.yaml'], message: '--profile must be restricted, baseline or privileged, not strict' },
       { argv: ['check', '--kubernetes-version', '1.x', 'x.yaml'], message: '--kubernetes-version must look like 1.30, not 1.x' },
@@ -155,9 +159,9 @@ describe('secctx CLI', () => {
       });
     }
 
-    test('2: nothing could be read', async () => {
+    test('2: a missing input, one line on stderr', async () => {
       const missing = file('missing.yaml');
-      assert.deepStrictEqual(await run('check', missing), { code: 2, stdout: '', stderr: `secctx: ${missing}: cannot read (ENOENT)\nsecctx: nothing could be read\n` });
+      assert.deepStrictEqual(await run('check', missing), { code: 2, stdout: '', stderr: `secctx: ${missing}: no such file or directory (ENOENT)\n` });
     });
   });
 
@@ -250,8 +254,8 @@ describe('secctx CLI', () => {
           ruleIds: ids,
           helpUris: true,
           results: [
-            { ruleId: 'yaml-syntax', indexed: 'yaml-syntax', level: 'error', uri: b, region: { startLine: 5, startColumn: 16, endLine: 5, endColumn: 17 } },
-            { ruleId: 'capability-prefix', indexed: 'capability-prefix', level: 'error', uri: f, region: { startLine: 12, startColumn: 17, endLine: 12, endColumn: 32 } },
+            { ruleId: 'yaml-syntax', indexed: 'yaml-syntax', level: 'error', uri: pathToFileURL(b).href, region: { startLine: 5, startColumn: 16, endLine: 5, endColumn: 17 } },
+            { ruleId: 'capability-prefix', indexed: 'capability-prefix', level: 'error', uri: pathToFileURL(f).href, region: { startLine: 12, startColumn: 17, endLine: 12, endColumn: 32 } },
           ],
         },
       );
@@ -277,7 +281,7 @@ describe('secctx CLI', () => {
           `  10:9     error    ${ROOT_MESSAGE}  run-as-root`,
           `  12:17    error    ${PREFIX_MESSAGE}  capability-prefix`,
           '',
-          '✖ 2 problems (2 errors, 0 warnings, 0 info)',
+          '✖ 2 problems (2 errors, 0 warnings, 0 info) in 1 file checked (1 Kubernetes)',
           '',
         ].join('\n'),
       });
@@ -302,12 +306,12 @@ describe('secctx CLI', () => {
   });
 
   describe('bad input', () => {
-    test('unreadable path, binary file and invalid YAML: one line each, the other files analysed', async () => {
+    test('missing path (exit 2), binary file and invalid YAML: one line each, the other files analysed', async () => {
       const missing = file('missing.yaml');
       const r = await run('check', '--no-color', '--profile', 'privileged', missing, file('binary.yaml'), file('broken.yaml'), file('pod.yaml'));
       assert.deepStrictEqual(r, {
-        code: 1,
-        stderr: `secctx: ${missing}: cannot read (ENOENT)\nsecctx: ${file('binary.yaml')}: skipped: binary file\n`,
+        code: 2,
+        stderr: `secctx: ${missing}: no such file or directory (ENOENT)\nsecctx: ${file('binary.yaml')}: skipped: binary file\n`,
         stdout: [
           file('broken.yaml'),
           '  5:16     error    YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]  yaml-syntax',
@@ -315,7 +319,7 @@ describe('secctx CLI', () => {
           file('pod.yaml'),
           `  12:17    error    ${PREFIX_MESSAGE}  capability-prefix`,
           '',
-          '✖ 2 problems (2 errors, 0 warnings, 0 info)',
+          '✖ 2 problems (2 errors, 0 warnings, 0 info) in 2 files checked (2 Kubernetes); 1 skipped (1 binary)',
           '',
         ].join('\n'),
       });
@@ -363,10 +367,10 @@ describe('secctx CLI', () => {
       );
     });
 
-    test('--config with problems: reported once on stderr, the defaults apply', async () => {
+    test('an invalid --config: reported once on stderr, exit 2', async () => {
       const config = file('bad.secctx.yaml');
       const r = await run('check', '--no-color', '--profile', 'privileged', '--config', config, file('pod.yaml'), file('hardened.yaml'));
-      assert.deepStrictEqual({ code: r.code, stderr: r.stderr }, { code: 1, stderr: `secctx: ${relative(process.cwd(), config)}: profile must be one of restricted, baseline, privileged.\n` });
+      assert.deepStrictEqual({ code: r.code, stderr: r.stderr }, { code: 2, stderr: `secctx: ${relative(process.cwd(), config)}: profile must be one of restricted, baseline, privileged.\n` });
     });
 
     test('a .secctx.yaml found upward: its profile and ignore globs apply to directories walked', async () => {
@@ -431,5 +435,20 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
   test('--fix-dry-run offers the numeric USER in the Dockerfile, not in the manifest', async () => {
     const r = await run('check', '--fix', '--fix-dry-run', '--no-color', example);
     assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);
+  });
+});
+
+describe('secctx CLI: a closed pipe', () => {
+  test('check … | head: EPIPE ends the run quietly (no stack trace)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'cli', 'main.ts'), 'explain', '--no-color', join(ROOT, 'examples')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => { child.kill(); reject(new Error('no exit within 60 s')); }, 60_000);
+      child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    assert.deepStrictEqual({ code, stderr }, { code: 0, stderr: '' });
   });
 });

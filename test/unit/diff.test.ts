@@ -9,9 +9,13 @@ test('unifiedDiff prints one hunk with three lines of context', () => {
   assert.equal(unifiedDiff('x.yaml', before, after), '--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n');
 });
 
-test('unifiedDiff of an insertion and identical texts', () => {
-  assert.equal(unifiedDiff('x', 'a\nb\n', 'a\nnew\nb\n'), '--- a/x\n+++ b/x\n@@ -1,3 +1,4 @@\n a\n+new\n b\n \n');
+test('unifiedDiff of an insertion: no phantom empty context line after the last newline', () => {
+  assert.equal(unifiedDiff('x', 'a\nb\n', 'a\nnew\nb\n'), '--- a/x\n+++ b/x\n@@ -1,2 +1,3 @@\n a\n+new\n b\n');
   assert.equal(unifiedDiff('x', 'same\n', 'same\n'), '');
+});
+
+test('unifiedDiff marks a last line without a newline as git does', () => {
+  assert.equal(unifiedDiff('x', 'a\nb', 'a\nB'), '--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+B\n\\ No newline at end of file\n');
 });
 
 test('minimalEdit replaces only what differs', () => {

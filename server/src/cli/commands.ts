@@ -8,7 +8,7 @@ import { runCheck } from './check';
 import { runExplain } from './explain';
 
 /** Every output format some command offers (the order is the usage's). */
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'checkstyle', 'codeclimate', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Command {
@@ -20,7 +20,7 @@ export interface Command {
 }
 
 export const COMMANDS: readonly Command[] = [
-  { name: 'check', summary: 'report problems (exit 1 when any is an error)', formats: ['text', 'json', 'sarif'], run: runCheck },
+  { name: 'check', summary: 'report problems (exit 1 at or above --severity-threshold)', formats: FORMATS, run: runCheck },
   { name: 'explain', summary: "show each container's effective security context", formats: ['text', 'json'], run: runExplain },
 ];
 

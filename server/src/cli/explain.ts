@@ -1,13 +1,13 @@
 /** `secctx explain`: each container's effective security context, and each image's user. */
 import { LineIndex } from '../engine/lines';
 import { formatExplainText, formatImagesText, toJsonContainer, toJsonImages, type JsonContainer, type JsonImage } from './format';
-import { analyzeInputs, reportProblems } from './inputs';
+import { analyzeInputs, problemLine } from './inputs';
 import type { CliIo } from './io';
 import type { CliOptions } from './options';
 
 export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   const inputs = await analyzeInputs(o, io);
-  if (!reportProblems(inputs, io)) return 2;
+  for (const p of inputs.problems) io.stderr(problemLine(p));
   const containers: JsonContainer[] = [];
   const images: JsonImage[] = [];
   for (const { file, text, analysis, built } of inputs.files) {
@@ -21,5 +21,5 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
     const parts = [containers.length ? formatExplainText(containers) : '', images.length ? formatImagesText(images) : ''].filter(Boolean);
     io.stdout((parts.length ? parts.join('\n\n') : 'No containers or images found.') + '\n');
   }
-  return 0;
+  return inputs.problems.some((p) => p.fatal) ? 2 : 0;
 }

@@ -48,63 +48,21 @@ export function toJsonFindings(results: readonly FileFindings[]): JsonFinding[] 
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m', underline: '\x1b[4m' };
 
-/** eslint "stylish": a header per file, then `line:col  severity  message  rule`. */
+/** eslint "stylish": a header per file, then `line:col  severity  message  rule` (the summary line is check's). */
 export function formatStylish(findings: readonly JsonFinding[], color: boolean): string {
   const c = (code: keyof typeof COLORS, s: string) => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
   const byFile = new Map<string, JsonFinding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   const lines: string[] = [];
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const [file, list] of byFile) {
     lines.push(c('underline', file));
     for (const f of list) {
-      counts[f.severity]++;
       lines.push(`  ${c('dim', `${f.line}:${f.column}`.padEnd(8))} ${c(f.severity, f.severity.padEnd(7))}  ${f.message}  ${c('dim', f.rule)}`);
     }
     lines.push('');
   }
-  const total = findings.length;
-  if (total) {
-    const summary = `✖ ${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info + counts.hint} info)`;
-    lines.push(c(counts.error ? 'error' : 'warning', c('bold', summary)));
-  }
+  while (lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
-}
-
-const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
-
-export function formatSarif(findings: readonly JsonFinding[], version: string): object {
-  const ids = RULES.map((r) => r.meta.id);
-  const extra = [...new Set(findings.map((f) => f.rule).filter((id) => !ids.includes(id)))];
-  const rules = [
-    ...RULES.map((r) => ({
-      id: r.meta.id,
-      name: r.meta.id.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase()),
-      shortDescription: { text: r.meta.title },
-      fullDescription: { text: r.meta.docs.summary.replace(/`/g, '') },
-      helpUri: ruleDocsUrl(r.meta.id),
-      help: { text: `${r.meta.docs.summary}\n\n${r.meta.docs.why}`.replace(/`/g, ''), markdown: `${r.meta.docs.summary}\n\n${r.meta.docs.why}\n\n[Documentation](${ruleDocsUrl(r.meta.id)})` },
-      defaultConfiguration: { level: SARIF_LEVEL[r.meta.defaultSeverity] },
-      properties: { tags: ['security', r.meta.category, ...(r.meta.pss ? [`pod-security-${r.meta.pss.level}`] : [])] },
-    })),
-    ...extra.map((id) => ({ id, shortDescription: { text: id }, helpUri: ruleDocsUrl(id) })),
-  ];
-  const allIds = [...ids, ...extra];
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'secctx', informationUri: 'https://github.com/secctx/secctx', version, semanticVersion: version, rules } },
-      results: findings.map((f) => ({
-        ruleId: f.rule,
-        ruleIndex: allIds.indexOf(f.rule),
-        level: SARIF_LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, '/') }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
-        ...(f.pss ? { properties: { pss: f.pss } } : {}),
-      })),
-    }],
-  };
 }
 
 /** `imageFacts` in the explain JSON: what the image is known to be, and from where. */

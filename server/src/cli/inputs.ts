@@ -1,10 +1,11 @@
 /**
  * The pipeline check and explain share: collect the files, find each one's .secctx.yaml, build the
- * image index, apply fixes when asked, and analyse. Problems (unreadable files, config problems)
- * are collected, not printed: the command decides where they go.
+ * image index, apply fixes when asked, and analyse. Problems are collected, not printed: the
+ * command decides where they go (stderr, and SARIF's invocation notifications).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer, type FileAnalysis } from '../engine/analyze';
+import { Analyzer, type FileAnalysis, type FileKind } from '../engine/analyze';
 import { isIgnored } from '../engine/config';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
@@ -20,25 +21,55 @@ export interface AnalyzedFile {
   /** The text analysed (after `--fix`, the fixed text). */
   readonly text: string;
   readonly analysis: FileAnalysis;
+  /** `--fix-dry-run`: this file's unified diff ('' when nothing changes). */
+  readonly patch: string;
   /** A kustomize build read this file: its findings are the builds' (see ./kustomize.ts), its containers are listed as built. */
   readonly built?: boolean;
 }
 
+export interface InputProblem {
+  /** The file or directory concerned, when there is one. */
+  readonly file?: string;
+  readonly message: string;
+  /** Fatal problems (a missing input, a bad config) make the exit status 2. */
+  readonly fatal: boolean;
+}
+
 export interface AnalyzedInputs {
   readonly files: AnalyzedFile[];
-  /** One line each, without the `secctx: ` prefix. */
-  readonly problems: string[];
-  /** How many files could be read. */
-  readonly readCount: number;
+  readonly problems: InputProblem[];
+  /** Files left out, by why (binary, ignored by .gitignore, ignored by .secctx.yaml, not recognised). */
+  readonly skipped: Map<string, number>;
+  /** Arguments (directories, patterns) that held nothing to check. */
+  readonly empty: string[];
+  /** Findings whose only fix is unsafe (with --fix/--fix-dry-run and without --fix-unsafe). */
+  readonly unsafeLeft: number;
+  readonly fixesApplied: number;
   /** The kustomize builds among the inputs. */
   readonly builds: CliBuilds;
 }
 
+const rel = (file: string) => path.relative(process.cwd(), file) || file;
+
+function readStdin(): string {
+  return fs.readFileSync(0, 'utf8');
+}
+
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
-  const problems: string[] = [];
-  const files = collectFiles(o.paths, problems);
+  const problems: InputProblem[] = [];
+  const collected = collectFiles(o.paths, { noIgnore: o.noIgnore, stdinFilename: o.stdinFilename, readStdin: io.readStdin ?? readStdin });
+  for (const line of collected.fatal) problems.push({ message: line, fatal: true });
+  for (const line of collected.problems) problems.push({ message: line, fatal: false });
+  const skipped = collected.skipped;
+  const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
+  const files = collected.files;
   const fixed: { unsafe: boolean; dryRun: boolean } | undefined = o.fix ? { unsafe: o.fixUnsafe, dryRun: o.fixDryRun } : undefined;
-  const explicitConfig = o.config ? loadConfig(path.resolve(o.config)) : undefined;
+  let explicitConfig: LoadedConfig | undefined;
+  if (o.config) {
+    const file = path.resolve(o.config);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) problems.push({ message: `--config ${o.config}: no such file`, fatal: true });
+    else explicitConfig = loadConfig(file);
+  }
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsByConfig = new Map<string, AnalysisOptions>();
   const configOf = (file: InputFile): LoadedConfig | undefined => {
@@ -51,53 +82,66 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   const configFiles = [...new Set(files.map((f) => configOf(f)?.file).filter((f): f is string => f !== undefined))];
   const workspace = await buildImageIndex(projectRoots(process.cwd(), files, configFiles));
   for (const config of configFiles) {
-    for (const p of workspace.index.configProblems(config)) problems.push(`${path.relative(process.cwd(), config)}: ${p.message}`);
+    for (const p of workspace.index.configProblems(config)) problems.push({ file: rel(config), message: p.message, fatal: false });
   }
   // Folders with a kustomization are judged as kustomize builds them (the CLI counts as a trusted workspace).
+  const buildNotes: string[] = [];
   const builds = await runBuilds(buildDirs(files).map((dir) => {
     const at: InputFile = { display: dir, absolute: path.join(dir, 'kustomization.yaml'), explicit: true };
     const k = configOf(at)?.config.kustomize;
     return { dir, options: mergeOptions(DEFAULT_OPTIONS, configOf(at)?.config, o.explicit), settings: { path: k?.path, timeoutMs: k?.timeoutSeconds ? k.timeoutSeconds * 1000 : undefined } };
-  }), problems);
+  }), buildNotes);
+  for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
   const out: AnalyzedFile[] = [];
-  let readCount = 0;
+  let unsafeLeft = 0;
+  let fixesApplied = 0;
   for (const file of files) {
     const config = configOf(file);
-    if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) continue;
+    if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) { skip('ignored by .secctx.yaml'); continue; }
     if (config && config.problems.length && !reportedConfigs.has(config.file)) {
+      // An invalid config is fatal (exit 2): a CI run must not pass on defaults it did not ask for.
       reportedConfigs.add(config.file);
-      for (const p of config.problems) problems.push(`${path.relative(process.cwd(), config.file)}: ${p.message}`);
+      for (const p of config.problems) problems.push({ file: rel(config.file), message: p.message, fatal: true });
     }
     const read = readText(file);
-    if ('problem' in read) { problems.push(`${file.display}: ${read.problem}`); continue; }
-    readCount++;
+    if ('problem' in read) {
+      if (read.skipped) skip(read.skipped);
+      problems.push({ file: file.display, message: read.problem, fatal: !read.skipped && file.explicit });
+      continue;
+    }
     const key = config?.file ?? '';
     let projectOptions = optionsByConfig.get(key);
     if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
     // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
     const options: AnalysisOptions = { ...projectOptions, images: workspace.index.resolver(file.absolute) };
     let text = read.text;
+    let patch = '';
     let analysis: FileAnalysis;
     try {
-      if (fixed) text = applyCliFixes(file, text, options, fixed, io);
+      if (fixed) {
+        const result = applyCliFixes(file, text, options, fixed, io);
+        text = result.text;
+        patch = result.patch;
+        unsafeLeft += result.unsafeLeft;
+        fixesApplied += result.applied;
+      }
       analysis = analyzer.analyze(file.absolute, text, options);
     } catch (err) {
-      problems.push(`${file.display}: internal error: ${(err as Error).message}`);
+      problems.push({ file: file.display, message: `internal error: ${(err as Error).message}`, fatal: true });
       continue;
     }
+    if (analysis.kind === 'unknown' || analysis.kind === 'config') { skip('not a recognised kind'); continue; }
     const built = builds.findingsFor(file.absolute, analysis.findings);
-    out.push(built ? { file, text, analysis: { ...analysis, findings: built }, built: true } : { file, text, analysis });
+    out.push(built ? { file, text, analysis: { ...analysis, findings: built }, patch, built: true } : { file, text, analysis, patch });
   }
-  return { files: out, problems, readCount, builds };
+  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds };
 }
 
-/** Prints the problems on stderr; false (after saying so) when nothing could be read. */
-export function reportProblems(inputs: AnalyzedInputs, io: CliIo): boolean {
-  for (const p of inputs.problems) io.stderr(`secctx: ${p}\n`);
-  if (inputs.readCount === 0) {
-    io.stderr('secctx: nothing could be read\n');
-    return false;
-  }
-  return true;
+/** One line per problem, as stderr shows them. */
+export function problemLine(p: InputProblem): string {
+  return `secctx: ${p.file ? `${p.file}: ` : ''}${p.message}\n`;
 }
+
+/** The human name of each kind of file, for summaries. */
+export const KIND_NAMES: Record<FileKind, string> = { kubernetes: 'Kubernetes', compose: 'Compose', dockerfile: 'Dockerfile', shell: 'shell', config: 'config', unknown: 'other' };

@@ -2,6 +2,8 @@
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** Standard input, for `-` (default: fd 0). */
+  readStdin?(): string;
 }
 
 /** A mistake in the command line: printed with the usage, exit 2. */

@@ -24,6 +24,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 if (require.main === module) {
+  // `secctx check … | head`: the reader went away; end quietly, as cat and grep do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw err;
+    });
+  }
   runCli(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => { process.stderr.write(`secctx: internal error: ${(err as Error).message}\n`); process.exitCode = 2; },

@@ -14,6 +14,8 @@ import { UsageError } from './io';
 
 export interface CliOptions {
   command: Command;
+  /** The arguments as given (SARIF records the command line). */
+  argv: readonly string[];
   paths: string[];
   format: Format;
   /** Analysis settings given on the command line; they win over .secctx.yaml. */
@@ -22,8 +24,24 @@ export interface CliOptions {
   fix: boolean;
   fixUnsafe: boolean;
   fixDryRun: boolean;
-  color: boolean;
+  /** `--color`/`--no-color`; undefined: FORCE_COLOR, NO_COLOR, then whether the output is a terminal. */
+  color: boolean | undefined;
+  /** `--max-warnings N`: exit 1 when there are more warnings (eslint's meaning). */
+  maxWarnings?: number;
+  /** `--severity-threshold`: exit 1 when a finding is at least this severe (default error). */
+  severityThreshold: Threshold;
+  stdinFilename?: string;
+  /** `--no-ignore`: walk directories without reading .gitignore. */
+  noIgnore: boolean;
+  /** `--quiet`: report errors only (thresholds still count everything). */
+  quiet: boolean;
+  outputFile?: string;
+  /** `explain --wide`: every column in full, whatever the width. */
+  wide: boolean;
 }
+
+export const THRESHOLDS = ['error', 'warning', 'info'] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
 
 export interface OptionDef {
   /** The long name, without `--`. */
@@ -60,6 +78,18 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'fix', type: 'boolean', description: 'apply the preferred safe fixes in place', apply: (o) => { o.fix = true; } },
   { name: 'fix-unsafe', type: 'boolean', description: 'with --fix: apply unsafe fixes too', apply: (o) => { o.fix = true; o.fixUnsafe = true; } },
   { name: 'fix-dry-run', type: 'boolean', description: 'print the fixes as a unified diff instead of writing', apply: (o) => { o.fix = true; o.fixDryRun = true; } },
+  { name: 'severity-threshold', type: 'string', value: THRESHOLDS.join('|'), description: 'exit 1 when a finding is at least this severe (default error)',
+    apply: (o, v) => { o.severityThreshold = oneOf<Threshold>('severity-threshold', THRESHOLDS, v, orList(THRESHOLDS)); } },
+  { name: 'max-warnings', type: 'string', value: '<n>', description: 'exit 1 when there are more than n warnings',
+    apply: (o, v) => {
+      if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings must be a whole number, not ${v}`);
+      o.maxWarnings = Number(v);
+    } },
+  { name: 'quiet', short: 'q', type: 'boolean', description: 'report errors only (thresholds still count everything)', apply: (o) => { o.quiet = true; } },
+  { name: 'output-file', short: 'o', type: 'string', value: '<file>', description: 'write the report to this file instead of stdout', apply: (o, v) => { o.outputFile = v; } },
+  { name: 'stdin-filename', type: 'string', value: '<name>', description: 'the name standard input (-) is checked as (default <stdin>, read as Kubernetes YAML)', apply: (o, v) => { o.stdinFilename = v; } },
+  { name: 'no-ignore', type: 'boolean', description: 'walk directories without reading .gitignore', apply: (o) => { o.noIgnore = true; } },
+  { name: 'wide', type: 'boolean', description: 'explain: every column in full, however wide', apply: (o) => { o.wide = true; } },
   { name: 'color', type: 'boolean', description: 'coloured text output even when not a terminal', apply: (o) => { o.color = true; } },
   { name: 'no-color', type: 'boolean', description: 'plain text output', apply: (o) => { o.color = false; } },
   { name: 'help', short: 'h', type: 'boolean', description: 'this help', apply: () => undefined },
@@ -85,12 +115,15 @@ export function usage(): string {
     'Options:',
     ...options,
     '',
-    'Exit status: 0 no errors, 1 errors found, 2 usage error or nothing could be read.',
+    'Inputs: files, directories (walked; .gitignore respected), quoted glob patterns, - for stdin.',
+    '',
+    'Exit status: 0 nothing at or above the threshold, 1 findings at or above it (or more',
+    'warnings than --max-warnings), 2 usage error, missing input or invalid configuration.',
   ].join('\n');
 }
 
 export function defaultOptions(): CliOptions {
-  return { command: COMMANDS[0], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: !!process.stdout.isTTY && !process.env.NO_COLOR };
+  return { command: COMMANDS[0], argv: [], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: undefined, severityThreshold: 'error', noIgnore: false, quiet: false, wide: false };
 }
 
 /** Parses argv into options, `'help'` or `'version'`; throws `UsageError`. */
@@ -103,6 +136,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' | 've
     tokens: true,
   });
   const o = defaultOptions();
+  o.argv = [...argv];
   let command: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -131,5 +165,20 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' | 've
   o.command = cmd;
   if (!o.paths.length) throw new UsageError('no files or directories given');
   if (!cmd.formats.includes(o.format)) throw new UsageError(`--format ${o.format} is for ${COMMANDS.filter((c) => c.formats.includes(o.format)).map((c) => c.name).join(' and ')}`);
+  if (o.fix && !o.fixDryRun && o.paths.includes('-')) throw new UsageError('--fix cannot write back to standard input; use --fix-dry-run');
+  if (o.stdinFilename !== undefined && !o.paths.includes('-')) throw new UsageError('--stdin-filename names standard input: give - among the inputs');
+  if (o.fixDryRun && !['text', 'json', 'sarif'].includes(o.format)) throw new UsageError(`--fix-dry-run goes with --format text, json or sarif, not ${o.format}`);
   return o;
+}
+
+/**
+ * Whether to colour text output: --color/--no-color, else FORCE_COLOR (0 or false: no), else
+ * NO_COLOR (set and not empty: no), else whether the report goes to a terminal.
+ */
+export function resolveColor(o: CliOptions, env: NodeJS.ProcessEnv, toTerminal: boolean): boolean {
+  if (o.color !== undefined) return o.color;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return toTerminal;
 }

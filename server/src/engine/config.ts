@@ -2,6 +2,7 @@
  * Project configuration `.secctx.yaml`: profile, kubernetesVersion, runtime, rules, ignore, images.
  * Parsing is pure; finding the file (walking up from a document) belongs to the CLI and the server.
  */
+import picomatch from 'picomatch';
 import { parseDocument } from 'yaml';
 import { RUNTIMES, type Runtime } from './capabilities';
 import { ruleById } from './rules/index';
@@ -108,20 +109,36 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
   return { config, problems };
 }
 
-/** Minimal glob matching for `ignore`: `**`, `*`, `?`, matched against a `/`-separated relative path. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
-    else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^(?:.*/)?${re}$`);
-}
-
+/**
+ * Whether `.secctx.yaml`'s `ignore` globs leave a file out. Semantics are .gitignore's, relative to
+ * the directory of the config file (as eslint's and git's are):
+ * - a pattern with a `/` (other than a trailing one) is anchored there: `test/**` is `<config dir>/test/**`,
+ *   never `src/test/x.yaml`; a leading `/` only anchors;
+ * - a pattern without one matches a name at any depth: `*.{yml,json}` matches `k8s/pod.yml`,
+ *   `templates` matches every directory called `templates`;
+ * - a pattern that matches a directory leaves out everything below it; a trailing `/` matches directories only;
+ * - `**` spans whole path segments (`**` + `/templates/**` does not match `helm-templates/pod.yaml`);
+ * - `!pattern` puts back what an earlier pattern left out (the last matching pattern decides).
+ * Matching is picomatch's (globstar, braces, extglobs, dotfiles).
+ */
 export function isIgnored(relativePath: string, globs: readonly string[]): boolean {
   const p = relativePath.replace(/\\/g, '/');
-  return globs.some((g) => globToRegExp(g).test(p));
+  if (!p || p.startsWith('../')) return false;
+  const segments = p.split('/');
+  // The file, then each directory above it (a matched directory leaves out its contents).
+  const candidates = segments.map((_, i) => ({ path: segments.slice(0, segments.length - i).join('/'), dir: i > 0 }));
+  let ignored = false;
+  for (const glob of globs) {
+    const negated = glob.startsWith('!');
+    let pattern = negated ? glob.slice(1) : glob;
+    if (pattern.startsWith('./')) pattern = pattern.slice(2);
+    const dirOnly = pattern.endsWith('/');
+    if (dirOnly) pattern = pattern.replace(/\/+$/, '');
+    const anchored = pattern.includes('/');
+    if (pattern.startsWith('/')) pattern = pattern.slice(1);
+    if (!pattern) continue;
+    const matches = picomatch(anchored ? pattern : `**/${pattern}`, { dot: true });
+    if (candidates.some((c) => (!dirOnly || c.dir) && matches(c.path))) ignored = !negated;
+  }
+  return ignored;
 }

@@ -20,6 +20,7 @@ import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { KustomizeFeature } from './kustomize';
 import { readSettings, type EditorSettings } from './settings';
 import { SERVER_VERSION } from './usage';
 
@@ -39,6 +40,8 @@ export function startServer(connection: Connection): void {
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsCache = new Map<string, AnalysisOptions>();
   let workspace: WorkspaceIndex | undefined;
+  /** Kustomize builds: only in trusted workspaces, since a build runs a binary. */
+  let kustomize: KustomizeFeature | undefined;
 
   const log = (message: string) => connection.console.log(`[secctx] ${message}`);
 
@@ -89,7 +92,8 @@ export function startServer(connection: Connection): void {
   function validate(doc: TextDocument): void {
     try {
       const analysis = analysisOf(doc);
-      const diagnostics = analysis.findings.map((f) => toDiagnostic(doc, f));
+      const findings = kustomize ? kustomize.findings(filePath(doc.uri), doc.getText(), analysis.findings) : analysis.findings;
+      const diagnostics = findings.map((f) => toDiagnostic(doc, f));
       for (const p of workspace?.index.configProblems(filePath(doc.uri)) ?? []) {
         diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
       }
@@ -114,6 +118,7 @@ export function startServer(connection: Connection): void {
   function settingsChanged(next: EditorSettings): void {
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
+    kustomize?.configure(settings.kustomizePath);
     revalidateAll();
   }
 
@@ -145,6 +150,18 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     workspace = new WorkspaceIndex(workspaceRoots, trusted);
+    if (trusted) {
+      kustomize = new KustomizeFeature({
+        roots: workspaceRoots,
+        openText: (file) => documents.all().find((d) => filePath(d.uri) === file)?.getText(),
+        optionsFor,
+        configFor: (dir) => configFor(path.join(dir, 'kustomization.yaml'))?.config.kustomize,
+        revalidate: (files) => { for (const d of documents.all()) if (files.has(filePath(d.uri))) schedule(d); },
+        log,
+      });
+      kustomize.configure(settings.kustomizePath);
+      kustomize.start();
+    }
     void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); if (n > 0) indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
     if (hasConfigurationCapability) settingsChanged(readSettings(await connection.workspace.getConfiguration('secctx')));
   });
@@ -158,12 +175,14 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => {
     schedule(e.document);
     const file = filePath(e.document.uri);
+    kustomize?.touched(file);
     if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) indexChanged();
   });
   connection.onDidChangeWatchedFiles((params) => {
     let changed = false;
     for (const change of params.changes) {
       const file = filePath(change.uri);
+      if (!documents.get(change.uri)) kustomize?.touched(file);
       if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); changed = true; }
       if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
     }
@@ -182,7 +201,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return null;
     if (isConfigDocument(doc.uri)) return configHover(doc, params);
-    return hover(doc, analysisOf(doc), params);
+    const base = hover(doc, analysisOf(doc), params);
+    return kustomize ? kustomize.hover(filePath(doc.uri), doc.getText(), doc.offsetAt(params.position), base) : base;
   });
 
   connection.onCompletion((params, token) => {

@@ -7,6 +7,8 @@ export interface EditorSettings {
   readonly explicit: Partial<AnalysisOptions>;
   readonly inlayHints: boolean;
   readonly maxFileSize: number;
+  /** `secctx.kustomize.path`: the kustomize or kubectl binary for builds. */
+  readonly kustomizePath?: string;
 }
 
 export function readSettings(raw: unknown): EditorSettings {
@@ -20,6 +22,8 @@ export function readSettings(raw: unknown): EditorSettings {
     }
   }
   const inlay = s.inlayHints && typeof s.inlayHints === 'object' ? (s.inlayHints as Record<string, unknown>).enabled : undefined;
+  const kustomize = s.kustomize && typeof s.kustomize === 'object' ? (s.kustomize as Record<string, unknown>).path : undefined;
+  const kustomizePath = typeof kustomize === 'string' && kustomize ? kustomize : undefined;
   const max = typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : 5 * 1024 * 1024;
   return {
     explicit: {
@@ -32,5 +36,6 @@ export function readSettings(raw: unknown): EditorSettings {
     },
     inlayHints: inlay !== false,
     maxFileSize: max,
+    ...(kustomizePath ? { kustomizePath } : {}),
   };
 }

@@ -124,6 +124,21 @@ export function configSettings(): readonly ConfigSetting[] {
       },
       insertText: 'images:\n  ',
     },
+    {
+      key: 'kustomize',
+      description: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+      schema: {
+        type: 'object',
+        markdownDescription: 'How folders with a kustomization are built: `path` of the `kustomize` or `kubectl` binary (default: `kustomize`, else `kubectl`, on PATH) and `timeoutSeconds` for one build (default 30). Followed only in trusted workspaces.',
+        description: 'How folders with a kustomization are built: path of the kustomize or kubectl binary, timeoutSeconds for one build.',
+        properties: {
+          path: { type: 'string', description: 'The kustomize or kubectl binary.' },
+          timeoutSeconds: { type: 'number', description: 'How long one build may take, in seconds (default 30).' },
+        },
+        additionalProperties: false,
+      },
+      insertText: 'kustomize:\n  path: ',
+    },
   ];
 }
 

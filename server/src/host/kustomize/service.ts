@@ -57,31 +57,31 @@ export class KustomizeService {
     this.cache.clear();
   }
 
-  binary(): KustomizeBinary | undefined {
-    return findKustomize(this.settings.path, this.envPath);
+  binary(settings: KustomizeSettings = this.settings): KustomizeBinary | undefined {
+    return findKustomize(settings.path, this.envPath);
   }
 
   /** Builds and judges the kustomization in `dir` (with `override` for unsaved files); cached by input content. */
-  build(dir: string, options: AnalysisOptions, override?: (file: string) => string | undefined): Promise<BuildResult> | undefined {
+  build(dir: string, options: AnalysisOptions, override?: (file: string) => string | undefined, settings: KustomizeSettings = this.settings): Promise<BuildResult> | undefined {
     const read = readBuildTree(dir, override);
     if (!read) return undefined;
     const { tree, refused } = read;
     const kustomizationFile = tree.nodes.get(tree.root)!.file;
     const common = { dir: tree.root, kustomizationFile };
     if (refused.length) return Promise.resolve({ ...common, status: 'refused', tree, problems: refused.slice(0, 1) });
-    const binary = this.binary();
+    const binary = this.binary(settings);
     if (!binary) return Promise.resolve({ ...common, status: 'missing', tree, message: MISSING_KUSTOMIZE });
     const hash = hashTree(tree, binary);
     const hit = this.cache.get(tree.root);
     if (hit && hit.hash === hash && hit.options === options) return hit.result;
-    const result = this.run(binary, tree, options, common);
+    const result = this.run(binary, tree, options, common, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.cache.set(tree.root, { hash, options, result });
     return result;
   }
 
-  private async run(binary: KustomizeBinary, tree: BuildTree, options: AnalysisOptions, common: Common): Promise<BuildResult> {
+  private async run(binary: KustomizeBinary, tree: BuildTree, options: AnalysisOptions, common: Common, timeoutMs: number): Promise<BuildResult> {
     this.runs++;
-    const outcome = await runKustomize(binary, tree, this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const outcome = await runKustomize(binary, tree, timeoutMs);
     if (!outcome.ok) {
       return { ...common, status: outcome.timedOut ? 'timeout' : 'failed', tree, problems: [{ file: common.kustomizationFile, span: ZERO, message: outcome.timedOut ? outcome.message : `${binary.label} build failed: ${outcome.message}` }] };
     }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -435,6 +435,25 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
   test('--fix-dry-run offers the numeric USER in the Dockerfile, not in the manifest', async () => {
     const r = await run('check', '--fix', '--fix-dry-run', '--no-color', example);
     assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);
+  });
+
+  // The kubelet's verifyRunAsNonRoot reads the image as it is once built: after --fix writes USER
+  // 10001:10001, the report judges the manifest against the fixed Dockerfile, not the old index.
+  test('--fix re-analyses with the fixed files: the fixed Dockerfile clears the manifest\'s error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secctx-cli-fix-'));
+    try {
+      cpSync(example, dir, { recursive: true });
+      const r = await run('check', '--fix', '--format', 'json', dir);
+      const findings = (JSON.parse(r.stdout) as { findings: { rule: string; file: string }[] }).findings;
+      assert.deepStrictEqual({
+        code: r.code,
+        stderr: r.stderr,
+        violations: findings.filter((f) => f.rule === 'run-as-non-root-violation').length,
+        user: readFileSync(join(dir, 'api', 'Dockerfile'), 'utf8').match(/^USER .*$/m)?.[0],
+      }, { code: 0, stderr: `secctx: ${join(dir, 'api', 'Dockerfile')}: applied 1 fix\n`, violations: 0, user: 'USER 10001:10001' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

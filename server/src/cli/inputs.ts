@@ -10,7 +10,7 @@ import { isIgnored } from '../engine/config';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
-import { applyCliFixes } from './fix';
+import { applyCliFixes, type CliFixResult } from './fix';
 import { buildImageIndex, projectRoots } from './images';
 import type { CliIo } from './io';
 import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
@@ -96,6 +96,31 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   const out: AnalyzedFile[] = [];
   let unsafeLeft = 0;
   let fixesApplied = 0;
+  const optionsOf = (file: InputFile, config: LoadedConfig | undefined): AnalysisOptions => {
+    const key = config?.file ?? '';
+    let projectOptions = optionsByConfig.get(key);
+    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
+    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
+    return { ...projectOptions, images: workspace.index.resolver(file.absolute) };
+  };
+  // --fix writes every file first and the image index learns the fixed Dockerfiles and Compose files:
+  // the report then judges each manifest against its images as they now are, not as they were.
+  const fixedFirst = new Map<string, CliFixResult>();
+  if (fixed && !fixed.dryRun) {
+    for (const file of files) {
+      const config = configOf(file);
+      if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) continue;
+      const read = readText(file);
+      if ('problem' in read) continue;
+      try {
+        const result = applyCliFixes(file, read.text, optionsOf(file, config), fixed, io);
+        fixedFirst.set(file.absolute, result);
+        if (result.applied) workspace.index.update(file.absolute, result.text);
+      } catch {
+        // reported by the analysis below
+      }
+    }
+  }
   for (const file of files) {
     const config = configOf(file);
     if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) { skip('ignored by .secctx.yaml'); continue; }
@@ -110,17 +135,13 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       problems.push({ file: file.display, message: read.problem, fatal: !read.skipped && file.explicit });
       continue;
     }
-    const key = config?.file ?? '';
-    let projectOptions = optionsByConfig.get(key);
-    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
-    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
-    const options: AnalysisOptions = { ...projectOptions, images: workspace.index.resolver(file.absolute) };
+    const options = optionsOf(file, config);
     let text = read.text;
     let patch = '';
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const result = applyCliFixes(file, text, options, fixed, io);
+        const result = fixedFirst.get(file.absolute) ?? applyCliFixes(file, text, options, fixed, io);
         text = result.text;
         patch = result.patch;
         unsafeLeft += result.unsafeLeft;

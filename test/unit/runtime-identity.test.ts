@@ -90,6 +90,36 @@ describe('the image\'s group under Kubernetes: only the uid reaches the runtime'
   });
 });
 
+describe('supplementary groups from the image\'s /etc/group: Merge adds them, Strict does not', () => {
+  // containerd CRI containerSpecOpts: SupplementalGroupsPolicy_Merge appends WithAdditionalGIDs(user)
+  // (every /etc/group entry listing the user, but for the group named after it) to the pod's groups;
+  // Strict appends only WithSupplementalGroups. CRI-O setupContainerUser does the same (addGroups).
+  const images = workspace({
+    member: lines('FROM debian:12', 'RUN groupadd -g 2000 audit && useradd -u 1000 -G audit app', 'USER app'),
+    plain: lines('FROM debian:12', 'RUN useradd -u 1000 app', 'USER app'),
+  });
+  const groups = (text: string) => {
+    const [ctx] = contexts('pod.yaml', text, { images });
+    return { value: ctx.supplementalGroups.value, source: ctx.supplementalGroups.source, note: ctx.supplementalGroups.note };
+  };
+  test('Merge (the default): the image user\'s groups join the pod\'s', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/member', podSc: 'fsGroup: 4000' })), {
+      value: [4000, 2000], source: 'pod', note: 'plus 2000 from the image\'s /etc/group (supplementalGroupsPolicy Merge, the default)',
+    });
+  });
+  test('an explicit runAsUser: the groups of its /etc/passwd entry', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/member', containerSc: 'runAsUser: 1000' })).value, [2000]);
+  });
+  test('Strict: only the pod\'s groups', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/member', podSc: 'supplementalGroupsPolicy: Strict' })), {
+      value: [], source: 'pod', note: 'supplementalGroupsPolicy Strict: the image\'s /etc/group memberships are not added',
+    });
+  });
+  test('a user in no other group: nothing added', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/plain' })), { value: [], source: 'default', note: undefined });
+  });
+});
+
 describe('a privileged container runs without seccomp', () => {
   // containerd generateSeccompSpecOpts: "Do not set seccomp profile when container is privileged";
   // CRI-O setupSeccomp likewise skips a privileged container.

@@ -296,6 +296,7 @@ function finishStage(state: StageState, text: Text): Stage {
     accounts: state.book.accounts(),
     accountsKnown: state.book.knowledge(),
     passwd: state.book.allUsers(),
+    groups: state.book.allGroups(),
     user,
     dependsOn: [...(state.parent ? [state.parent.index] : []), ...state.copiesFrom],
     ...(state.base.kind === 'image' && state.image && state.book.facts ? { baseFacts: factsRecord(state.image, state.book.facts) } : {}),

@@ -5,7 +5,7 @@
  */
 import type { ImageFactsRecord } from '../images/known';
 import type { Span } from '../types';
-import type { AccountKnowledge, Accounts, Origin, UserAccount } from './accounts';
+import type { AccountKnowledge, Accounts, GroupAccount, Origin, UserAccount } from './accounts';
 import { buildDockerfileModel, type BaseFactsLookup } from './builder';
 import type { LongLine } from './longLines';
 
@@ -84,6 +84,8 @@ export interface Stage {
   readonly accountsKnown: AccountKnowledge;
   /** Every /etc/passwd entry known at the end of the stage: the Dockerfile's accounts and the base image's. */
   readonly passwd: readonly UserAccount[];
+  /** Every /etc/group entry known at the end of the stage (memberships only for the Dockerfile's users). */
+  readonly groups: readonly GroupAccount[];
   /** The user at the end of the stage. */
   readonly user: ResolvedUser;
   /** The stages this one needs: the stage it is built FROM and those it copies from (`COPY --from`). */

@@ -105,6 +105,8 @@ interface PodLevel {
   readonly runAsUserName: FieldValue<string> | undefined;
   readonly runAsGroup: FieldValue<number> | undefined;
   readonly supplementalGroups: Valued<readonly number[]>;
+  /** `supplementalGroupsPolicy`: Merge (the default) adds the image's /etc/group memberships, Strict does not. */
+  readonly supplementalGroupsPolicy: FieldValue<string> | undefined;
   readonly runAsNonRoot: FieldValue<boolean> | undefined;
   readonly seccomp: FieldValue<string> | undefined;
   readonly appArmor: FieldValue<string> | undefined;
@@ -138,6 +140,7 @@ function podLevelOf(pod: PodModel): PodLevel {
     supplementalGroups: groups.length
       ? { value: groups, source: 'pod', field: `spec.securityContext.${groupFields.join(' + ')}`, span: fsGroup?.keySpan ?? keySpanAt(psc, 'supplementalGroups') }
       : { value: [], source: 'default' },
+    supplementalGroupsPolicy: stringField(psc, 'supplementalGroupsPolicy'),
     runAsNonRoot: boolField(psc, 'runAsNonRoot'),
     seccomp: seccompOf(psc),
     appArmor: appArmorOf(psc),
@@ -194,6 +197,24 @@ function imageGroup(container: ContainerModel, image: ImageUser | undefined, use
   const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
   if (account) return { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note };
   return noEntry;
+}
+
+/**
+ * The pod's supplementary groups plus, under supplementalGroupsPolicy Merge (the default), the groups
+ * the image's /etc/group lists the user in: containerd (WithAdditionalGIDs) and CRI-O
+ * (setupContainerUser) add them for Merge and not for Strict.
+ */
+function withImageGroups(pod: PodLevel, imageGroups: readonly number[] | undefined): Valued<readonly number[]> {
+  const base = pod.supplementalGroups;
+  const strict = pod.supplementalGroupsPolicy?.value === 'Strict';
+  if (strict) {
+    const note = 'supplementalGroupsPolicy Strict: the image\'s /etc/group memberships are not added';
+    return base.source === 'default' ? { value: base.value, source: 'pod', field: 'spec.securityContext.supplementalGroupsPolicy', span: pod.supplementalGroupsPolicy?.keySpan, note } : { ...base, note };
+  }
+  const added = (imageGroups ?? []).filter((g) => !base.value.includes(g));
+  if (added.length === 0) return base;
+  const note = `plus ${added.join(', ')} from the image's /etc/group (supplementalGroupsPolicy ${pod.supplementalGroupsPolicy ? 'Merge' : 'Merge, the default'})`;
+  return base.source === 'default' ? { value: added, source: 'image', field: '/etc/group', note } : { ...base, value: [...base.value, ...added], note };
 }
 
 export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
@@ -282,7 +303,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     ...(image?.facts ? { imageFacts: image.facts } : {}),
     user,
     group,
-    supplementalGroups: podLevel.supplementalGroups,
+    supplementalGroups: pod.windows ? podLevel.supplementalGroups : withImageGroups(podLevel, user.source === 'image' ? image?.supplementaryGroups : explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account.supplementaryGroups : undefined),
     privileged,
     allowPrivilegeEscalation,
     runAsNonRoot: { ...ranr, ...verdict },

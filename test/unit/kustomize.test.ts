@@ -31,6 +31,7 @@ import { LineIndex } from '../../server/src/engine/lines';
 import { combineFindings } from '../../server/src/engine/kustomize/overlays';
 import { isRemoteRef, parseKustomization } from '../../server/src/engine/kustomize/kustomization';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
+import { cleanError } from '../../server/src/host/kustomize/run';
 import { KustomizeService } from '../../server/src/host/kustomize/service';
 import { PROJECT, writeProject } from '../support/kustomize-project';
 
@@ -113,6 +114,43 @@ describe('kustomize builds through the CLI', () => {
     const r = await run('check', '--format', 'json', 'overlays/prod');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings, []);
+  });
+});
+
+describe('where findings land', () => {
+  test('a value an inline JSON 6902 patch sets: on its line in kustomization.yaml; what the base lacks: on the base', async () => {
+    const dir = writeProject({
+      'base/kustomization.yaml': PROJECT['base/kustomization.yaml'],
+      'base/deployment.yaml': PROJECT['base/deployment.yaml'],
+      'ov/kustomization.yaml': [
+        'resources:',
+        '  - ../base',
+        'patches:',
+        '  - target:',
+        '      kind: Deployment',
+        '    patch: |-',
+        '      - op: add',
+        '        path: /spec/template/spec/containers/0/securityContext/privileged',
+        '        value: true',
+        '',
+      ].join('\n'),
+    });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await run('check', '--format', 'json', 'ov');
+      assert.deepEqual((JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => ({ ...brief(f), column: f.column })), [
+        // The op's path names the field it adds.
+        { file: 'ov/kustomization.yaml', line: 8, column: 15, rule: 'privileged', severity: 'warning' },
+        { file: 'base/deployment.yaml', line: 17, column: 11, rule: 'restricted-capabilities', severity: 'info' },
+        { file: 'base/deployment.yaml', line: 17, column: 11, rule: 'run-as-non-root', severity: 'info' },
+        { file: 'base/deployment.yaml', line: 17, column: 11, rule: 'seccomp-profile-required', severity: 'info' },
+        { file: 'base/deployment.yaml', line: 18, column: 13, rule: 'privilege-escalation', severity: 'info' },
+      ]);
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -226,6 +264,19 @@ describe('kustomize, pure parts', () => {
   test('patches in application order: patchesStrategicMerge, patches, patchesJson6902 (configureBuiltinTransformers)', () => {
     const k = parseKustomization('patchesJson6902:\n  - path: c.yaml\n    target: {kind: Deployment}\npatches:\n  - path: b.yaml\npatchesStrategicMerge:\n  - a.yaml\n');
     assert.deepEqual(k.patches.map((p) => p.path), ['a.yaml', 'b.yaml', 'c.yaml']);
+  });
+
+  test("kustomize's error without kubectl's log prefix, the wrapper's layer or the temporary copy's paths", () => {
+    // As kubectl v1.32.4 printed it for a patch file that does not exist.
+    const stderr = [
+      'E1206 06:16:23.507654   13311 run.go:72] "command failed" err=<',
+      "\taccumulating resources: accumulation err='accumulating resources from '../src': '/tmp/secctx-kustomize-ROYBEX/src' must resolve to a file': recursed accumulation of path '/tmp/secctx-kustomize-ROYBEX/src': trouble configuring builtin PatchTransformer with config: `",
+      '\tpath: missing-patch.yaml',
+      "\t`: failed to get the patch file from path(missing-patch.yaml): evalsymlink failure on 'missing-patch.yaml' : lstat missing-patch.yaml: no such file or directory",
+      ' >',
+      '',
+    ].join('\n');
+    assert.equal(cleanError(stderr), "trouble configuring builtin PatchTransformer with config: `\npath: missing-patch.yaml\n`: failed to get the patch file from path(missing-patch.yaml): evalsymlink failure on 'missing-patch.yaml' : lstat missing-patch.yaml: no such file or directory");
   });
 
   test('combining: a finding only some overlays fix says where it remains; one an overlay adds names it', () => {

@@ -1,7 +1,11 @@
 /** `secctx explain`: each container's effective security context, and each image's user. */
 import { LineIndex } from '../engine/lines';
+import { reportHtml } from '../engine/present/html';
+import { reportModel } from '../engine/present/report';
+import { reportMarkdown } from '../engine/present/reportMarkdown';
 import { formatExplainText, formatImagesText, toJsonContainer, toJsonImages, type JsonContainer, type JsonImage } from './format';
 import { analyzeInputs, problemLine } from './inputs';
+import { chartContainers } from './helmExplain';
 import type { CliIo } from './io';
 import type { CliOptions } from './options';
 
@@ -12,11 +16,19 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   const images: JsonImage[] = [];
   for (const { file, text, analysis, built } of inputs.files) {
     const lines = new LineIndex(text);
-    if (!built) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
+    // A chart's containers are listed once per chart (below), not per values file or template.
+    if (!built && !analysis.helm) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
   containers.push(...inputs.builds.containers);
-  if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
+  containers.push(...chartContainers(inputs.charts));
+  if (o.format === 'html' || o.format === 'markdown') {
+    // The report panel's page (self-contained, for CI artifacts) or its Markdown (pull-request comments), of the files as written.
+    const written = inputs.files.filter((f) => !f.built);
+    const model = reportModel(written.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
+    const subtitle = written.length === 1 ? written[0].file.display : `${written.length} files`;
+    io.stdout(o.format === 'html' ? reportHtml(model, { mode: 'static', subtitle }) : reportMarkdown(model));
+  } else if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {
     const parts = [containers.length ? formatExplainText(containers) : '', images.length ? formatImagesText(images) : ''].filter(Boolean);
     io.stdout((parts.length ? parts.join('\n\n') : 'No containers or images found.') + '\n');

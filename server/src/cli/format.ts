@@ -52,7 +52,12 @@ const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint:
 export function formatStylish(findings: readonly JsonFinding[], color: boolean): string {
   const c = (code: keyof typeof COLORS, s: string) => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
   const byFile = new Map<string, JsonFinding[]>();
-  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  // Appended in place: a copy of the file's list per finding was quadratic (a 2 MB stream: 15.6 s text vs 3.6 s JSON).
+  for (const f of findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
   const lines: string[] = [];
   for (const [file, list] of byFile) {
     lines.push(c('underline', file));
@@ -77,8 +82,8 @@ export function toJsonImageFacts(facts: ImageFactsRecord | undefined): JsonImage
 export interface JsonContainer {
   file: string; line: number; name: string; kind: string; workload: string; image?: string;
   imageFacts: JsonImageFacts | null;
-  user: { uid: number | null; name?: string; source: string };
-  group: { gid: number | null; source: string };
+  user: { uid: number | null; name?: string; source: string; file?: string; line?: number };
+  group: { gid: number | null; source: string; file?: string; line?: number };
   supplementalGroups: readonly number[];
   privileged: boolean; allowPrivilegeEscalation: boolean;
   runAsNonRoot: string;
@@ -86,7 +91,9 @@ export interface JsonContainer {
   seccomp: string; readOnlyRootFilesystem: boolean;
   /** For a container of a kustomize build: the build's folder, and the file and line that set each value. */
   build?: string;
-  provenance?: Record<string, { file: string; line: number }>;
+  /** For a container of a Helm chart: the chart's folder (user/group `source: values` name the values file and line). */
+  chart?: string;
+  provenance?: Record<string, { file: string; line: number; source?: string }>;
 }
 
 export function toJsonContainer(file: string, lines: LineIndex, c: EffectiveContext): JsonContainer {

@@ -10,8 +10,9 @@ import { isIgnored } from '../engine/config';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
-import { applyCliFixes, type CliFixResult } from './fix';
+import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
+import { CliCharts } from './helm';
 import type { CliIo } from './io';
 import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
 import type { CliOptions } from './options';
@@ -47,6 +48,8 @@ export interface AnalyzedInputs {
   readonly fixesApplied: number;
   /** The kustomize builds among the inputs. */
   readonly builds: CliBuilds;
+  /** The Helm charts the inputs belong to. */
+  readonly charts: CliCharts;
 }
 
 const rel = (file: string) => path.relative(process.cwd(), file) || file;
@@ -80,7 +83,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   };
   const reportedConfigs = new Set<string>();
   const configFiles = [...new Set(files.map((f) => configOf(f)?.file).filter((f): f is string => f !== undefined))];
-  const workspace = await buildImageIndex(projectRoots(process.cwd(), files, configFiles));
+  const workspace = await buildImageIndex(projectRoots(files, configFiles));
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push({ file: rel(config), message: p.message, fatal: false });
   }
@@ -93,34 +96,10 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   }), buildNotes);
   for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
+  const charts = new CliCharts(o.values);
   const out: AnalyzedFile[] = [];
   let unsafeLeft = 0;
   let fixesApplied = 0;
-  const optionsOf = (file: InputFile, config: LoadedConfig | undefined): AnalysisOptions => {
-    const key = config?.file ?? '';
-    let projectOptions = optionsByConfig.get(key);
-    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
-    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
-    return { ...projectOptions, images: workspace.index.resolver(file.absolute) };
-  };
-  // --fix writes every file first and the image index learns the fixed Dockerfiles and Compose files:
-  // the report then judges each manifest against its images as they now are, not as they were.
-  const fixedFirst = new Map<string, CliFixResult>();
-  if (fixed && !fixed.dryRun) {
-    for (const file of files) {
-      const config = configOf(file);
-      if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) continue;
-      const read = readText(file);
-      if ('problem' in read) continue;
-      try {
-        const result = applyCliFixes(file, read.text, optionsOf(file, config), fixed, io);
-        fixedFirst.set(file.absolute, result);
-        if (result.applied) workspace.index.update(file.absolute, result.text);
-      } catch {
-        // reported by the analysis below
-      }
-    }
-  }
   for (const file of files) {
     const config = configOf(file);
     if (config && !file.explicit && isIgnored(path.relative(path.dirname(config.file), file.absolute), config.config.ignore)) { skip('ignored by .secctx.yaml'); continue; }
@@ -135,19 +114,25 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       problems.push({ file: file.display, message: read.problem, fatal: !read.skipped && file.explicit });
       continue;
     }
-    const options = optionsOf(file, config);
+    const key = config?.file ?? '';
+    let projectOptions = optionsByConfig.get(key);
+    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
+    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
+    const options: AnalysisOptions = { ...projectOptions, images: workspace.index.resolver(file.absolute) };
     let text = read.text;
     let patch = '';
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const result = fixedFirst.get(file.absolute) ?? applyCliFixes(file, text, options, fixed, io);
+        const result = applyCliFixes(file, read, options, fixed, io);
+        // Not written (changed on disk meanwhile, or unwritable): fatal, the run must not pass as fixed.
+        if (result.problem) problems.push({ file: file.display, message: result.problem, fatal: true });
         text = result.text;
         patch = result.patch;
         unsafeLeft += result.unsafeLeft;
         fixesApplied += result.applied;
       }
-      analysis = analyzer.analyze(file.absolute, text, options);
+      analysis = charts.analyze(file.absolute, text, options, config) ?? analyzer.analyze(file.absolute, text, options);
     } catch (err) {
       problems.push({ file: file.display, message: `internal error: ${(err as Error).message}`, fatal: true });
       continue;
@@ -156,7 +141,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     const built = builds.findingsFor(file.absolute, analysis.findings);
     out.push(built ? { file, text, analysis: { ...analysis, findings: built }, patch, built: true } : { file, text, analysis, patch });
   }
-  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds };
+  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds, charts };
 }
 
 /** One line per problem, as stderr shows them. */

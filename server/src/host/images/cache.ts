@@ -11,7 +11,8 @@
  * treated as a miss, never trusted.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFile } from 'node:fs';
+import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GroupEntry, ImageAccounts, PasswdEntry } from '../../engine/images/facts';
@@ -33,6 +34,9 @@ export interface CachedRef {
   readonly digest: string;
   readonly fetchedAt: number;
 }
+
+/** fs.readFile's callback form: one read after fstat, noticeably cheaper than fs.promises.readFile in Node 20. */
+const readFileFast = promisify(readFile);
 
 export function defaultCacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME;
@@ -79,6 +83,7 @@ export const DEFAULT_TAG_TTL_MS = 24 * 60 * 60 * 1000;
 export class ImageCache {
   readonly root: string;
   private readonly tagTtlMs: number;
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly options: ImageCacheOptions) {
     this.root = path.join(options.dir ?? defaultCacheDir(), 'images-v1');
@@ -97,7 +102,7 @@ export class ImageCache {
   private async readJson(file: string): Promise<unknown> {
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = await readFileFast(file, 'utf8');
     } catch {
       return undefined;
     }
@@ -115,12 +120,17 @@ export class ImageCache {
   }
 
   private async write(file: string, value: unknown): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!this.madeDirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await fs.writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
       await fs.rename(tmp, file);
     } catch (e) {
+      this.madeDirs.delete(dir);
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }

@@ -7,7 +7,7 @@
  * and `registry`) → the image's registry (mode `registry`). Mode `off` looks nothing up. A failure
  * is remembered for a while (`failureTtlMs`) so that nothing is retried in a tight loop.
  */
-import type { ImageFacts, ImageFactsFailure, ImageFactsLookup, ImageFactsSource } from '../../engine/images/facts';
+import type { ImageAccounts, ImageFacts, ImageFactsFailure, ImageFactsLookup, ImageFactsSource } from '../../engine/images/facts';
 import { parseNormalizedReference, type NormalizedReference } from '../../engine/images/normalize';
 import { ImageCache, type CachedImage } from './cache';
 import { credentialFor } from './credentials';
@@ -115,9 +115,15 @@ export class ImageFactsService {
     if (!p.ok) return { reference, reason: `invalid image reference: ${p.reason}` };
     const outcome = this.outcomes.get(p.reference.normalized);
     if (!outcome) return undefined;
+    return this.view(reference, outcome);
+  }
+
+  /** The outcome as seen through one spelling of the reference (kept, so lookups return the same object). */
+  private view(reference: string, outcome: Outcome): ImageFacts | ImageFactsFailure {
     const cached = this.views.get(reference);
     if (cached && cached.outcome === outcome) return cached.view;
     const view: ImageFacts | ImageFactsFailure = outcome.kind === 'facts' ? { reference, ...outcome.facts } : { reference, reason: outcome.reason };
+    if (this.views.size > 10_000) this.views.clear();
     this.views.set(reference, { outcome, view });
     return view;
   }
@@ -140,26 +146,34 @@ export class ImageFactsService {
     await Promise.all(references.map(async (reference) => {
       const started = this.start(reference);
       const result = await Promise.race([started, cancelled]);
-      out.set(reference, result === 'cancelled' ? { reference, reason: 'cancelled' } : (this.known(reference) ?? { reference, reason: this.options.mode === 'off' ? 'image lookup is off' : 'not known' }));
+      const fallback = { reference, reason: this.options.mode === 'off' ? 'image lookup is off' : this.disposed ? 'cancelled' : 'not known' };
+      out.set(reference, result === 'cancelled' ? { reference, reason: 'cancelled' } : (this.known(reference) ?? (result ? this.view(reference, result) : fallback)));
     }));
     // Keep the caller's order.
     return new Map(references.map((r) => [r, out.get(r)!]));
   }
 
   /** Starts (or joins) the lookup of one reference; resolves when its outcome is known. */
-  private start(reference: string): Promise<void> {
-    if (this.disposed || this.options.mode === 'off') return Promise.resolve();
+  private start(reference: string): Promise<Outcome | undefined> {
+    if (this.disposed || this.options.mode === 'off') return Promise.resolve(undefined);
     const p = this.parse(reference);
-    if (!p.ok) return Promise.resolve();
+    if (!p.ok) return Promise.resolve(undefined);
     const key = p.reference.normalized;
     let spellings = this.spellings.get(key);
     if (!spellings) this.spellings.set(key, (spellings = new Set()));
     spellings.add(reference);
     const existing = this.outcomes.get(key);
-    if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve();
+    if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve(existing);
     let running = this.inflight.get(key);
     if (!running) {
-      running = this.enqueue(p.reference);
+      // The cache is read at once (cheap, local); only the engine and registry wait for a slot.
+      const ref = p.reference;
+      const started = this.now();
+      running = this.fromCache(ref).then((hit) => {
+        if (!hit) return this.enqueue(ref);
+        this.options.log?.(`images: ${ref.familiar} → ${this.describe(hit)} (${this.now() - started} ms)`);
+        return hit;
+      });
       this.inflight.set(key, running);
       void running.then((outcome) => {
         this.inflight.delete(key);
@@ -168,7 +182,7 @@ export class ImageFactsService {
         this.notify(key);
       });
     }
-    return running.then(() => undefined);
+    return running;
   }
 
   private enqueue(ref: NormalizedReference): Promise<Outcome> {
@@ -242,30 +256,35 @@ export class ImageFactsService {
     return outcome;
   }
 
+  private async fromCache(ref: NormalizedReference): Promise<Outcome | undefined> {
+    if (!this.cache || this.platformProblem) return undefined;
+    const hit = await this.cache.getRef(ref.normalized, this.platformText, !!ref.digest).then((r) => (r ? this.cache!.getImage(r.digest) : undefined)).catch(() => undefined);
+    return hit ? { kind: 'facts', facts: this.facts(ref, 'cache', hit) } : undefined;
+  }
+
+  /** After the cache: the Docker engine, then the registry. */
   private async lookupSources(ref: NormalizedReference, signal: AbortSignal): Promise<Outcome> {
     if (this.platformProblem) return { kind: 'failure', reason: this.platformProblem, at: this.now() };
     const notes: string[] = [];
-    // 1. the on-disk cache
-    if (this.cache) {
-      const hit = await this.cache.getRef(ref.normalized, this.platformText, !!ref.digest).then((r) => (r ? this.cache!.getImage(r.digest) : undefined)).catch(() => undefined);
-      if (hit) return { kind: 'facts', facts: this.facts(ref, 'cache', hit) };
-    }
-    // 2. the local Docker engine
+    // the local Docker engine
     if (this.options.mode === 'local' || this.options.mode === 'registry') {
       this.socket ??= findDockerSocket(this.options.dockerHost);
       const socket = await this.socket;
       if (socket.kind === 'unix') {
         try {
           const local = await inspectLocalImage(socket.path, ref, signal);
-          if (local) return { kind: 'facts', facts: this.facts(ref, 'docker', { ...local.config, ...(local.digest ? { digest: local.digest } : {}), platform: local.platform, fetchedAt: this.now() }) };
+          if (local) {
+            const accounts = this.registry ? await this.registryAccounts(ref, local.digest, signal) : undefined;
+            return { kind: 'facts', facts: this.facts(ref, 'docker', { ...local.config, ...(local.digest ? { digest: local.digest } : {}), platform: local.platform, ...(accounts ? { accounts } : {}), fetchedAt: this.now() }) };
+          }
           notes.push('not in the local Docker engine');
         } catch (e) {
           if (signal.aborted) throw e;
           notes.push(`Docker engine at ${socket.path} not usable (${e instanceof Error ? e.message : String(e)})`);
         }
-      } else notes.push(socket.kind === 'none' ? 'no Docker engine socket' : socket.reason);
+      } else notes.push(socket.reason);
     }
-    // 3. the registry
+    // the registry
     if (this.registry) {
       try {
         const image = await this.registry.fetchImage(ref, this.platform, signal);
@@ -279,6 +298,21 @@ export class ImageFactsService {
       }
     }
     return { kind: 'failure', reason: `not in the cache, ${notes.join(', ')}; image lookup is "local" (registries are not contacted)`, at: this.now() };
+  }
+
+  /**
+   * The engine's answer has no account files (its layers are not read): in mode `registry` they
+   * come from the registry's copy of the same image, fetched by the engine's repository digest.
+   */
+  private async registryAccounts(ref: NormalizedReference, digest: string | undefined, signal: AbortSignal): Promise<ImageAccounts> {
+    const byDigest = digest ?? ref.digest;
+    if (!byDigest) return { kind: 'unknown', reason: "the local Docker engine's layers are not read, and the image has no repository digest to fetch them from its registry" };
+    try {
+      return (await this.registry!.fetchImage({ ...ref, digest: byDigest }, this.platform, signal)).accounts;
+    } catch (e) {
+      if (signal.aborted) throw e;
+      return { kind: 'unknown', reason: `the local Docker engine's layers are not read; its registry's copy (${byDigest.slice(0, 19)}…): ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 
   dispose(): void {

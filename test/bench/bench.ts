@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { LspClient, type LspServerCommand } from '../support/lsp-client';
+import { imagesBench } from './images';
 import { deployment, deploymentStream, type GeneratedManifests } from './manifests';
+import { HELM_TEMPLATES, helmEditLatency } from './helm';
 import { kustomizeEditLatency } from './kustomize';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -235,6 +237,9 @@ async function main(): Promise<void> {
       const rss = await workspaceRss(server, workspace, workspaceFiles);
       results.set(server.name, { editBig, editSmall, hover: hover.stats, hoverAnswered: hover.answered, rss });
     }
+    process.stderr.write('measuring a Helm chart...\n');
+    const helmServer = SERVERS.find((x) => x.name === 'secctx');
+    const helm = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart'), EDITS, WARMUP) : { median: NaN, p95: NaN, n: 0 };
     process.stderr.write('measuring the CLI...\n');
     const cold = coldCli(tmp, bigFile);
     const bundles = bundleSizes();
@@ -254,6 +259,7 @@ async function main(): Promise<void> {
       ['hover on a container name, big (median / p95)', pair(s.hover) + (s.hoverAnswered ? '' : ' (null)'), pair(y.hover) + (y.hoverAnswered ? '' : ' (null)'), 'median ≤ 5 ms', verdict(s.hover.median <= 5)],
       [`RSS with ${WORKSPACE_FILES} open manifests (peak)`, `${mb(s.rss.rss)} MiB (${mb(s.rss.hwm)})`, `${mb(y.rss.rss)} MiB (${mb(y.rss.hwm)})`, '≤ 150 MiB', verdict(s.rss.rss <= 150 * 1048576)],
       [`  time to open all ${WORKSPACE_FILES} and get diagnostics`, `${s.rss.seconds.toFixed(1)} s`, `${y.rss.seconds.toFixed(1)} s`, '', ''],
+      [`edit→diagnostics, values.yaml of a ${HELM_TEMPLATES}-template chart (median / p95)`, pair(helm), 'n/a', 'median ≤ 30 ms', verdict(helm.median <= 30)],
     ];
     console.log(table(rows));
     console.log('\nyaml-language-server waits validationDelayMs (200 ms, not a setting) before validating; its figures include that delay.');
@@ -273,15 +279,16 @@ async function main(): Promise<void> {
       const aware = stats(kz.overlayAware);
       const build = stats(kz.secctxRun);
       const kubectl = stats(kz.kubectl);
+      const overhead = stats(kz.overhead);
       console.log(table([
         ['editing a patch of a kustomize overlay (overlays/staging/harden.yaml)', 'median', 'p95'],
         ['edit→diagnostics of the edited file (judged alone, at once)', `${ms(atOnce.median)} ms`, `${ms(atOnce.p95)} ms`],
         ['edit→overlay-aware diagnostics (after the build)', `${ms(aware.median)} ms`, `${ms(aware.p95)} ms`],
         ['  kubectl kustomize overlays/staging (the build alone)', `${ms(kubectl.median)} ms`, `${ms(kubectl.p95)} ms`],
         ['  secctx\'s run of it (copy + wrapper with originAnnotations)', `${ms(build.median)} ms`, `${ms(build.p95)} ms`],
-        ['  overlay-aware minus secctx\'s run', `${ms(aware.median - build.median)} ms`, ''],
+        ['  overlay-aware minus a run of the same build just after (paired per edit)', `${ms(overhead.median)} ms`, `${ms(overhead.p95)} ms`],
       ]));
-      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(aware.median <= build.median + 50)} (medians; ${kz.overlayAware.length} edits)\n`);
+      console.log(`target: overlay-aware ≤ build + 50 ms — ${verdict(overhead.median <= 50)} (median of the paired differences; ${kz.overlayAware.length} edits)\n`);
     }
     console.log(table([
       ['bundle', 'size'],
@@ -289,6 +296,8 @@ async function main(): Promise<void> {
     ]));
     const server = bundles.find((b) => b.file === 'dist/server.js');
     console.log(`target: server bundle ≤ 1.5 MB — ${verdict(!!server && server.bytes <= 1.5e6)}`);
+    process.stderr.write('measuring image facts...\n');
+    console.log(`\n${await imagesBench()}`);
     console.log(`\nload average at end ${loadAverage()} (timings on a busy machine are noisy; compare runs at similar load)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -81,9 +81,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`registry did not start within 20 s:\n${log}`)), 20_000);
+    let listening = false;
     const onData = (d: Buffer) => {
-      log += d.toString('utf8');
-      if (/listening on /.test(log)) {
+      // Distribution logs every request at info level: keep the tail only, test once.
+      log = (log + d.toString('utf8')).slice(-65536);
+      if (!listening && /listening on /.test(log)) {
+        listening = true;
         clearTimeout(timer);
         resolve();
       }

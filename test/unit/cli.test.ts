@@ -139,9 +139,9 @@ describe('secctx CLI', () => {
     });
 
     const usage: { argv: string[]; message: string }[] = [
-      { argv: [], message: 'missing command (check or explain)' },
+      { argv: [], message: 'missing command (check, explain or images)' },
       { argv: ['check'], message: 'no files or directories given' },
-      { argv: ['lint', 'x.yaml'], message: 'unknown command lint (expected check or explain)' },
+      { argv: ['lint', 'x.yaml'], message: 'unknown command lint (expected check, explain or images)' },
       { argv: ['check', '--bogus', 'x.yaml'], message: 'unknown option --bogus' },
       { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json, sarif, junit, checkstyle, codeclimate or github, not xml' },
       { argv: ['explain', '--format', 'sarif', 'x.yaml'], message: '--format sarif is for check' },

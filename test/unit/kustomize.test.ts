@@ -116,6 +116,43 @@ describe('kustomize builds through the CLI', () => {
   });
 });
 
+describe('where findings land', () => {
+  test('a value an inline JSON 6902 patch sets: on its line in kustomization.yaml; what the base lacks: on the base', async () => {
+    const dir = writeProject({
+      'base/kustomization.yaml': PROJECT['base/kustomization.yaml'],
+      'base/deployment.yaml': PROJECT['base/deployment.yaml'],
+      'ov/kustomization.yaml': [
+        'resources:',
+        '  - ../base',
+        'patches:',
+        '  - target:',
+        '      kind: Deployment',
+        '    patch: |-',
+        '      - op: add',
+        '        path: /spec/template/spec/containers/0/securityContext/privileged',
+        '        value: true',
+        '',
+      ].join('\n'),
+    });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await run('check', '--format', 'json', 'ov');
+      assert.deepEqual((JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => ({ ...brief(f), column: f.column })), [
+        // The op's path names the field it adds.
+        { file: 'ov/kustomization.yaml', line: 8, column: 15, rule: 'privileged', severity: 'warning' },
+        { file: 'base/deployment.yaml', line: 17, column: 11, rule: 'restricted-capabilities', severity: 'info' },
+        { file: 'base/deployment.yaml', line: 17, column: 11, rule: 'run-as-non-root', severity: 'info' },
+        { file: 'base/deployment.yaml', line: 17, column: 11, rule: 'seccomp-profile-required', severity: 'info' },
+        { file: 'base/deployment.yaml', line: 18, column: 13, rule: 'privilege-escalation', severity: 'info' },
+      ]);
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('kustomize faults', () => {
   let project = '';
   before(() => { project = writeProject(); });

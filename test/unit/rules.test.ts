@@ -478,7 +478,7 @@ describe('.secctx.yaml', () => {
         [6, 'Unknown rule id no-such-rule.'],
         [8, 'ignore must be a list of globs.'],
         [10, 'images maps an image to the path of its Dockerfile.'],
-        [11, 'Unknown setting color: expected profile, kubernetesVersion, runtime, rules, ignore, images or kustomize.'],
+        [11, 'Unknown setting color: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize or helm.'],
       ],
     },
     {

@@ -14,6 +14,7 @@ import { formatCheckstyle, formatCodeClimate, formatGithub, formatJunit, relativ
 import type { Format } from './commands';
 import { formatStylish, toJsonFindings, type JsonFinding } from './format';
 import { analyzeInputs, KIND_NAMES, problemLine, type AnalyzedInputs } from './inputs';
+import { unlistedChartFindings } from './helm';
 import type { CliIo } from './io';
 import { resolveColor, type CliOptions, type Threshold } from './options';
 import { formatSarif } from './sarif';
@@ -90,7 +91,10 @@ export async function runCheck(o: CliOptions, io: CliIo): Promise<number> {
   for (const p of inputs.problems) io.stderr(problemLine(p));
   const read = inputs.files.map((f) => ({ file: f.file.display, text: f.text, findings: f.analysis.findings }));
   // Findings builds put in files no given path reached (a base outside the folder given).
-  const all = toJsonFindings([...read, ...inputs.builds.otherFiles(new Set(inputs.files.map((f) => f.file.absolute)))]);
+  const given = new Set(inputs.files.map((f) => f.file.absolute));
+  // …and findings charts put in files the walk does not list (templates/_helpers.tpl).
+  const charted = unlistedChartFindings(inputs.charts, new Set([...given].map((f) => f.replace(/\\/g, '/'))), (f) => path.relative(process.cwd(), f));
+  const all = toJsonFindings([...read, ...inputs.builds.otherFiles(given), ...charted]);
   const findings = o.quiet ? all.filter((f) => f.severity === 'error') : all;
   const status = exitStatus(all, inputs, o);
   const byDisplay = new Map(inputs.files.map((f) => [f.file.display, f.file.absolute]));

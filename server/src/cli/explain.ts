@@ -2,6 +2,7 @@
 import { LineIndex } from '../engine/lines';
 import { formatExplainText, formatImagesText, toJsonContainer, toJsonImages, type JsonContainer, type JsonImage } from './format';
 import { analyzeInputs, problemLine } from './inputs';
+import { chartContainers } from './helmExplain';
 import type { CliIo } from './io';
 import type { CliOptions } from './options';
 
@@ -14,10 +15,12 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   const images: JsonImage[] = [];
   for (const { file, text, analysis, built } of inputs.files) {
     const lines = new LineIndex(text);
-    if (!built) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
+    // A chart's containers are listed once per chart (below), not per values file or template.
+    if (!built && !analysis.helm) for (const c of analysis.contexts) containers.push(toJsonContainer(file.display, lines, c));
     if (analysis.dockerfile) images.push(...toJsonImages(file.display, analysis.dockerfile));
   }
   containers.push(...inputs.builds.containers);
+  containers.push(...chartContainers(inputs.charts));
   if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {
     // A terminal's width when there is one, else 120 columns; --wide prints every value in full.

@@ -77,8 +77,8 @@ export function toJsonImageFacts(facts: ImageFactsRecord | undefined): JsonImage
 export interface JsonContainer {
   file: string; line: number; name: string; kind: string; workload: string; image?: string;
   imageFacts: JsonImageFacts | null;
-  user: { uid: number | null; name?: string; source: string };
-  group: { gid: number | null; source: string };
+  user: { uid: number | null; name?: string; source: string; file?: string; line?: number };
+  group: { gid: number | null; source: string; file?: string; line?: number };
   supplementalGroups: readonly number[];
   privileged: boolean; allowPrivilegeEscalation: boolean;
   runAsNonRoot: string;
@@ -86,7 +86,9 @@ export interface JsonContainer {
   seccomp: string; readOnlyRootFilesystem: boolean;
   /** For a container of a kustomize build: the build's folder, and the file and line that set each value. */
   build?: string;
-  provenance?: Record<string, { file: string; line: number }>;
+  /** For a container of a Helm chart: the chart's folder (user/group `source: values` name the values file and line). */
+  chart?: string;
+  provenance?: Record<string, { file: string; line: number; source?: string }>;
 }
 
 export function toJsonContainer(file: string, lines: LineIndex, c: EffectiveContext): JsonContainer {

@@ -12,6 +12,7 @@ import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
+import { CliCharts } from './helm';
 import type { CliIo } from './io';
 import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
 import type { CliOptions } from './options';
@@ -47,6 +48,8 @@ export interface AnalyzedInputs {
   readonly fixesApplied: number;
   /** The kustomize builds among the inputs. */
   readonly builds: CliBuilds;
+  /** The Helm charts the inputs belong to. */
+  readonly charts: CliCharts;
 }
 
 const rel = (file: string) => path.relative(process.cwd(), file) || file;
@@ -93,6 +96,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   }), buildNotes);
   for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
+  const charts = new CliCharts(o.values);
   const out: AnalyzedFile[] = [];
   let unsafeLeft = 0;
   let fixesApplied = 0;
@@ -126,7 +130,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
         unsafeLeft += result.unsafeLeft;
         fixesApplied += result.applied;
       }
-      analysis = analyzer.analyze(file.absolute, text, options);
+      analysis = charts.analyze(file.absolute, text, options, config) ?? analyzer.analyze(file.absolute, text, options);
     } catch (err) {
       problems.push({ file: file.display, message: `internal error: ${(err as Error).message}`, fatal: true });
       continue;
@@ -135,7 +139,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     const built = builds.findingsFor(file.absolute, analysis.findings);
     out.push(built ? { file, text, analysis: { ...analysis, findings: built }, patch, built: true } : { file, text, analysis, patch });
   }
-  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds };
+  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds, charts };
 }
 
 /** One line per problem, as stderr shows them. */

@@ -38,6 +38,12 @@ export interface CliOptions {
   outputFile?: string;
   /** `explain --wide`: every column in full, whatever the width. */
   wide: boolean;
+  /** `--values F` (repeatable): Helm values files merged, in order, over each chart's values.yaml. */
+  values: string[];
+  /** Where image facts are looked up (default local: cache + Docker engine, no network). */
+  imageLookup: 'registry' | 'local' | 'off';
+  /** Platform of images chosen from an index (default linux/amd64). */
+  platform?: string;
 }
 
 export const THRESHOLDS = ['error', 'warning', 'info'] as const;
@@ -75,9 +81,17 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'runtime', type: 'string', value: RUNTIMES.join('|'), description: 'runtime whose capability rules apply (default containerd)',
     apply: (o, v) => { o.explicit.runtime = oneOf<Runtime>('runtime', RUNTIMES, v); } },
   { name: 'config', type: 'string', value: '<file>', description: 'use this .secctx.yaml instead of searching upward', apply: (o, v) => { o.config = v; } },
+  { name: 'values', type: 'string', value: '<file>', description: 'Helm values file merged over the chart\'s values.yaml (repeatable; later files win)', apply: (o, v) => { o.values.push(v); } },
   { name: 'fix', type: 'boolean', description: 'apply the preferred safe fixes in place', apply: (o) => { o.fix = true; } },
   { name: 'fix-unsafe', type: 'boolean', description: 'with --fix: apply unsafe fixes too', apply: (o) => { o.fix = true; o.fixUnsafe = true; } },
   { name: 'fix-dry-run', type: 'boolean', description: 'print the fixes as a unified diff instead of writing', apply: (o) => { o.fix = true; o.fixDryRun = true; } },
+  { name: 'image-lookup', type: 'string', value: 'registry|local|off', description: 'where image facts come from: local = cache + Docker engine (default), registry = also registries',
+    apply: (o, v) => { o.imageLookup = oneOf('image-lookup', ['registry', 'local', 'off'] as const, v, 'registry, local or off'); } },
+  { name: 'platform', type: 'string', value: 'os/arch[/variant]', description: 'platform of images chosen from an index (default linux/amd64)',
+    apply: (o, v) => {
+      if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/i.test(v)) throw new UsageError(`--platform must look like linux/amd64, not ${v}`);
+      o.platform = v;
+    } },
   { name: 'severity-threshold', type: 'string', value: THRESHOLDS.join('|'), description: 'exit 1 when a finding is at least this severe (default error)',
     apply: (o, v) => { o.severityThreshold = oneOf<Threshold>('severity-threshold', THRESHOLDS, v, orList(THRESHOLDS)); } },
   { name: 'max-warnings', type: 'string', value: '<n>', description: 'exit 1 when there are more than n warnings',
@@ -123,7 +137,7 @@ export function usage(): string {
 }
 
 export function defaultOptions(): CliOptions {
-  return { command: COMMANDS[0], argv: [], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: undefined, severityThreshold: 'error', noIgnore: false, quiet: false, wide: false };
+  return { command: COMMANDS[0], argv: [], paths: [], format: 'text', explicit: {}, fix: false, fixUnsafe: false, fixDryRun: false, color: undefined, severityThreshold: 'error', noIgnore: false, quiet: false, wide: false, imageLookup: 'local', values: [] };
 }
 
 /** Parses argv into options, `'help'` or `'version'`; throws `UsageError`. */
@@ -163,7 +177,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' | 've
   if (!command) throw new UsageError(`missing command (${orList(commandNames())})`);
   const cmd = COMMANDS.find((c) => c.name === command)!;
   o.command = cmd;
-  if (!o.paths.length) throw new UsageError('no files or directories given');
+  if (!o.paths.length) throw new UsageError(`no ${cmd.operands ?? 'files or directories'} given`);
   if (!cmd.formats.includes(o.format)) throw new UsageError(`--format ${o.format} is for ${COMMANDS.filter((c) => c.formats.includes(o.format)).map((c) => c.name).join(' and ')}`);
   if (o.fix && !o.fixDryRun && o.paths.includes('-')) throw new UsageError('--fix cannot write back to standard input; use --fix-dry-run');
   if (o.stdinFilename !== undefined && !o.paths.includes('-')) throw new UsageError('--stdin-filename names standard input: give - among the inputs');

@@ -20,6 +20,7 @@ import type { DockerFileModel } from './docker/model';
 import { parseDockerRuns } from './docker/run';
 import { isSuppressed, parseSuppressions } from './suppression';
 import { splitYamlDocuments } from './yaml/documents';
+import type { HelmFileView } from './helm/view';
 
 export type FileKind = 'kubernetes' | 'dockerfile' | 'compose' | 'shell' | 'config' | 'unknown';
 
@@ -72,6 +73,8 @@ export interface FileAnalysis {
   readonly dockerfile?: DockerfileModel;
   /** Set for Compose files and files with `docker run` lines. */
   readonly docker?: DockerFileModel;
+  /** Set for a Helm chart's values files and templates (engine/helm). */
+  readonly helm?: HelmFileView;
 }
 
 export function shiftSpan<T extends Span>(span: T, delta: number): T {

@@ -17,6 +17,8 @@ export interface ProjectConfig {
   readonly ignore: readonly string[];
   /** image reference → Dockerfile path, relative to the config file. */
   readonly images: Readonly<Record<string, { readonly path: string; readonly span: Span }>>;
+  /** Helm: values files merged over every chart's values.yaml, relative to the config file. */
+  readonly helm?: { readonly valuesFiles: readonly string[] };
   /** `kustomize: {path, timeoutSeconds}`: the kustomize or kubectl binary to build with, and how long a build may take. */
   readonly kustomize?: { readonly path?: string; readonly timeoutSeconds?: number };
 }
@@ -89,6 +91,11 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
         }
         if (!asMap(value)) problems.push({ span: valueSpan, message: 'images must be a map of image → Dockerfile path.' });
         break;
+      case 'helm': {
+        const helm = parseHelmConfig(value, valueSpan, problems);
+        if (helm) config.helm = helm;
+        break;
+      }
       case 'kustomize': {
         const map = asMap(value);
         const kustomize: { path?: string; timeoutSeconds?: number } = {};
@@ -103,10 +110,28 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
         break;
       }
       default:
-        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore, images or kustomize.` });
+        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize or helm.` });
     }
   }
   return { config, problems };
+}
+
+/** `helm: { valuesFiles: [values-prod.yaml] }`. */
+function parseHelmConfig(value: unknown, valueSpan: Span, problems: ConfigProblem[]): { valuesFiles: string[] } | undefined {
+  const map = asMap(value);
+  if (!map) { problems.push({ span: valueSpan, message: 'helm must be a map: helm: { valuesFiles: [values-prod.yaml] }.' }); return undefined; }
+  const valuesFiles: string[] = [];
+  for (const e of entries(map)) {
+    if (e.key !== 'valuesFiles') { problems.push({ span: e.keySpan, message: `Unknown helm setting ${e.key}: expected valuesFiles.` }); continue; }
+    const seq = asSeq(e.value);
+    if (!seq) { problems.push({ span: spanOf(e.value) ?? e.keySpan, message: 'helm.valuesFiles must be a list of values file paths.' }); continue; }
+    for (const item of seq.items) {
+      const s = asScalar(item)?.value;
+      if (typeof s === 'string' && s) valuesFiles.push(s);
+      else problems.push({ span: spanOf(item as never) ?? e.keySpan, message: 'helm.valuesFiles entries must be paths.' });
+    }
+  }
+  return { valuesFiles };
 }
 
 /**

@@ -8,6 +8,7 @@ import { mapAt, pairOf, seqAt, spanOf } from './yaml/nodes';
 import type { Span } from './types';
 import { dockerfileHover } from './dockerfile/hover';
 import { dockerHover } from './docker/hover';
+import { helmHover } from './helm/hover';
 
 const within = (s: Span | undefined, o: number) => !!s && o >= s.start && o <= s.end;
 const rangeOf = (n: Node | undefined): Span | undefined => (n?.range ? { start: n.range[0], end: n.range[2] } : undefined);
@@ -22,6 +23,7 @@ const PRECEDENCE: Record<string, (c: EffectiveContext, link?: SpanLink) => strin
 export function hoverAt(analysis: FileAnalysis, offset: number, link?: SpanLink): string | undefined {
   if (analysis.dockerfile) return dockerfileHover(analysis.dockerfile, offset);
   if (analysis.docker) return dockerHover(analysis.docker, offset, link);
+  if (analysis.helm) return helmHover(analysis, offset, link);
   const at = documentAt(analysis, offset);
   const model = at?.unit.analysis.model;
   if (!at || !model) return undefined;

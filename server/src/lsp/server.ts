@@ -13,6 +13,8 @@ import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { isIndexedFile, WorkspaceIndex } from '../host/workspaceIndex';
+import { HelmCharts } from '../host/helm/session';
+import { configuredValuesFiles } from '../host/helm/config';
 import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, workspaceEdit } from './codeActions';
 import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
@@ -29,6 +31,8 @@ export const REPORT_REQUEST = 'secctx/report';
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyzer = new Analyzer();
+  const charts = new HelmCharts();
+  const analysisByRoot = new Map<string, unknown>();
   const analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
   const pending = new Map<string, NodeJS.Immediate>();
   let settings: EditorSettings = readSettings({});
@@ -84,8 +88,15 @@ export function startServer(connection: Connection): void {
   function analysisOf(doc: TextDocument): FileAnalysis {
     const hit = analyses.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.analysis;
-    const analysis = analyzer.analyze(filePath(doc.uri), doc.getText(), optionsFor(filePath(doc.uri)), settings.maxFileSize);
+    const file = filePath(doc.uri);
+    const options = optionsFor(file);
+    const chart = trusted && doc.getText().length <= settings.maxFileSize ? charts.fileAnalysis(file, doc.getText(), options, configuredValuesFiles(configFor(file))) : undefined;
+    const analysis = chart ?? analyzer.analyze(file, doc.getText(), options, settings.maxFileSize);
     analyses.set(doc.uri, { version: doc.version, analysis });
+    if (chart?.helm && analysisByRoot.get(chart.helm.chart.chart.root) !== chart.helm.chart) {
+      analysisByRoot.set(chart.helm.chart.chart.root, chart.helm.chart);
+      revalidateChart(doc.uri, chart.helm.chart.chart.root);
+    }
     return analysis;
   }
 
@@ -100,6 +111,15 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  /** A chart file changed: the chart's other open files get their findings again (from the same analysis). */
+  function revalidateChart(changed: string, root: string): void {
+    for (const other of documents.all()) {
+      if (other.uri === changed || !filePath(other.uri).replace(/\\/g, '/').startsWith(root + '/')) continue;
+      const hit = analyses.get(other.uri);
+      if (hit?.analysis.helm && hit.analysis.helm.chart !== analysisByRoot.get(root)) { analyses.delete(other.uri); schedule(other); }
     }
   }
 
@@ -184,6 +204,7 @@ export function startServer(connection: Connection): void {
       const file = filePath(change.uri);
       if (!documents.get(change.uri)) kustomize?.touched(file);
       if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); changed = true; }
+      if (!documents.get(change.uri)) charts.invalidate(file);
       if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
     }
     if (changed) indexChanged();
@@ -191,6 +212,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
     analyzer.forget(filePath(e.document.uri));
+    charts.invalidate(filePath(e.document.uri));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   documents.onDidSave((e) => {
@@ -209,7 +231,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     if (isConfigDocument(doc.uri)) return configCompletion(doc, params);
-    return completion(doc, params, optionsFor(filePath(doc.uri)).runtime);
+    return completion(doc, params, optionsFor(filePath(doc.uri)).runtime, analysisOf(doc));
   });
 
   connection.languages.inlayHint.on((params, token) => {

@@ -139,6 +139,18 @@ export function configSettings(): readonly ConfigSetting[] {
       },
       insertText: 'kustomize:\n  path: ',
     },
+    {
+      key: 'helm',
+      description: 'Helm charts: `valuesFiles` are merged, in order, over each chart\'s values.yaml before its templates are judged (paths relative to the config file), as `helm -f` does.',
+      schema: {
+        type: 'object',
+        markdownDescription: 'Helm charts: `valuesFiles` are merged, in order, over each chart\'s values.yaml before its templates are judged (paths relative to the config file), as `helm -f` does.',
+        description: 'Helm charts: values files merged over each chart\'s values.yaml.',
+        properties: { valuesFiles: { type: 'array', items: { type: 'string' }, description: 'Values files, relative to the config file; later files win.' } },
+        additionalProperties: false,
+      },
+      insertText: 'helm:\n  valuesFiles:\n    - ',
+    },
   ];
 }
 

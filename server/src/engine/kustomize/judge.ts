@@ -9,7 +9,7 @@ import type { EffectiveContext } from '../effective';
 import type { AnalysisOptions } from '../options';
 import type { Finding, Span } from '../types';
 import { asMap, asScalar, stringAt, valueNode } from '../yaml/nodes';
-import { carrySpan, isPrefix, nodeAt, pathAt, type FieldPath, type FieldSpans } from './fieldPath';
+import { carrySpan, isPrefix, nodeAt, pathAt, type FieldPath } from './fieldPath';
 import { appliesTo, nameAtLevel, patchSources, type BuildTree, type BuiltResource, type Mention, type PatchSource } from './patches';
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -120,17 +120,26 @@ export function judgeBuild(tree: BuildTree, built: string, originFile: (annotati
     const path: FieldPath = pathAt(doc.root, span.start);
     const from = nodeAt(doc.root, path);
     const mentions = mentionsOf(doc);
+    // The last input that set this field or a field containing it (last applied wins).
     for (let i = mentions.length - 1; i >= 0; i--) {
       const m = mentions[i];
-      if (!isPrefix(m.path, path) && !isPrefix(path, m.path)) continue;
-      const to: FieldSpans | undefined = m.path.length === path.length ? m : m.path.length > path.length ? m.parent?.(path) : undefined;
-      const carried = to ? carrySpan(span, from, to) : (m.keySpan ?? m.valueSpan);
+      if (!isPrefix(m.path, path)) continue;
+      const carried = m.path.length === path.length ? carrySpan(span, from, m) : (m.keySpan ?? m.valueSpan);
       if (carried) return { file: m.file, span: carried, via: 'patch' };
     }
-    if (!doc.origin) return undefined;
-    const to = nodeAt(originRoot(doc), path);
-    const carried = to.depth === path.length ? carrySpan(span, from, to) : (to.keySpan ?? to.valueSpan);
-    return { file: doc.origin, span: carried ?? { start: 0, end: 0 }, via: 'origin' };
+    // Else the resource's own file, when it has the field; a field only patches created (they set fields
+    // inside it) lands on the last of them.
+    const to = doc.origin ? nodeAt(originRoot(doc), path) : undefined;
+    if (doc.origin && to && to.depth === path.length) return { file: doc.origin, span: carrySpan(span, from, to) ?? { start: 0, end: 0 }, via: 'origin' };
+    for (let i = mentions.length - 1; i >= 0; i--) {
+      const m = mentions[i];
+      if (!isPrefix(path, m.path)) continue;
+      const parent = m.parent?.(path);
+      const carried = parent ? carrySpan(span, from, parent) : (m.keySpan ?? m.valueSpan);
+      if (carried) return { file: m.file, span: carried, via: 'patch' };
+    }
+    if (!doc.origin || !to) return undefined;
+    return { file: doc.origin, span: (to.keySpan ?? to.valueSpan) ?? { start: 0, end: 0 }, via: 'origin' };
   };
 
   const findings: MappedFinding[] = [];

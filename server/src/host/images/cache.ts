@@ -79,6 +79,7 @@ export const DEFAULT_TAG_TTL_MS = 24 * 60 * 60 * 1000;
 export class ImageCache {
   readonly root: string;
   private readonly tagTtlMs: number;
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly options: ImageCacheOptions) {
     this.root = path.join(options.dir ?? defaultCacheDir(), 'images-v1');
@@ -115,12 +116,17 @@ export class ImageCache {
   }
 
   private async write(file: string, value: unknown): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!this.madeDirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await fs.writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
       await fs.rename(tmp, file);
     } catch (e) {
+      this.madeDirs.delete(dir);
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw e;
     }

@@ -20,13 +20,17 @@ export interface LocalImage {
   readonly id?: string;
 }
 
-export type DockerSocket = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'unsupported'; readonly reason: string } | { readonly kind: 'none' };
+export type DockerSocket = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'unsupported' | 'none'; readonly reason: string };
 
 /** Where the engine listens: an explicit dockerHost (`unix:///…`), DOCKER_HOST, then the usual sockets. */
 export async function findDockerSocket(dockerHost: string | undefined): Promise<DockerSocket> {
   const host = dockerHost ?? process.env.DOCKER_HOST;
   if (host) {
-    if (host.startsWith('unix://')) return { kind: 'unix', path: host.slice('unix://'.length) };
+    if (host.startsWith('unix://')) {
+      const socket = host.slice('unix://'.length);
+      const exists = await fs.stat(socket).then(() => true, () => false);
+      return exists ? { kind: 'unix', path: socket } : { kind: 'none', reason: `no Docker engine socket at ${socket}` };
+    }
     return { kind: 'unsupported', reason: `DOCKER_HOST ${host.split('://')[0]}:// is not supported (only unix://)` };
   }
   const candidates = ['/var/run/docker.sock', ...(process.env.XDG_RUNTIME_DIR ? [path.join(process.env.XDG_RUNTIME_DIR, 'podman', 'podman.sock')] : []), '/run/podman/podman.sock'];
@@ -37,7 +41,7 @@ export async function findDockerSocket(dockerHost: string | undefined): Promise<
       // not there
     }
   }
-  return { kind: 'none' };
+  return { kind: 'none', reason: 'no Docker engine socket' };
 }
 
 export class DockerEngineError extends Error {}

@@ -98,3 +98,10 @@ export function discard(body: Readable): void {
   body.resume();
   body.on('error', () => undefined);
 }
+
+/** A body that ended early reads as "truncated" rather than Node's bare "aborted". */
+export function describeBodyError(e: unknown): string {
+  const err = e as { message?: string; code?: string };
+  if (err?.message === 'aborted' || err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE') return 'the connection closed before the end (truncated)';
+  return err?.message ?? String(e);
+}

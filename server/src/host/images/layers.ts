@@ -13,7 +13,8 @@ import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
 import { parseGroup, parsePasswd } from '../../engine/images/accounts';
 import type { ImageAccounts } from '../../engine/images/facts';
-import { BudgetExceeded, VerifyingStream } from './digest';
+import { BudgetExceeded, DigestMismatch, VerifyingStream } from './digest';
+import { describeBodyError } from './http';
 
 export interface LayerDescriptor {
   readonly mediaType: string;
@@ -86,10 +87,10 @@ class Decompressor extends Transform {
   }
 }
 
-type FileState = { readonly kind: 'content'; readonly text: string } | { readonly kind: 'hidden' } | { readonly kind: 'unreadable'; readonly reason: string };
+export type FileState = { readonly kind: 'content'; readonly text: string } | { readonly kind: 'hidden' } | { readonly kind: 'unreadable'; readonly reason: string };
 
 /** What one layer says about etc/passwd and etc/group: their content, or that lower layers are hidden. */
-interface LayerView {
+export interface LayerView {
   passwd?: FileState;
   group?: FileState;
 }
@@ -152,8 +153,26 @@ async function scanLayer(stream: Readable, verifier: VerifyingStream, view: Laye
 export interface ReadAccountsOptions {
   /** Layers as the manifest lists them (bottom first). */
   readonly layers: readonly LayerDescriptor[];
-  readonly open: (layer: LayerDescriptor) => Promise<Readable>;
+  /** What a layer holds of /etc (see `scanLayerBody`), and the compressed bytes that cost. */
+  readonly view: (layer: LayerDescriptor, budgetLeft: number) => Promise<{ readonly view: LayerView; readonly bytes: number }>;
   readonly budget: number;
+}
+
+/**
+ * Streams one layer's compressed body through digest verification, decompression and the tar
+ * reader. Layers are content-addressed, so a caller may keep the result by digest.
+ */
+export async function scanLayerBody(body: Readable, layer: LayerDescriptor, budgetLeft: number): Promise<{ view: LayerView; bytes: number }> {
+  const view: LayerView = {};
+  const verifier = new VerifyingStream(`layer ${layer.digest}`, layer.digest, layer.size, budgetLeft);
+  try {
+    await scanLayer(body, verifier, view);
+  } catch (e) {
+    body.destroy();
+    if (e instanceof BudgetExceeded || e instanceof DigestMismatch) throw e;
+    throw new Error(`layer ${layer.digest}: ${describeBodyError(e)}`);
+  }
+  return { view, bytes: verifier.bytes };
 }
 
 const mib = (n: number) => `${(n / (1 << 20)).toFixed(n < 1 << 20 ? 2 : 0)} MiB`;
@@ -169,17 +188,15 @@ export async function readAccounts(options: ReadAccountsOptions): Promise<ImageA
     if (layer.size > left) {
       return { kind: 'unknown', reason: `/etc/passwd and /etc/group not read: layer ${i + 1} from the top (${layer.digest.slice(0, 19)}…, ${mib(layer.size)}) is over what is left of the layer budget of ${mib(options.budget)}` };
     }
-    const view: LayerView = {};
-    const body = await options.open(layer);
-    const verifier = new VerifyingStream(`layer ${layer.digest}`, layer.digest, layer.size, left);
+    let view: LayerView;
     try {
-      await scanLayer(body, verifier, view);
+      const scanned = await options.view(layer, left);
+      view = scanned.view;
+      spent += scanned.bytes;
     } catch (e) {
-      body.destroy();
       if (e instanceof BudgetExceeded) return { kind: 'unknown', reason: `over the layer budget of ${mib(options.budget)} before /etc/passwd and /etc/group were found` };
       throw e;
     }
-    spent += verifier.bytes;
     passwd ??= view.passwd;
     group ??= view.group;
   }

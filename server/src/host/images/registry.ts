@@ -23,8 +23,8 @@ import type { NormalizedReference } from '../../engine/images/normalize';
 import type { ImageAccounts } from '../../engine/images/facts';
 import type { RegistryCredential } from './credentials';
 import { DigestMismatch, digestOf, verifyBytes } from './digest';
-import { discard, isLoopbackHost, readBody, request, type HttpResponse } from './http';
-import { readAccounts, type LayerDescriptor } from './layers';
+import { describeBodyError, discard, isLoopbackHost, readBody, request, type HttpResponse } from './http';
+import { readAccounts, scanLayerBody, type LayerDescriptor, type LayerView } from './layers';
 import { formatPlatform, normalizePlatform, platformMatches, type Platform } from './platform';
 
 export const MEDIA_TYPES = {
@@ -157,6 +157,8 @@ export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; expires: number }>();
   private readonly schemes = new Map<string, 'https' | 'http'>();
   private readonly cas = new Map<string, Promise<string[]>>();
+  /** What each layer (by digest: immutable) holds of /etc: images sharing a base read it once. */
+  private readonly layerViews = new Map<string, Promise<{ view: LayerView; bytes: number }>>();
 
   constructor(private readonly options: RegistryClientOptions) {}
 
@@ -314,7 +316,7 @@ export class RegistryClient {
     try {
       body = await readBody(res.body, MAX_MANIFEST);
     } catch (e) {
-      throw new RegistryFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new RegistryFailure(`${what}: ${describeBodyError(e)}`);
     }
     const declared = res.headers['content-length'];
     if (declared !== undefined && Number(declared) !== body.length) throw new RegistryFailure(`${what} truncated: ${body.length} of ${declared} bytes`);
@@ -345,6 +347,17 @@ export class RegistryClient {
     const res = await this.send(host, repository, `/v2/${repository}/blobs/${desc.digest}`, {}, signal, what);
     if (res.status !== 200) this.failWith(res.status, what, await errorDetail(res));
     return res.body;
+  }
+
+  private layerView(host: string, repository: string, layer: LayerDescriptor, budgetLeft: number, signal: AbortSignal): Promise<{ view: LayerView; bytes: number }> {
+    const known = this.layerViews.get(layer.digest);
+    if (known) return known.then((k) => ({ view: k.view, bytes: 0 }));
+    const scanning = this.blob(host, repository, layer, signal).then((body) => scanLayerBody(body, layer, budgetLeft));
+    this.layerViews.set(layer.digest, scanning);
+    // Only verified, complete scans are kept; a failure (budget, digest, network) is not.
+    scanning.catch(() => this.layerViews.delete(layer.digest));
+    if (this.layerViews.size > 4096) this.layerViews.delete(this.layerViews.keys().next().value!);
+    return scanning;
   }
 
   /** Resolves a reference to its platform's manifest, config and account files. */
@@ -379,12 +392,12 @@ export class RegistryClient {
     try {
       configBytes = await readBody(configBody, MAX_CONFIG);
     } catch (e) {
-      throw new RegistryFailure(`image config ${config.digest}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new RegistryFailure(`image config ${config.digest}: ${describeBodyError(e)}`);
     }
     verifyBytes(`image config ${config.digest}`, configBytes, config.digest, config.size);
     const parsed = parseImageConfig(configBytes);
     const layers = descriptors(m.json.layers);
-    const accounts = await readAccounts({ layers: layers as LayerDescriptor[], budget: this.options.layerBudget, open: (layer) => this.blob(host, repository, layer, signal) });
+    const accounts = await readAccounts({ layers, budget: this.options.layerBudget, view: (layer, left) => this.layerView(host, repository, layer, left, signal) });
     return {
       digest: m.digest,
       ...(indexDigest ? { indexDigest } : {}),

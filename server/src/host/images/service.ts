@@ -115,9 +115,15 @@ export class ImageFactsService {
     if (!p.ok) return { reference, reason: `invalid image reference: ${p.reason}` };
     const outcome = this.outcomes.get(p.reference.normalized);
     if (!outcome) return undefined;
+    return this.view(reference, outcome);
+  }
+
+  /** The outcome as seen through one spelling of the reference (kept, so lookups return the same object). */
+  private view(reference: string, outcome: Outcome): ImageFacts | ImageFactsFailure {
     const cached = this.views.get(reference);
     if (cached && cached.outcome === outcome) return cached.view;
     const view: ImageFacts | ImageFactsFailure = outcome.kind === 'facts' ? { reference, ...outcome.facts } : { reference, reason: outcome.reason };
+    if (this.views.size > 10_000) this.views.clear();
     this.views.set(reference, { outcome, view });
     return view;
   }
@@ -140,26 +146,34 @@ export class ImageFactsService {
     await Promise.all(references.map(async (reference) => {
       const started = this.start(reference);
       const result = await Promise.race([started, cancelled]);
-      out.set(reference, result === 'cancelled' ? { reference, reason: 'cancelled' } : (this.known(reference) ?? { reference, reason: this.options.mode === 'off' ? 'image lookup is off' : 'not known' }));
+      const fallback = { reference, reason: this.options.mode === 'off' ? 'image lookup is off' : this.disposed ? 'cancelled' : 'not known' };
+      out.set(reference, result === 'cancelled' ? { reference, reason: 'cancelled' } : (this.known(reference) ?? (result ? this.view(reference, result) : fallback)));
     }));
     // Keep the caller's order.
     return new Map(references.map((r) => [r, out.get(r)!]));
   }
 
   /** Starts (or joins) the lookup of one reference; resolves when its outcome is known. */
-  private start(reference: string): Promise<void> {
-    if (this.disposed || this.options.mode === 'off') return Promise.resolve();
+  private start(reference: string): Promise<Outcome | undefined> {
+    if (this.disposed || this.options.mode === 'off') return Promise.resolve(undefined);
     const p = this.parse(reference);
-    if (!p.ok) return Promise.resolve();
+    if (!p.ok) return Promise.resolve(undefined);
     const key = p.reference.normalized;
     let spellings = this.spellings.get(key);
     if (!spellings) this.spellings.set(key, (spellings = new Set()));
     spellings.add(reference);
     const existing = this.outcomes.get(key);
-    if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve();
+    if (existing && (existing.kind === 'facts' || this.now() - existing.at < this.failureTtlMs)) return Promise.resolve(existing);
     let running = this.inflight.get(key);
     if (!running) {
-      running = this.enqueue(p.reference);
+      // The cache is read at once (cheap, local); only the engine and registry wait for a slot.
+      const ref = p.reference;
+      const started = this.now();
+      running = this.fromCache(ref).then((hit) => {
+        if (!hit) return this.enqueue(ref);
+        this.options.log?.(`images: ${ref.familiar} → ${this.describe(hit)} (${this.now() - started} ms)`);
+        return hit;
+      });
       this.inflight.set(key, running);
       void running.then((outcome) => {
         this.inflight.delete(key);
@@ -168,7 +182,7 @@ export class ImageFactsService {
         this.notify(key);
       });
     }
-    return running.then(() => undefined);
+    return running;
   }
 
   private enqueue(ref: NormalizedReference): Promise<Outcome> {
@@ -242,15 +256,17 @@ export class ImageFactsService {
     return outcome;
   }
 
+  private async fromCache(ref: NormalizedReference): Promise<Outcome | undefined> {
+    if (!this.cache || this.platformProblem) return undefined;
+    const hit = await this.cache.getRef(ref.normalized, this.platformText, !!ref.digest).then((r) => (r ? this.cache!.getImage(r.digest) : undefined)).catch(() => undefined);
+    return hit ? { kind: 'facts', facts: this.facts(ref, 'cache', hit) } : undefined;
+  }
+
+  /** After the cache: the Docker engine, then the registry. */
   private async lookupSources(ref: NormalizedReference, signal: AbortSignal): Promise<Outcome> {
     if (this.platformProblem) return { kind: 'failure', reason: this.platformProblem, at: this.now() };
     const notes: string[] = [];
-    // 1. the on-disk cache
-    if (this.cache) {
-      const hit = await this.cache.getRef(ref.normalized, this.platformText, !!ref.digest).then((r) => (r ? this.cache!.getImage(r.digest) : undefined)).catch(() => undefined);
-      if (hit) return { kind: 'facts', facts: this.facts(ref, 'cache', hit) };
-    }
-    // 2. the local Docker engine
+    // the local Docker engine
     if (this.options.mode === 'local' || this.options.mode === 'registry') {
       this.socket ??= findDockerSocket(this.options.dockerHost);
       const socket = await this.socket;
@@ -263,9 +279,9 @@ export class ImageFactsService {
           if (signal.aborted) throw e;
           notes.push(`Docker engine at ${socket.path} not usable (${e instanceof Error ? e.message : String(e)})`);
         }
-      } else notes.push(socket.kind === 'none' ? 'no Docker engine socket' : socket.reason);
+      } else notes.push(socket.reason);
     }
-    // 3. the registry
+    // the registry
     if (this.registry) {
       try {
         const image = await this.registry.fetchImage(ref, this.platform, signal);

@@ -1,0 +1,132 @@
+/**
+ * The chart model, from file contents passed in (reading them is the host's job): Chart.yaml,
+ * values.yaml (and values.schema.json), templates/** (.yaml, .yml, .tpl) with their named templates,
+ * subcharts in charts/ and library charts. Parsed templates are cached by text, so re-reading a chart
+ * after one file changed re-parses only that file.
+ */
+import { parseDocument, type Document } from 'yaml';
+import { parseTemplate, type Define, type ParsedTemplate } from './template';
+import { parseValues, type VMap, type ValuesProblem } from './values';
+
+/** A chart's files: absolute (or chart-relative) path → text. Paths use `/`. */
+export type ChartFiles = ReadonlyMap<string, string>;
+
+export interface TemplateFile {
+  readonly path: string;
+  readonly text: string;
+  readonly parsed: ParsedTemplate;
+  /** Partials (`_helpers.tpl`) and .tpl files only define; the others are rendered. */
+  readonly rendered: boolean;
+}
+
+export interface Dependency {
+  readonly name: string;
+  readonly alias?: string;
+  readonly condition?: string;
+}
+
+export interface ChartModel {
+  readonly root: string;
+  readonly name: string;
+  readonly version: string;
+  readonly appVersion?: string;
+  readonly type: 'application' | 'library';
+  readonly valuesPath: string;
+  readonly valuesText: string;
+  readonly defaults: VMap;
+  readonly valuesProblems: readonly ValuesProblem[];
+  readonly schema?: unknown;
+  readonly templates: readonly TemplateFile[];
+  readonly subcharts: readonly ChartModel[];
+  readonly dependencies: readonly Dependency[];
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+const parsedCache = new Map<string, { text: string; parsed: ParsedTemplate }>();
+const valuesCache = new Map<string, { text: string; values: VMap; problems: ValuesProblem[]; doc: Document.Parsed }>();
+
+export function parseTemplateCached(path: string, text: string): ParsedTemplate {
+  const hit = parsedCache.get(path);
+  if (hit && hit.text === text) return hit.parsed;
+  const parsed = parseTemplate(text);
+  parsedCache.set(path, { text, parsed });
+  if (parsedCache.size > 5000) parsedCache.delete(parsedCache.keys().next().value as string);
+  return parsed;
+}
+
+/** A values file parsed once per text: its values with provenance and its YAML document (for fixes, hovers, hints). */
+export function parseValuesCached(path: string, text: string): { values: VMap; problems: ValuesProblem[]; doc: Document.Parsed } {
+  const hit = valuesCache.get(path);
+  if (hit && hit.text === text) return hit;
+  const parsed = parseValues(text, path);
+  valuesCache.set(path, { text, ...parsed });
+  if (valuesCache.size > 500) valuesCache.delete(valuesCache.keys().next().value as string);
+  return parsed;
+}
+
+function chartMeta(text: string | undefined): { name?: string; version?: string; appVersion?: string; type?: string; dependencies: Dependency[] } {
+  if (!text) return { dependencies: [] };
+  const doc = parseDocument(text, { prettyErrors: false, strict: false }).toJSON() as Record<string, unknown> | null;
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const deps = Array.isArray(doc?.dependencies) ? (doc?.dependencies as Record<string, unknown>[]) : [];
+  return {
+    name: str(doc?.name),
+    version: str(doc?.version),
+    appVersion: str(doc?.appVersion),
+    type: str(doc?.type),
+    dependencies: deps.filter((d) => d && typeof d === 'object' && typeof d.name === 'string').map((d) => ({ name: d.name as string, alias: str(d.alias), condition: str(d.condition) })),
+  };
+}
+
+/** True when a folder's file list makes it a chart: Chart.yaml, or values.yaml beside templates/. */
+export function isChartRoot(root: string, files: ChartFiles): boolean {
+  if (files.has(joinPath(root, 'Chart.yaml'))) return true;
+  if (!files.has(joinPath(root, 'values.yaml'))) return false;
+  const prefix = joinPath(root, 'templates/');
+  for (const k of files.keys()) if (k.startsWith(prefix)) return true;
+  return false;
+}
+
+export function buildChart(root: string, files: ChartFiles): ChartModel {
+  const meta = chartMeta(files.get(joinPath(root, 'Chart.yaml')));
+  const valuesPath = joinPath(root, 'values.yaml');
+  const valuesText = files.get(valuesPath) ?? '';
+  const { values, problems } = parseValuesCached(valuesPath, valuesText);
+  const schemaText = files.get(joinPath(root, 'values.schema.json'));
+  let schema: unknown;
+  try { schema = schemaText ? JSON.parse(schemaText) : undefined; } catch { schema = undefined; }
+  const templatesDir = joinPath(root, 'templates/');
+  const chartsDir = joinPath(root, 'charts/');
+  const templates: TemplateFile[] = [];
+  const subRoots = new Set<string>();
+  for (const [path, text] of files) {
+    if (path.startsWith(templatesDir) && /\.(ya?ml|tpl)$/.test(path)) {
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      templates.push({ path, text, parsed: parseTemplateCached(path, text), rendered: !base.startsWith('_') && !/\.tpl$/.test(base) });
+    } else if (path.startsWith(chartsDir)) {
+      const rest = path.slice(chartsDir.length);
+      const slash = rest.indexOf('/');
+      if (slash > 0) subRoots.add(joinPath(chartsDir, rest.slice(0, slash)));
+    }
+  }
+  templates.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const subcharts = [...subRoots].sort().filter((r) => isChartRoot(r, files)).map((r) => buildChart(r, files));
+  const name = meta.name ?? root.replace(/\/+$/, '').split('/').pop() ?? 'chart';
+  return {
+    root, name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
+    type: meta.type === 'library' ? 'library' : 'application',
+    valuesPath, valuesText, defaults: values, valuesProblems: problems, schema,
+    templates, subcharts, dependencies: meta.dependencies,
+  };
+}
+
+/** Every named template of a chart and its subcharts (Helm shares them across the whole tree). */
+export function collectDefines(chart: ChartModel, into = new Map<string, { define: Define; file: string }>()): Map<string, { define: Define; file: string }> {
+  for (const sub of chart.subcharts) collectDefines(sub, into);
+  // The parent's definitions win over a subchart's of the same name (loaded last in engine.go's sort).
+  for (const t of chart.templates) for (const d of t.parsed.defines) into.set(d.name, { define: d, file: t.path });
+  return into;
+}

@@ -1,0 +1,161 @@
+/**
+ * Chart values with provenance: every map, list and scalar read from a values file keeps the file and
+ * the span it came from, so what a template renders from it maps back to the line to edit. Merging
+ * follows Helm: user values files merge in order (cli/values `mergeMaps`: later maps deep-merged, other
+ * values replaced), then coalesce over the chart's defaults (chartutil `CoalesceValues`: a `null` user
+ * value deletes the default key), and a subchart sees its parent's values under its own name plus
+ * `global` (chartutil `CoalesceValues` → `coalesceDeps`/`coalesceGlobals`).
+ */
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { Span } from '../types';
+import { keyName } from '../yaml/nodes';
+
+/** A place in a file of the chart: values files and templates. */
+export interface Src {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface Origin {
+  /** The span of the value in its values file. */
+  readonly src?: Src;
+  /** The span of the key holding it. */
+  readonly keySrc?: Src;
+  /** The key path from the values root (`controller.containerSecurityContext`). */
+  readonly path?: readonly string[];
+}
+
+export type VMap = Origin & { readonly t: 'map'; readonly entries: Map<string, VNode> };
+export type VSeq = Origin & { readonly t: 'seq'; readonly items: readonly VNode[] };
+export type VScalar = Origin & { readonly t: 'scalar'; readonly v: string | number | boolean | null; readonly raw?: string };
+/** A string produced by a template: its text and where each piece came from. */
+export interface VStr { readonly t: 'str'; readonly text: string; readonly segs: readonly Seg[] }
+/** Something not followed (`tpl`, `lookup`, an undefined template…): never guessed. */
+export interface VUnknown { readonly t: 'unknown'; readonly why: string; readonly expr: string; readonly span: Src; readonly block?: boolean }
+
+export type VNode = VMap | VSeq | VScalar;
+export type Val = VNode | VStr | VUnknown;
+
+/** Rendered text [at, at+len) came from `src` (exactly, when both have the same length). */
+export interface Seg {
+  readonly at: number;
+  readonly len: number;
+  readonly src?: Src;
+  /** Set when the text stands for something not followed. */
+  readonly unknown?: string;
+  /** The template action that wrote it (for values written through `toYaml`/`{{ .Values.x }}`). */
+  readonly via?: Src;
+  /** The key path of the values block a `toYaml` wrote whole. */
+  readonly block?: string;
+}
+
+export interface ValuesProblem {
+  readonly file: string;
+  readonly span: Span;
+  readonly message: string;
+}
+
+export const emptyMap = (): VMap => ({ t: 'map', entries: new Map() });
+
+export function scalar(v: string | number | boolean | null): VScalar {
+  return { t: 'scalar', v };
+}
+
+function fromYamlNode(node: unknown, file: string, text: string, path: readonly string[], keySrc?: Src): VNode {
+  const n = node as Node | null | undefined;
+  const src = n?.range ? { file, start: n.range[0], end: n.range[1] } : undefined;
+  if (isMap(node)) {
+    const entries = new Map<string, VNode>();
+    for (const pair of node.items) {
+      const key = keyName(pair);
+      if (key === undefined) continue;
+      const k = pair.key as Node | null;
+      const ks = k?.range ? { file, start: k.range[0], end: k.range[1] } : undefined;
+      entries.set(key, fromYamlNode(pair.value, file, text, [...path, key], ks));
+    }
+    return { t: 'map', entries, src, keySrc, path };
+  }
+  if (isSeq(node)) return { t: 'seq', items: node.items.map((item, i) => fromYamlNode(item, file, text, [...path, String(i)])), src, keySrc, path };
+  if (isScalar(node)) {
+    const v = node.value;
+    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : null;
+    const raw = src ? text.slice(src.start, src.end) : undefined;
+    return { t: 'scalar', v: value, src, keySrc, path, raw: raw && !raw.includes('\n') ? raw : undefined };
+  }
+  // `key:` with nothing: null at the key's end.
+  return { t: 'scalar', v: null, src: src ?? (keySrc ? { file, start: keySrc.end, end: keySrc.end } : undefined), keySrc, path };
+}
+
+/** Parses one values file. A syntax error gives the problem and an empty map (Helm refuses the chart). */
+export function parseValues(text: string, file: string): { values: VMap; problems: ValuesProblem[]; doc: Document.Parsed } {
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+  const problems: ValuesProblem[] = doc.errors.slice(0, 1).map((e) => ({ file, span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, message: `YAML syntax error: ${e.message.split('\n')[0]}` }));
+  const root = fromYamlNode(doc.contents, file, text, []);
+  return { values: root.t === 'map' ? root : emptyMap(), problems, doc };
+}
+
+/** cli/values `mergeMaps`: `over` wins; maps merge key by key; a `null` is kept (it deletes at coalesce). */
+export function mergeValues(base: VMap, over: VMap): VMap {
+  const entries = new Map(base.entries);
+  for (const [k, v] of over.entries) {
+    const b = entries.get(k);
+    entries.set(k, b?.t === 'map' && v.t === 'map' ? mergeValues(b, v) : v);
+  }
+  return { ...over, entries, src: over.src ?? base.src };
+}
+
+const isNull = (v: VNode | undefined): boolean => v?.t === 'scalar' && v.v === null;
+
+/**
+ * chartutil `coalesceValues`/`coalesceTablesFullKey`: user values over the chart's defaults. A user
+ * `null` removes the default key; maps merge; any other user value replaces the default.
+ */
+export function coalesceValues(user: VMap, defaults: VMap): VMap {
+  const entries = new Map<string, VNode>();
+  for (const [k, d] of defaults.entries) {
+    const u = user.entries.get(k);
+    if (!user.entries.has(k)) entries.set(k, stripNulls(d));
+    else if (isNull(u)) continue;
+    else if (u?.t === 'map' && d.t === 'map') entries.set(k, coalesceValues(u, d));
+    else if (u) entries.set(k, u);
+  }
+  for (const [k, u] of user.entries) if (!defaults.entries.has(k) && !isNull(u)) entries.set(k, u.t === 'map' ? stripNulls(u) : u);
+  // The user's spelling names the block when it has one (the parent chart's key for a subchart's values).
+  return user.src ? { ...user, entries } : { ...defaults, entries };
+}
+
+/** Defaults keep their own nulls except where they would delete (a `key: ~` default stays a null value). */
+function stripNulls(v: VNode): VNode {
+  return v;
+}
+
+/** The node at a key path, or undefined. */
+export function valueAt(root: VNode | undefined, path: readonly string[]): VNode | undefined {
+  let cur: VNode | undefined = root;
+  for (const k of path) {
+    if (cur?.t === 'map') cur = cur.entries.get(k);
+    else if (cur?.t === 'seq' && /^\d+$/.test(k)) cur = cur.items[Number(k)];
+    else return undefined;
+  }
+  return cur;
+}
+
+/** Plain JSON of a values node (for hovers and conditions in messages). */
+export function plain(v: Val | undefined): unknown {
+  if (!v) return undefined;
+  switch (v.t) {
+    case 'map': return Object.fromEntries([...v.entries].map(([k, x]) => [k, plain(x)]));
+    case 'seq': return v.items.map(plain);
+    case 'scalar': return v.v;
+    case 'str': return v.text;
+    case 'unknown': return undefined;
+  }
+}
+
+/** A plain JS value as a node without provenance. */
+export function fromPlain(x: unknown): VNode {
+  if (Array.isArray(x)) return { t: 'seq', items: x.map(fromPlain) };
+  if (x && typeof x === 'object') return { t: 'map', entries: new Map(Object.entries(x as Record<string, unknown>).map(([k, v]) => [k, fromPlain(v)])) };
+  return scalar(typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : null);
+}

@@ -1,0 +1,82 @@
+/**
+ * One file of a chart as the adapters see it: its findings (values file or template), and the chart
+ * analysis behind them for hovers, inlay hints and completion.
+ */
+import type { FileAnalysis } from '../analyze';
+import type { AnalysisOptions } from '../options';
+import { isSuppressed, parseSuppressions } from '../suppression';
+import type { ChartAnalysis } from './analyze';
+import { isMap, isScalar } from 'yaml';
+import { parseValuesCached } from './chart';
+import type { EffectiveContext } from '../effective';
+import type { Finding } from '../types';
+import { contextsForFile } from './contexts';
+
+export interface HelmFileView {
+  readonly chart: ChartAnalysis;
+  /** The file's path as the chart analysis names it (`/`-separated). */
+  readonly file: string;
+  readonly role: 'values' | 'template';
+}
+
+/** The FileAnalysis of one chart file, findings minus suppression comments in that file. */
+export function helmFileAnalysis(path: string, text: string, chart: ChartAnalysis, file: string, options: AnalysisOptions): FileAnalysis {
+  const role = /\/templates\//.test(file.slice(chart.chart.root.length)) ? 'template' : 'values';
+  const suppressions = parseSuppressions(text);
+  const own = chart.findings.get(file) ?? [];
+  const all = role === 'values' ? [...own, ...unusedBlocks(chart, file, text)].sort((a, b) => a.span.start - b.span.start) : own;
+  const findings = all.filter((f) => f.span.end <= text.length && !isSuppressed(f, text, suppressions));
+  let contexts: readonly EffectiveContext[] | undefined;
+  return {
+    path, kind: 'kubernetes', findings, documents: [], options, helm: { chart, file, role },
+    get contexts() { return (contexts ??= contextsForFile(chart, file, role)); },
+  };
+}
+
+const SECURITY_BLOCK = /securitycontext$/i;
+
+const reachedPaths = new WeakMap<ChartAnalysis, Set<string>>();
+
+/** Every values path a template read or placed, with all its ancestors (one set per analysis). */
+function reached(chart: ChartAnalysis): Set<string> {
+  let set = reachedPaths.get(chart);
+  if (set) return set;
+  set = new Set<string>();
+  const add = (p: string) => { for (let q = p; q && !set!.has(q); q = q.slice(0, Math.max(0, q.lastIndexOf('.')))) set!.add(q); };
+  for (const p of chart.used) add(p);
+  for (const pl of chart.placements) { if (pl.block) add(pl.block); for (const v of pl.values) add(v.path); }
+  reachedPaths.set(chart, set);
+  return set;
+}
+
+/** A condition on a sibling or parent key (`worker.enabled` for `worker.securityContext`) was false: disabled, not unused. */
+function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
+  return chart.skipped.some((s) => s.keys.some((k) => {
+    const parent = k.split('.').slice(0, -1).join('.');
+    return parent !== '' && (dotted === parent || dotted.startsWith(parent + '.'));
+  }));
+}
+
+/** A hint on each security-context-like values block (`…SecurityContext:` maps) that no template reads. */
+function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding[] {
+  const out: Finding[] = [];
+  const doc = parseValuesCached(file, text).doc;
+  const visit = (node: unknown, path: string[], depth: number) => {
+    if (!isMap(node) || depth > 6) return;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) continue;
+      const p = [...path, key];
+      const k = (pair.key as { range?: [number, number, number] }).range;
+      if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
+        const dotted = p.join('.');
+        if (!reached(chart).has(dotted) && !disabledParent(chart, dotted)) {
+          out.push({ rule: 'values-not-used', severity: 'hint', message: `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`, span: { start: k[0], end: k[1] }, fixes: [] });
+        }
+      }
+      visit(pair.value, p, depth + 1);
+    }
+  };
+  visit(doc.contents, [], 0);
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * `secctx check chart/` and `explain chart/` on a Helm chart, in-process through `runCli`: findings on
+ * the values file's line (and on an override file given with `--values`, or in `.secctx.yaml`
+ * `helm.valuesFiles`), containers listed once per chart with `source: values` and the file and line.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runCli } from '../../server/src/cli/main';
+import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  template:
+    spec:
+      securityContext:
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      containers:
+        - name: web
+          image: nginx
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+`;
+
+async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(before);
+  }
+}
+
+describe('the CLI on a Helm chart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'secctx-helm-cli-'));
+  before(() => {
+    mkdirSync(join(dir, 'web', 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    writeFileSync(join(dir, 'web', 'values.yaml'), 'podSecurityContext:\n  runAsNonRoot: true\n  capabilities:\n    add: [NET_ADMIN]\nsecurityContext:\n  runAsUser: 1000\n');
+    writeFileSync(join(dir, 'web', 'templates', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(dir, 'prod.yaml'), 'securityContext:\n  runAsUser: 0\n');
+    mkdirSync(join(dir, 'project', 'web', 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'project', '.secctx.yaml'), 'profile: baseline\nhelm:\n  valuesFiles: [web/values-prod.yaml]\n');
+    writeFileSync(join(dir, 'project', 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    writeFileSync(join(dir, 'project', 'web', 'values.yaml'), 'podSecurityContext: {}\nsecurityContext:\n  runAsUser: 1000\n');
+    writeFileSync(join(dir, 'project', 'web', 'values-prod.yaml'), 'securityContext:\n  privileged: true\n');
+    writeFileSync(join(dir, 'project', 'web', 'templates', 'deployment.yaml'), DEPLOYMENT);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('check: the error on the values line, exit 1', async () => {
+    const r = await run(dir, 'check', '--profile', 'baseline', '--format', 'json', 'web');
+    const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+    assert.deepEqual(findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['web/values.yaml:3 capabilities-at-pod-level']);
+    assert.equal(r.code, 1);
+  });
+
+  test('--values: the override merged over values.yaml, its findings on its own lines', async () => {
+    const r = await run(dir, 'check', '--profile', 'baseline', '--format', 'json', '--values', 'prod.yaml', 'web');
+    const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+    assert.deepEqual(findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['web/values.yaml:3 capabilities-at-pod-level', 'prod.yaml:2 run-as-non-root-violation', 'prod.yaml:2 run-as-root']);
+  });
+
+  test('.secctx.yaml helm.valuesFiles: the configured override is merged', async () => {
+    const r = await run(join(dir, 'project'), 'check', '--format', 'json', 'web');
+    const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+    assert.deepEqual(findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['web/values-prod.yaml:2 privileged']);
+  });
+
+  test('explain: each container once, workload Kind/<rendered name>, source values with file and line', async () => {
+    const r = await run(dir, 'explain', '--format', 'json', '--values', 'prod.yaml', 'web');
+    const containers = (JSON.parse(r.stdout) as { containers: JsonContainer[] }).containers;
+    assert.deepEqual(containers.map((c) => ({ file: c.file, line: c.line, workload: c.workload, name: c.name, user: c.user, chart: c.chart })), [
+      { file: 'web/templates/deployment.yaml', line: 11, workload: 'Deployment/release-name-web', name: 'web', user: { uid: 0, source: 'values', file: 'prod.yaml', line: 2 }, chart: 'web' },
+    ]);
+  });
+});

@@ -53,3 +53,15 @@ describe('runRules: one finding per rule and span', () => {
   });
   test('otherwise different messages: joined, still one finding', () => assert.deepStrictEqual(run(['One cause.', 'Another cause.']), ['One cause. Another cause.']));
 });
+
+describe('runRules: reports whose fixes differ stay apart', () => {
+  test('each keeps the fix that clears it', () => {
+    const rule: Rule = {
+      meta: { id: 'run-as-root', title: 't', category: 'identity', defaultSeverity: 'warning', docs: { summary: '', why: '', bad: { file: 'x', code: '' }, good: { file: 'x', code: '' }, fix: '', references: [] } } as unknown as Rule['meta'],
+      kubernetes(ctx) {
+        for (const name of ['a', 'b']) ctx.report({ span: { start: 1, end: 4 }, message: `Container "${name}" runs as root.`, fixes: [{ title: `Fix ${name}`, safety: 'safe', preferred: true, edits: [] }] });
+      },
+    };
+    assert.deepStrictEqual(runRules('kubernetes', { pods: [] } as never, 'abcdef', DEFAULT_OPTIONS, [rule]).map((f) => `${f.message} ${f.fixes[0].title}`), ['Container "a" runs as root. Fix a', 'Container "b" runs as root. Fix b']);
+  });
+});

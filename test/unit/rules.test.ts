@@ -348,8 +348,9 @@ const CASES: Record<string, RuleCases> = {
         name: 'runAsUser: 0 in the pod, two containers',
         code: pod({ podSc: 'runAsUser: 0', more: '- name: sidecar\n  image: proxy:1' }),
         errors: [
-          // One finding per cause and place: the pod's runAsUser, naming both containers.
-          { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Containers "app", "sidecar" run as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
+          // Two findings at one place: each offers the fix for its own container (runRules merges only equal fixes).
+          { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Container "app" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
+          { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Container "sidecar" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
         ],
       },
       {

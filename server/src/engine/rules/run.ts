@@ -51,7 +51,7 @@ export function mergeNamed(named: Named, message: string): string | undefined {
 
 export function runRules<H extends Hook>(hook: H, model: ModelOf<H>, text: string, options: AnalysisOptions, rules: readonly Rule[] = RULES): Finding[] {
   const findings: Finding[] = [];
-  /** One finding per rule and place: a second report of a rule at the same span is merged into the first. */
+  /** One finding per rule and place: a second report of a rule at the same span (with the same fixes) is merged into the first. */
   const placed = new Map<string, number>();
   const mergedNames = new Map<number, Named>();
   for (const rule of rules) {
@@ -68,7 +68,8 @@ export function runRules<H extends Hook>(hook: H, model: ModelOf<H>, text: strin
         const fixes = report.fixes ?? [];
         const key = `${rule.meta.id}:${span.start}:${span.end}`;
         const at = placed.get(key);
-        if (at !== undefined) {
+        // Merged only when the fixes agree: a fix must clear the whole finding it is offered on.
+        if (at !== undefined && JSON.stringify(findings[at].fixes) === JSON.stringify(fixes)) {
           const first = findings[at];
           const names = mergedNames.get(at);
           const joined = names ? mergeNamed(names, message) : undefined;
@@ -76,8 +77,10 @@ export function runRules<H extends Hook>(hook: H, model: ModelOf<H>, text: strin
           else if (!first.message.includes(message)) findings[at] = { ...first, message: `${first.message}${/[.!?]$/.test(first.message) ? ' ' : '; '}${message}` };
           return;
         }
-        mergedNames.set(findings.length, { parts: message.split(QUOTED), names: [] });
-        placed.set(key, findings.length);
+        if (at === undefined) {
+          mergedNames.set(findings.length, { parts: message.split(QUOTED), names: [] });
+          placed.set(key, findings.length);
+        }
         findings.push(pss ? { rule: rule.meta.id, severity, message, span, pss, fixes } : { rule: rule.meta.id, severity, message, span, fixes });
       },
     };

@@ -2,6 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ReportPanel } from './report';
+import { SecurityContextsView } from './tree';
 
 let client: LanguageClient | undefined;
 
@@ -19,7 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,Kustomization}') },
-    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', reportCommand: 'secctx.showEffectiveContext' },
+    // Hovers may link to the report panel; no other command runs from a hover.
+    markdown: { isTrusted: { enabledCommands: ['secctx.showEffectiveContext'] } },
     outputChannel: output,
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
@@ -33,14 +37,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient('secctx', 'secctx', serverOptions, clientOptions);
+  const report = new ReportPanel(client);
+  context.subscriptions.push(report, new SecurityContextsView(client));
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('secctx.showEffectiveContext', async (scope?: 'file' | 'workspace') => {
-      const uri = scope === 'workspace' ? undefined : vscode.window.activeTextEditor?.document.uri.toString();
-      const markdown = await client?.sendRequest<string>('secctx/report', { uri });
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown ?? '' });
-      await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside));
-      return markdown;
+    // The report panel of the active editor's document; the command also returns the report as Markdown.
+    vscode.commands.registerCommand('secctx.showEffectiveContext', async () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      if (!uri || !client) return undefined;
+      await report.show(uri);
+      return client.sendRequest<string>('secctx/report', { uri });
     }),
     vscode.commands.registerCommand('secctx.openRuleDocumentation', async (id?: string) => {
       const rules = (await client?.sendRequest<{ id: string; title: string; url: string }[]>('secctx/rules')) ?? [];

@@ -162,6 +162,38 @@ async function workspaceRss(server: Server, workspace: string, files: readonly s
   }
 }
 
+/**
+ * The Security contexts view on the workspace: how long the server's scan of every manifest takes, and
+ * how fast a hover on an open file answers while the scan runs (the scan must not block the editor).
+ */
+async function treeScan(server: Server, workspace: string, openFile: string): Promise<{ seconds: number; entries: number; hover: Stats }> {
+  const client = await startServer(server, workspace);
+  try {
+    const uri = fileUri(openFile);
+    const text = readFileSync(openFile, 'utf8');
+    const mark = client.mark();
+    await client.open(uri, text, 1);
+    await diagnosticsFor(client, server, uri, 1, mark, 60_000);
+    let entries = 0;
+    client.onNotification<{ files: unknown[] }>('secctx/tree/files', (p) => { entries += p.files.length; });
+    const position = { line: text.split('\n').findIndex((l) => l.includes('- name:')), character: 14 };
+    const started = performance.now();
+    let done = false;
+    const scan = client.request<unknown>('secctx/tree/scan', {}, 300_000).finally(() => { done = true; });
+    const samples: number[] = [];
+    while (!done) {
+      const sent = performance.now();
+      await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position }, 60_000);
+      samples.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await scan;
+    return { seconds: (performance.now() - started) / 1000, entries, hover: stats(samples) };
+  } finally {
+    await client.shutdown();
+  }
+}
+
 /** Wall time of a command, min and median over `runs` (a failed run is a crash). */
 function wallTime(args: readonly string[], runs: number, okStatus: readonly number[]): { min: number; median: number } {
   const samples: number[] = [];
@@ -239,7 +271,10 @@ async function main(): Promise<void> {
     }
     process.stderr.write('measuring a Helm chart...\n');
     const helmServer = SERVERS.find((x) => x.name === 'secctx');
-    const helm = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart'), EDITS, WARMUP) : { median: NaN, p95: NaN, n: 0 };
+    const helm = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart'), EDITS, WARMUP, 'component') : { median: NaN, p95: NaN, n: 0 };
+    const helmShared = helmServer ? await helmEditLatency(helmServer.command, path.join(tmp, 'chart-shared'), EDITS, WARMUP, 'shared') : { median: NaN, p95: NaN, n: 0 };
+    process.stderr.write('measuring the Security contexts scan...\n');
+    const tree = helmServer ? await treeScan(helmServer, workspace, workspaceFiles[0]) : undefined;
     process.stderr.write('measuring the CLI...\n');
     const cold = coldCli(tmp, bigFile);
     const bundles = bundleSizes();
@@ -259,9 +294,13 @@ async function main(): Promise<void> {
       ['hover on a container name, big (median / p95)', pair(s.hover) + (s.hoverAnswered ? '' : ' (null)'), pair(y.hover) + (y.hoverAnswered ? '' : ' (null)'), 'median ≤ 5 ms', verdict(s.hover.median <= 5)],
       [`RSS with ${WORKSPACE_FILES} open manifests (peak)`, `${mb(s.rss.rss)} MiB (${mb(s.rss.hwm)})`, `${mb(y.rss.rss)} MiB (${mb(y.rss.hwm)})`, '≤ 150 MiB', verdict(s.rss.rss <= 150 * 1048576)],
       [`  time to open all ${WORKSPACE_FILES} and get diagnostics`, `${s.rss.seconds.toFixed(1)} s`, `${y.rss.seconds.toFixed(1)} s`, '', ''],
-      [`edit→diagnostics, values.yaml of a ${HELM_TEMPLATES}-template chart (median / p95)`, pair(helm), 'n/a', 'median ≤ 30 ms', verdict(helm.median <= 30)],
+      [`edit→diagnostics, values.yaml of a ${HELM_TEMPLATES}-template chart, one workload's block (median / p95)`, pair(helm), 'n/a', 'median ≤ 30 ms', verdict(helm.median <= 30)],
+      [`  the same, a block all ${HELM_TEMPLATES} workloads use (every template re-rendered)`, pair(helmShared), 'n/a', '', ''],
     ];
     console.log(table(rows));
+    if (tree) {
+      console.log(`\nSecurity contexts view: the scan of the ${WORKSPACE_FILES}-file workspace streamed ${tree.entries} entries in ${tree.seconds.toFixed(1)} s; hovers on an open file meanwhile answered in ${ms(tree.hover.median)} / ${ms(tree.hover.p95)} ms (median / p95, ${tree.hover.n} hovers) — target: median ≤ 5 ms ${verdict(tree.hover.median <= 5)}`);
+    }
     console.log('\nyaml-language-server waits validationDelayMs (200 ms, not a setting) before validating; its figures include that delay.');
     console.log('It publishes diagnostics without a version, so its edits are timed to the next publication for the file.\n');
 

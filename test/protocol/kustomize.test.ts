@@ -76,6 +76,16 @@ describe('kustomize in the language server', () => {
     assert.match(value, /- user: uid 10001 \(\[\.\.\/overlays\/prod\/kustomization\.yaml:28\]/);
   });
 
+  test('hover on the container in a patch: its effective context in the overlay that applies the patch', async () => {
+    const rel = 'overlays/prod/security-patch.yaml';
+    await client.open(uri(rel), text(rel));
+    await until(client, uri('base/deployment.yaml'), () => true);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri(rel) }, position: { line: 8, character: 18 } });
+    const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    assert.deepEqual([...value.matchAll(/\*\*overlay (\w+)\*\* — `([^`]+)`/g)].map((m) => `${m[1]} ${m[2]}`), ['prod Deployment/prod-podinfo']);
+    assert.match(value, /- privilege escalation: blocked \(\[security-patch\.yaml:11\]/);
+  });
+
   test('editing a patch: its diagnostics at once, then the build\'s', async () => {
     const rel = 'overlays/staging/harden.yaml';
     const before = text(rel);

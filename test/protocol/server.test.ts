@@ -14,6 +14,8 @@ import { Analyzer } from '../../server/src/engine/analyze';
 import { hoverAt } from '../../server/src/engine/hover';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import { containerCard } from '../../server/src/engine/present/markdown';
+import { reportModel } from '../../server/src/engine/present/report';
+import { reportMarkdown } from '../../server/src/engine/present/reportMarkdown';
 import { RULES } from '../../server/src/engine/rules/index';
 import { LspClient } from '../support/lsp-client';
 
@@ -195,27 +197,19 @@ describe('language server over stdio', () => {
     ]);
   });
 
-  test('secctx/report for one document', async () => {
+  test('secctx/report (Markdown) and secctx/reportHtml (the report panel) for one document: the engine\'s report of it', async () => {
     const { uri } = await openDocument(EXAMPLE_TEXT, 'pod-level-capabilities.yaml');
     const report = await client.request<string>('secctx/report', { uri });
-    assert.equal(report, [
-      '# Effective security context',
-      '',
-      '## pod-level-capabilities.yaml',
-      '',
-      '### Deployment/audit-forwarder',
-      '',
-      '| container | user | group | capabilities (effective) | escalation | seccomp |',
-      '|---|---|---|---|---|---|',
-      '| forwarder | uid 10001 (container) | 0 (default) | none | allowed | Unconfined |',
-      '| shipper | uid 0 (root) (container) | 0 (default) | CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP | allowed | Unconfined |',
-      '',
-    ].join('\n'));
+    const analysis = new Analyzer().analyze('/x/pod-level-capabilities.yaml', EXAMPLE_TEXT, { ...DEFAULT_OPTIONS, rules: SETTINGS.rules as Record<string, 'off'> });
+    assert.equal(report, reportMarkdown(reportModel([{ analysis, text: EXAMPLE_TEXT, display: 'pod-level-capabilities.yaml' }])));
+    assert.ok(report.includes('#### shipper — will not start\n'));
+    const html = await client.request<string>('secctx/reportHtml', { uri });
+    assert.deepStrictEqual([...html.matchAll(/data-container="([^"]+)" data-verdict="([^"]+)"/g)].map((m) => [m[1], m[2]]), [['forwarder', 'ok'], ['shipper', 'will-not-start']]);
   });
 
   test('secctx/report for a document without containers', async () => {
     const { uri } = await openDocument('name: not kubernetes\nitems: [1, 2]\n');
-    assert.equal(await client.request<string>('secctx/report', { uri }), '# Effective security context\n\nNo containers in the open files.');
+    assert.equal(await client.request<string>('secctx/report', { uri }), '# Effective security context\n\nNo containers, services or Dockerfile stages here.\n');
   });
 
   test('editing one document of a multi-document file re-publishes diagnostics for the file', async () => {

@@ -123,6 +123,11 @@ export class LspClient {
     return this.stderrText;
   }
 
+  /** Listens to a server notification other than diagnostics (custom `secctx/…` ones). */
+  onNotification<P>(method: string, handler: (params: P) => void): void {
+    this.connection.onNotification(method, handler);
+  }
+
   notify(method: string, params: unknown): Promise<void> {
     return this.connection.sendNotification(method, params);
   }

@@ -143,7 +143,7 @@ describe('secctx CLI', () => {
       { argv: ['check'], message: 'no files or directories given' },
       { argv: ['lint', 'x.yaml'], message: 'unknown command lint (expected check, explain or images)' },
       { argv: ['check', '--bogus', 'x.yaml'], message: 'unknown option --bogus' },
-      { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json, sarif, junit, checkstyle, codeclimate or github, not xml' },
+      { argv: ['check', '--format', 'xml', 'x.yaml'], message: '--format must be text, json, sarif, junit, checkstyle, codeclimate, github, html or markdown, not xml' },
       { argv: ['explain', '--format', 'sarif', 'x.yaml'], message: '--format sarif is for check' },
       { argv: ['check', '--profile=strict', 'x.yaml'], message: '--profile must be restricted, baseline or privileged, not strict' },
       { argv: ['check', '--kubernetes-version', '1.x', 'x.yaml'], message: '--kubernetes-version must look like 1.30, not 1.x' },

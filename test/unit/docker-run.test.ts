@@ -14,6 +14,7 @@ import { dockerRunHostKind, isDockerRunHost } from '../../server/src/engine/dock
 import { dockerHover } from '../../server/src/engine/docker/hover';
 import type { DockerRunCommand } from '../../server/src/engine/docker/model';
 import { parseDockerRuns } from '../../server/src/engine/docker/run';
+import { Analyzer } from '../../server/src/engine/analyze';
 import type { EffectiveContext } from '../../server/src/engine/effective';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../server/src/engine/options';
 import type { Span } from '../../server/src/engine/types';
@@ -169,7 +170,7 @@ describe('docker run: where command lines are', () => {
     { name: 'subshells and functions', text: 'f() {\n  ( docker run a )\n}\n', images: ['a'] },
     { name: 'redirections', text: 'docker run -d --name x img >/dev/null 2>&1\n', images: ['img'] },
     { name: 'other docker commands are not runs', text: 'docker build -t x .\ndocker ps\ndocker exec -it x sh\ndocker runx\n', images: [] },
-    { name: 'Makefile recipes: $(VAR), @ prefix, $$ shell variables', file: 'Makefile', text: 'IMG ?= app\nbuild:\n\t@docker run --rm -u $(shell id -u):$$GID $(IMG) make\n\t-docker run \\\n\t\t--cap-add NET_ADMIN alpine\nnot-a-recipe = docker run nope\n', images: ['$(IMG)', 'alpine'] },
+    { name: 'Makefile recipes: $(VAR), @ prefix, $$ shell variables', file: 'Makefile', text: 'IMG ?= app\nbuild:\n\t@docker run --rm -u $(shell id -u):$$GID $(IMG) make\n\t-docker run \\\n\t\t--cap-add NET_ADMIN alpine\nnot-a-recipe = docker run nope\n', images: ['app', 'alpine'] }, // $(IMG) is `IMG ?= app`
     { name: 'Markdown: console prompts, output skipped; bash blocks; other languages skipped', file: 'README.md', text: 'Run:\n\n```console\n$ docker run --cap-add=ALL --cap-drop=MKNOD nginx\nUnable to find image\n$ sudo docker run \\\n    -u 1000 alpine\n```\n\n```bash\ndocker run busybox\n```\n\n```yaml\ncommand: docker run nope\n```\n\n~~~sh\npodman run fedora\n~~~\n', images: ['nginx', 'alpine', 'busybox', 'fedora'] },
   ];
   for (const c of cases) {
@@ -279,5 +280,28 @@ describe('docker run: the corpus', () => {
       shorewall: [true, ['NET_ADMIN'], true],
       spotify: ['unconfined', ['/dev/snd', '/dev/dri']],
     });
+  });
+});
+
+describe('Makefile variables in docker run lines', () => {
+  const makefile = [
+    'IMAGE ?= acme/web:dev',
+    'IMAGE ?= ignored/by-the-first:1',
+    'TAG := v1 # a comment',
+    'OTHER = $(shell git rev-parse HEAD)',
+    '',
+    'run:',
+    '\tdocker run --rm $(IMAGE)',
+    '\tdocker run --rm ${IMAGE}',
+    '\tdocker run --rm $(OTHER)',
+    '',
+  ].join('\n');
+
+  test('$(IMAGE) and ${IMAGE} name the image of `IMAGE ?= …` (the first ?= wins, as in GNU make); a computed value stays as written', () => {
+    const asked: string[] = [];
+    const images = Object.assign((image: string) => { asked.push(image); return image === 'acme/web:dev' ? { spec: '1000', uid: 1000, gid: 1000, note: 'USER 1000', dockerfile: '/ws/Dockerfile' } : undefined; }, {});
+    const analysis = new Analyzer().analyze('/ws/Makefile', makefile, { ...DEFAULT_OPTIONS, images });
+    assert.deepStrictEqual(analysis.contexts.map((c) => [c.name, c.user.value ?? null]), [['acme/web:dev', 1000], ['acme/web:dev', 1000], ['$(OTHER)', null]]);
+    assert.deepStrictEqual([...new Set(asked)], ['acme/web:dev', '$(OTHER)']);
   });
 });

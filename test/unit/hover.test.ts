@@ -42,7 +42,7 @@ const OVERRIDE_CARD = [
   '| User | uid 3000 | container `securityContext.runAsUser` — overrides pod runAsUser 2000 |',
   '| Group | gid 0 | default — the primary group of a uid not in the image\'s /etc/passwd is 0 |',
   '| Supplemental groups | 4000 | pod `spec.securityContext.fsGroup` |',
-  '| Bounding capabilities | CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP | runtime default — containerd default set |',
+  '| Bounding capabilities | 14 — containerd defaults | runtime default — containerd default set |',
   '| Effective capabilities | none | a non-root uid starts with none |',
   '| Privileged | no | default |',
   '| Privilege escalation | blocked (no_new_privs) | container `securityContext.allowPrivilegeEscalation` |',
@@ -57,18 +57,21 @@ describe('container card', () => {
     assert.equal(hover(POD_OVERRIDE, 'sec-ctx-demo-2'), OVERRIDE_CARD);
   });
 
-  test('anywhere in the container gives the same card', () => {
-    assert.deepStrictEqual([hover(POD_OVERRIDE, 'image:'), hover(POD_OVERRIDE, 'allowPrivilegeEscalation')], [OVERRIDE_CARD, OVERRIDE_CARD]);
+  test('anywhere in the container gives the same card, but on a securityContext field only that field\'s row', () => {
+    assert.deepStrictEqual([hover(POD_OVERRIDE, 'image:'), hover(POD_OVERRIDE, 'allowPrivilegeEscalation')], [
+      OVERRIDE_CARD,
+      '**Privilege escalation** → blocked (no_new_privs): container `securityContext.allowPrivilegeEscalation`.\n\n_`sec-ctx-demo-2`: hover its name for the whole card._',
+    ]);
   });
 
   test('root with added capabilities: effective = bounding, and the escalation hint is absent', () => {
     const card = hover(BUSYBOX, 'sec-ctx-4') ?? '';
     const rows = card.split('\n').filter((l) => /^\| (User|Bounding|Effective)/.test(l));
-    const caps = 'CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_ADMIN, NET_RAW, SYS_CHROOT, SYS_TIME, MKNOD, AUDIT_WRITE, SETFCAP';
+    // Counts, with how the set came about; the report panel lists the names.
     assert.deepStrictEqual(rows, [
       '| User | uid 0 (root) | image `USER` — image busybox:1.28 config sets no User (well-known base-image table: docker-library/busybox (buildroot system/skeleton/etc/passwd, group)): root |',
-      `| Bounding capabilities | ${caps} | container \`securityContext.capabilities\` — containerd defaults with add/drop applied |`,
-      `| Effective capabilities | ${caps} | uid 0 keeps the bounding set |`,
+      '| Bounding capabilities | 16 — containerd defaults +NET_ADMIN +SYS_TIME | container `securityContext.capabilities` — containerd defaults with add/drop applied |',
+      '| Effective capabilities | 16 (the bounding set) | uid 0 keeps the bounding set |',
     ]);
     assert.equal(card.includes('setuid-root'), false);
   });
@@ -110,17 +113,15 @@ describe('pod securityContext', () => {
     ].join('\n'));
   });
 
-  test('on pod runAsUser: what each container ends up with, then the table', () => {
-    const text = hover(POD_OVERRIDE, 'runAsUser', 1) ?? '';
-    assert.equal(text.split('\n\n')[0], '- `sec-ctx-demo-2`: **User** → 3000: container `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
-    assert.ok(text.includes('**Pod securityContext of `Pod/security-context-demo-2`**'));
+  test('on pod runAsUser: what each container ends up with (a container\'s own value overrides it)', () => {
+    assert.equal(hover(POD_OVERRIDE, 'runAsUser', 1), '`sec-ctx-demo-2` — **User** → uid 3000: container `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
   });
 
   test('on pod runAsNonRoot: one line per container', () => {
-    const lines = (hover(POD_LEVEL, 'runAsNonRoot') ?? '').split('\n\n')[0].split('\n');
-    assert.deepStrictEqual(lines, [
-      '- `forwarder`: **runAsNonRoot** → true: pod `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
-      '- `shipper`: **runAsNonRoot** → true: pod `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
+    const sections = (hover(POD_LEVEL, 'runAsNonRoot') ?? '').split('\n\n---\n\n');
+    assert.deepStrictEqual(sections, [
+      '`forwarder` — **runAsNonRoot** → required — passes: pod `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
+      '`shipper` — **runAsNonRoot** → required — **fails**: container\'s runAsUser breaks non-root policy: pod `spec.securityContext.runAsNonRoot`. The container value overrides the pod value; the kubelet checks it when it creates the container.',
     ]);
   });
 
@@ -180,16 +181,25 @@ describe('capability names', () => {
   for (const c of cases) test(c.name, () => assert.equal(hover(c.text, c.needle, c.nth ?? 0, c.runtime), c.expected));
 });
 
-describe('precedence lines on a container field', () => {
-  test('runAsUser: the line, then the container card', () => {
-    const text = hover(POD_OVERRIDE, 'runAsUser', 2) ?? '';
-    assert.equal(text, '**User** → 3000: container `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.\n\n' + OVERRIDE_CARD);
+describe('a container field: its row alone, not the card', () => {
+  test('runAsUser: the value, where it came from, what it overrides and the order', () => {
+    assert.equal(hover(POD_OVERRIDE, 'runAsUser', 2), '**User** → uid 3000: container `securityContext.runAsUser` — overrides pod runAsUser 2000. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.\n\n_`sec-ctx-demo-2`: hover its name for the whole card._');
   });
 
-  test('runAsUser: 0 that fails runAsNonRoot', () => {
-    const text = hover(POD_LEVEL, 'runAsUser', 1) ?? '';
-    assert.equal(text.split('\n\n')[0], '**User** → 0: container `securityContext.runAsUser`. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
-    assert.ok(text.includes('| runAsNonRoot | required — **fails**: container\'s runAsUser breaks non-root policy | pod `spec.securityContext.runAsNonRoot` |'));
+  test('runAsUser: 0', () => {
+    assert.equal((hover(POD_LEVEL, 'runAsUser', 1) ?? '').split('\n\n')[0], '**User** → uid 0 (root): container `securityContext.runAsUser`. Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.');
+  });
+
+  test('capabilities: the bounding and effective sets as counts, with a link to the report when the client has one', () => {
+    const analysis = new Analyzer().analyze('busybox.yaml', BUSYBOX, DEFAULT_OPTIONS);
+    const at = BUSYBOX.indexOf('capabilities:') + 1;
+    assert.equal(hoverAt(analysis, at, undefined, { reportLink: 'command:secctx.showEffectiveContext' }), [
+      '**Bounding capabilities** → 16 — containerd defaults +NET_ADMIN +SYS_TIME: container `securityContext.capabilities` — containerd defaults with add/drop applied.',
+      '',
+      '**Effective** → 16: uid 0 keeps the bounding set. [Every capability, step by step →](command:secctx.showEffectiveContext)',
+      '',
+      '_`sec-ctx-4`: hover its name for the whole card._',
+    ].join('\n'));
   });
 });
 

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../server/src/cli/main';
 import { resolveExecUser } from '../../server/src/engine/images/execUser';
 import type { ImageAccounts } from '../../server/src/engine/images/facts';
-import { configBlob, GROUP, layer, PASSWD, pushImage, type BuiltImage } from '../support/images';
+import { configBlob, GROUP, layer, PASSWD, pushImage, zstdAvailable, type BuiltImage } from '../support/images';
 import { registryAvailable, startRegistry, type RegistryProcess } from '../support/registry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -49,10 +49,11 @@ describe('GetExecUser (moby/sys/user) over the image accounts', () => {
   });
 });
 
-describe('secctx images (real docker-registry on loopback)', { skip: registryAvailable() ? false : 'docker-registry is not installed' }, () => {
+describe('secctx images (real docker-registry on loopback)', { skip: !registryAvailable() ? 'docker-registry is not installed' : !zstdAvailable() ? 'zstd is not installed' : false }, () => {
   let registry: RegistryProcess;
   let cache: string;
   let image: BuiltImage;
+  let zstdImage: BuiltImage;
   let ref = '';
   const saved = { xdg: process.env.XDG_CACHE_HOME, guard: process.env.SECCTX_IMAGES_LOOPBACK_ONLY, docker: process.env.DOCKER_HOST };
   const run = async (...argv: string[]) => {
@@ -71,6 +72,9 @@ describe('secctx images (real docker-registry on loopback)', { skip: registryAva
     const base = await layer([{ path: 'etc/passwd', content: `${PASSWD}app:x:1000:1000::/home/app:/bin/sh\n` }, { path: 'etc/group', content: `${GROUP}staff:x:50:app\n` }]);
     image = await pushImage({ url: registry.url }, 'team/cli', '1', configBlob({ user: 'app' }), [base]);
     ref = `${registry.host}/team/cli:1`;
+    // A zstd top layer (OCI) that adds the user, for the bundled decompressor.
+    const zstdTop = await layer([{ path: 'etc/passwd', content: `${PASSWD}zed:x:1001:1001::/:/bin/sh\n` }], 'zstd');
+    zstdImage = await pushImage({ url: registry.url }, 'team/cli-zstd', '1', configBlob({ user: 'zed' }, true), [base, zstdTop], true);
   });
   after(async () => {
     await registry?.stop();
@@ -118,9 +122,21 @@ describe('secctx images (real docker-registry on loopback)', { skip: registryAva
     assert.deepStrictEqual([none.code, none.stderr.split('\n')[0]], [2, 'secctx: no image references given']);
   });
 
-  it('the built CLI: with the registry stopped, the default local lookup answers from the cache', { skip: existsSync(CLI) ? false : 'dist/cli.js is not built (npm run build)' }, async () => {
-    await registry.stop({ keepStorage: true });
-    const r = spawnSync(process.execPath, [CLI, 'images', '--format', 'json', ref], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, SECCTX_IMAGES_LOOPBACK_ONLY: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
-    assert.deepStrictEqual({ code: r.status, stderr: r.stderr, from: JSON.parse(r.stdout).images[0].from, digest: JSON.parse(r.stdout).images[0].digest }, { code: 0, stderr: '', from: 'cache', digest: image.manifest.digest });
+  it('the built CLI (bundled tar-stream and fzstd): registry, then with the registry stopped the default local lookup answers from the cache', { skip: existsSync(CLI) ? false : 'dist/cli.js is not built (npm run build)' }, async () => {
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'secctx-cli-dist-'));
+    const env = { ...process.env, XDG_CACHE_HOME: fresh, SECCTX_IMAGES_LOOPBACK_ONLY: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, 'images', '--format', 'json', ...args], { encoding: 'utf8', env });
+      const image = r.status === 0 ? JSON.parse(r.stdout).images[0] : {};
+      return { code: r.status, stderr: r.stderr, from: image.from, digest: image.digest, uid: image.uid, gid: image.gid };
+    };
+    try {
+      const zref = `${registry.host}/team/cli-zstd:1`;
+      assert.deepStrictEqual(cli('--image-lookup', 'registry', zref), { code: 0, stderr: '', from: 'registry', digest: zstdImage.manifest.digest, uid: 1001, gid: 1001 });
+      await registry.stop({ keepStorage: true });
+      assert.deepStrictEqual(cli(zref), { code: 0, stderr: '', from: 'cache', digest: zstdImage.manifest.digest, uid: 1001, gid: 1001 });
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

@@ -31,6 +31,7 @@ import { LineIndex } from '../../server/src/engine/lines';
 import { combineFindings } from '../../server/src/engine/kustomize/overlays';
 import { isRemoteRef, parseKustomization } from '../../server/src/engine/kustomize/kustomization';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
+import { cleanError } from '../../server/src/host/kustomize/run';
 import { KustomizeService } from '../../server/src/host/kustomize/service';
 import { PROJECT, writeProject } from '../support/kustomize-project';
 
@@ -263,6 +264,19 @@ describe('kustomize, pure parts', () => {
   test('patches in application order: patchesStrategicMerge, patches, patchesJson6902 (configureBuiltinTransformers)', () => {
     const k = parseKustomization('patchesJson6902:\n  - path: c.yaml\n    target: {kind: Deployment}\npatches:\n  - path: b.yaml\npatchesStrategicMerge:\n  - a.yaml\n');
     assert.deepEqual(k.patches.map((p) => p.path), ['a.yaml', 'b.yaml', 'c.yaml']);
+  });
+
+  test("kustomize's error without kubectl's log prefix, the wrapper's layer or the temporary copy's paths", () => {
+    // As kubectl v1.32.4 printed it for a patch file that does not exist.
+    const stderr = [
+      'E1206 06:16:23.507654   13311 run.go:72] "command failed" err=<',
+      "\taccumulating resources: accumulation err='accumulating resources from '../src': '/tmp/secctx-kustomize-ROYBEX/src' must resolve to a file': recursed accumulation of path '/tmp/secctx-kustomize-ROYBEX/src': trouble configuring builtin PatchTransformer with config: `",
+      '\tpath: missing-patch.yaml',
+      "\t`: failed to get the patch file from path(missing-patch.yaml): evalsymlink failure on 'missing-patch.yaml' : lstat missing-patch.yaml: no such file or directory",
+      ' >',
+      '',
+    ].join('\n');
+    assert.equal(cleanError(stderr), "trouble configuring builtin PatchTransformer with config: `\npath: missing-patch.yaml\n`: failed to get the patch file from path(missing-patch.yaml): evalsymlink failure on 'missing-patch.yaml' : lstat missing-patch.yaml: no such file or directory");
   });
 
   test('combining: a finding only some overlays fix says where it remains; one an overlay adds names it', () => {

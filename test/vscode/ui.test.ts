@@ -228,8 +228,8 @@ export const uiTests: readonly UiTest[] = [
       const before = await tabs.count();
       await runPaletteCommand(page, title);
       await tabs.nth(before).waitFor({ timeout: FEATURE_TIMEOUT_MS });
-      // A markdown preview is a webview (the text is in an iframe inside an iframe); a plain
-      // text report opens beside the manifest, in the second editor group.
+      // The report panel is a webview (the page is in an iframe inside an iframe); a plain
+      // text report would open beside the manifest, in the second editor group.
       const preview = page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame().locator('body');
       const beside = page.locator('.editor-group-container').nth(1).locator('.view-lines');
       const readReport = async (): Promise<string> => {
@@ -241,9 +241,51 @@ export const uiTests: readonly UiTest[] = [
       };
       const text = await pollUntil(readReport, (report) => report.length > 0, FEATURE_TIMEOUT_MS);
       if (!text) fail('no report with the containers appeared (neither a preview nor a text editor beside the manifest)');
-      const missing = ['app', 'sidecar', 'uid 0', 'uid 1000'].filter((needle) => !text.includes(needle));
+      const missing = ['app', 'sidecar', 'uid 0', 'uid 1000', 'containerd default (14)', '= bounding (14)', 'effective (0)'].filter((needle) => !text.includes(needle));
       if (missing.length > 0) fail(`the report does not show ${JSON.stringify(missing)}:\n${text}`);
       await run.screenshot('report');
+      // One panel, reused: asking again opens no other tab.
+      const after = await tabs.count();
+      await runPaletteCommand(page, title);
+      await pollUntil(async () => (await readReport()).length, (n) => n > 0, FEATURE_TIMEOUT_MS);
+      if ((await tabs.count()) !== after) fail(`a second report tab opened (${after} → ${await tabs.count()} tabs)`);
+    },
+  },
+  {
+    title: 'the Security contexts view lists containers with their verdicts and filters them',
+    async run(context, run) {
+      const { page } = context;
+      await openFile(page, UI_FILE);
+      await runPaletteCommand(page, 'Explorer: Focus on Security contexts View');
+      // The explorer's folder pane is collapsed so the view has the height to draw every row (lists render only visible rows).
+      const folders = page.locator('.pane-header', { hasText: /^workspace/i }).first();
+      if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+      const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Security contexts' }) });
+      const rows = view.locator('.monaco-list-row');
+      await rows.filter({ hasText: 'sidecar' }).first().waitFor({ timeout: FEATURE_TIMEOUT_MS });
+      const sidecar = await textOf(rows.filter({ hasText: 'sidecar' }).first());
+      if (!sidecar.includes('uid 1000')) fail(`the sidecar row does not show its uid: ${sidecar}`);
+      await run.screenshot('security-contexts');
+      // Filter: only "runs as root" (the app container), through the view's quick pick.
+      const filter = context.commandTitle('secctx.securityContexts.filter');
+      if (!filter) fail('package.json contributes no command secctx.securityContexts.filter');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.fill(`>${filter}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: filter }).first().click();
+      const toggleAll = page.locator('.quick-input-widget .quick-input-check-all');
+      await toggleAll.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+      await toggleAll.click(); // everything was picked: now nothing is
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'runs as root' }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
+      await page.keyboard.press('Enter');
+      // The view re-renders: wait for the filtered rows (app present, sidecar gone), not for an empty moment.
+      // A row's text runs its label and description together (`approot · 14 caps`): match the label itself.
+      const named = (name: string) => rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
+      const counts = async () => ({ app: await named('app').count(), sidecar: await named('sidecar').count() });
+      const seen = await pollUntil(counts, (c) => c.app > 0 && c.sidecar === 0, FEATURE_TIMEOUT_MS);
+      if (seen.sidecar > 0) fail('the filter "runs as root" left the non-root sidecar in the view');
+      if (seen.app === 0) fail('the filter "runs as root" hid the root app container');
+      await run.screenshot('security-contexts-filtered');
     },
   },
 ];

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Severity } from '../engine/types';
 import { formatCheckstyle, formatCodeClimate, formatGithub, formatJunit, relativePath } from './ciFormats';
-import type { Format } from './commands';
+import type { FindingFormat } from './commands';
 import { formatStylish, toJsonFindings, type JsonFinding } from './format';
 import { analyzeInputs, KIND_NAMES, problemLine, type AnalyzedInputs } from './inputs';
 import { unlistedChartFindings } from './helm';
@@ -68,7 +68,7 @@ function text(r: CheckReport, o: CliOptions): string {
 }
 
 /** How each format writes a report. */
-const WRITERS: Record<Format, (r: CheckReport, o: CliOptions) => string> = {
+const WRITERS: Record<FindingFormat, (r: CheckReport, o: CliOptions) => string> = {
   text,
   json: (r, o) => JSON.stringify({ findings: r.findings, ...(o.fixDryRun ? { patch: r.patch } : {}) }, null, 2),
   sarif: (r) => JSON.stringify(formatSarif({ findings: r.findings, absoluteOf: r.absoluteOf, problems: r.inputs.problems, exitCode: r.exitCode, version: VERSION, cwd: process.cwd(), commandLine: r.argv }), null, 2),
@@ -108,7 +108,8 @@ export async function runCheck(o: CliOptions, io: CliIo): Promise<number> {
   if (o.fix && inputs.unsafeLeft) {
     io.stderr(`secctx: ${inputs.fixesApplied ? '' : 'no safe fix to apply: '}${plural(inputs.unsafeLeft, 'finding')} ${inputs.unsafeLeft === 1 ? 'has' : 'have'} only an unsafe fix (apply with --fix-unsafe${o.fixDryRun ? ' --fix-dry-run' : ''})\n`);
   }
-  const out = WRITERS[o.format](report, o);
+  // The command table lets check take only finding formats.
+  const out = WRITERS[o.format as FindingFormat](report, o);
   const diffOnStdout = o.fixDryRun && o.format === 'text';
   if (diffOnStdout) io.stdout(report.patch);
   // A text report after a fatal problem with nothing checked would only say "0 files checked".

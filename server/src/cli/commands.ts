@@ -9,7 +9,10 @@ import { runExplain } from './explain';
 import { runImages } from './imagesCommand';
 
 /** Every output format some command offers (the order is the usage's). */
-export const FORMATS = ['text', 'json', 'sarif', 'junit', 'checkstyle', 'codeclimate', 'github'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'checkstyle', 'codeclimate', 'github', 'html', 'markdown'] as const;
+/** The formats of findings (check); explain writes the report formats. */
+export const FINDING_FORMATS = ['text', 'json', 'sarif', 'junit', 'checkstyle', 'codeclimate', 'github'] as const satisfies readonly Format[];
+export type FindingFormat = (typeof FINDING_FORMATS)[number];
 export type Format = (typeof FORMATS)[number];
 
 export interface Command {
@@ -23,8 +26,8 @@ export interface Command {
 }
 
 export const COMMANDS: readonly Command[] = [
-  { name: 'check', summary: 'report problems (exit 1 at or above --severity-threshold)', formats: FORMATS, run: runCheck },
-  { name: 'explain', summary: "show each container's effective security context", formats: ['text', 'json'], run: runExplain },
+  { name: 'check', summary: 'report problems (exit 1 at or above --severity-threshold)', formats: FINDING_FORMATS, run: runCheck },
+  { name: 'explain', summary: "show each container's effective security context", formats: ['text', 'json', 'html', 'markdown'], run: runExplain },
   { name: 'images', summary: 'look up image references: digest, platform, user, uid/gid, source', formats: ['text', 'json'], operands: 'image references', run: runImages },
 ];
 

@@ -1,5 +1,8 @@
 /** `secctx explain`: each container's effective security context, and each image's user. */
 import { LineIndex } from '../engine/lines';
+import { reportHtml } from '../engine/present/html';
+import { reportModel } from '../engine/present/report';
+import { reportMarkdown } from '../engine/present/reportMarkdown';
 import { formatExplainText, formatImagesText, toJsonContainer, toJsonImages, type JsonContainer, type JsonImage } from './format';
 import { analyzeInputs, problemLine } from './inputs';
 import { chartContainers } from './helmExplain';
@@ -21,7 +24,13 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   }
   containers.push(...inputs.builds.containers);
   containers.push(...chartContainers(inputs.charts));
-  if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
+  if (o.format === 'html' || o.format === 'markdown') {
+    // The report panel's page (self-contained, for CI artifacts) or its Markdown (pull-request comments), of the files as written.
+    const written = inputs.files.filter((f) => !f.built);
+    const model = reportModel(written.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
+    const subtitle = written.length === 1 ? written[0].file.display : `${written.length} files`;
+    io.stdout(o.format === 'html' ? reportHtml(model, { mode: 'static', subtitle }) : reportMarkdown(model));
+  } else if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {
     // A terminal's width when there is one, else 120 columns; --wide prints every value in full.
     const width = o.wide ? Infinity : (process.stdout.isTTY && process.stdout.columns) || EXPLAIN_WIDTH;

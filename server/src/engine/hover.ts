@@ -3,7 +3,7 @@ import type { Node } from 'yaml';
 import { documentAt, shiftSpan, type FileAnalysis } from './analyze';
 import type { EffectiveContext } from './effective';
 import { capabilityItems, containers } from './kubernetes/walk';
-import { capabilityCard, containerCard, describeSource, podTable, type SpanLink } from './present/markdown';
+import { capabilityCard, containerCard, fieldHover, podTable, type CardField, type CardOptions, type SpanLink } from './present/markdown';
 import { mapAt, pairOf, seqAt, spanOf } from './yaml/nodes';
 import type { Span } from './types';
 import { dockerfileHover } from './dockerfile/hover';
@@ -13,14 +13,20 @@ import { helmHover } from './helm/hover';
 const within = (s: Span | undefined, o: number) => !!s && o >= s.start && o <= s.end;
 const rangeOf = (n: Node | undefined): Span | undefined => (n?.range ? { start: n.range[0], end: n.range[2] } : undefined);
 
-const PRECEDENCE: Record<string, (c: EffectiveContext, link?: SpanLink) => string> = {
-  runAsUser: (c, link) => `**User** → ${c.user.value ?? 'unknown'}: ${describeSource(c.user, link)}. Order: container \`runAsUser\` → pod \`runAsUser\` → image \`USER\` → root.`,
-  runAsGroup: (c, link) => `**Group** → ${c.group.value ?? 'unknown'}: ${describeSource(c.group, link)}. Order: container \`runAsGroup\` → pod \`runAsGroup\` → the image user's group → 0.`,
-  runAsNonRoot: (c, link) => `**runAsNonRoot** → ${c.runAsNonRoot.value}: ${describeSource(c.runAsNonRoot, link)}. The container value overrides the pod value; the kubelet checks it when it creates the container.`,
+/** securityContext keys and the card row each decides (a hover on the key shows that row). */
+const FIELDS: Readonly<Record<string, CardField>> = {
+  runAsUser: 'user', runAsGroup: 'group', runAsNonRoot: 'runAsNonRoot', supplementalGroups: 'groups', fsGroup: 'groups',
+  capabilities: 'capabilities', privileged: 'privileged', allowPrivilegeEscalation: 'escalation',
+  seccompProfile: 'seccomp', appArmorProfile: 'appArmor', readOnlyRootFilesystem: 'readOnly',
+};
+
+const fieldAt = (sc: Parameters<typeof pairOf>[0], o: number): CardField | undefined => {
+  const key = Object.keys(FIELDS).find((k) => within(spanOf(pairOf(sc, k)?.key as Node), o));
+  return key ? FIELDS[key] : undefined;
 };
 
 /** Markdown for the hover at `offset`; with `link`, provenance cells link to the fields they name. */
-export function hoverAt(analysis: FileAnalysis, offset: number, link?: SpanLink): string | undefined {
+export function hoverAt(analysis: FileAnalysis, offset: number, link?: SpanLink, options: CardOptions = {}): string | undefined {
   if (analysis.dockerfile) return dockerfileHover(analysis.dockerfile, offset);
   if (analysis.docker) return dockerHover(analysis.docker, offset, link);
   if (analysis.helm) return helmHover(analysis, offset, link);
@@ -44,15 +50,16 @@ export function hoverAt(analysis: FileAnalysis, offset: number, link?: SpanLink)
     const scPair = pairOf(pod.spec, 'securityContext');
     if (pod.securityContext && (within(rangeOf(pod.securityContext), o) || within(spanOf(scPair?.key as Node), o))) {
       const podContexts = visits.filter((v) => v.pod === pod).map((v) => v.context);
-      const field = Object.keys(PRECEDENCE).find((k) => within(spanOf(pairOf(pod.securityContext, k)?.key as Node), o));
-      const notes = field ? podContexts.map((c) => `- \`${c.name}\`: ${PRECEDENCE[field](c, fileLink)}`).join('\n') + '\n\n' : '';
-      return `${notes}**Pod securityContext of \`${pod.workload}\`** — effective per container:\n\n${podTable(podContexts)}`;
+      // On a pod-level field: what it decides in each container (a container's own value may override it).
+      const field = fieldAt(pod.securityContext, o);
+      if (field) return podContexts.map((c) => fieldHover(c, field, runtime, fileLink, options).replace(/\n\n_`[^`]*`: hover its name for the whole card\._$/, '')).map((t, i) => `\`${podContexts[i].name}\` — ${t}`).join('\n\n---\n\n');
+      return `**Pod securityContext of \`${pod.workload}\`** — effective per container:\n\n${podTable(podContexts)}`;
     }
   }
   for (const { container, context } of visits) {
     if (!within(rangeOf(container.node), o)) continue;
-    const field = Object.keys(PRECEDENCE).find((k) => within(spanOf(pairOf(container.securityContext, k)?.key as Node), o));
-    return (field ? PRECEDENCE[field](context, fileLink) + '\n\n' : '') + containerCard(context, runtime, fileLink);
+    const field = fieldAt(container.securityContext, o);
+    return field ? fieldHover(context, field, runtime, fileLink, options) : containerCard(context, runtime, fileLink, options);
   }
   return undefined;
 }

@@ -8,7 +8,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
-import { podTable } from '../engine/present/markdown';
 import { RULES } from '../engine/rules/index';
 import { ruleDocsUrl } from '../engine/rules/rule';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
@@ -23,10 +22,12 @@ import { toDiagnostic } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { KustomizeFeature } from './kustomize';
+import { registerReportRequests } from './report';
+import { SecurityTree } from './tree';
 import { readSettings, type EditorSettings } from './settings';
 import { SERVER_VERSION } from './usage';
 
-export const REPORT_REQUEST = 'secctx/report';
+export { REPORT_REQUEST } from './report';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -40,6 +41,8 @@ export function startServer(connection: Connection): void {
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
   let revealCommand: string | undefined;
+  /** A client command that opens the report panel: hovers link to it as `command:` URIs (the client trusts only it). */
+  let reportCommand: string | undefined;
   let workspaceRoots: string[] = [];
   const configs = new Map<string, LoadedConfig | undefined>();
   const optionsCache = new Map<string, AnalysisOptions>();
@@ -109,6 +112,7 @@ export function startServer(connection: Connection): void {
         diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
       }
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      tree.documentAnalysed(doc.uri, analysis, doc.getText());
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -150,9 +154,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown } | undefined;
     trusted = init?.trusted !== false;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
+    if (typeof init?.reportCommand === 'string' && /^[\w.-]+$/.test(init.reportCommand)) reportCommand = init.reportCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [filePath(params.rootUri)];
@@ -261,18 +266,13 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.onRequest(REPORT_REQUEST, (params: { uri?: string }) => {
-    const docs = params.uri ? [documents.get(params.uri)].filter((d): d is TextDocument => !!d) : documents.all();
-    const parts: string[] = ['# Effective security context', ''];
-    for (const doc of docs) {
-      const analysis = analysisOf(doc);
-      if (!analysis.contexts.length) continue;
-      parts.push(`## ${path.basename(filePath(doc.uri))}`, '');
-      const byWorkload = new Map<string, typeof analysis.contexts[number][]>();
-      for (const c of analysis.contexts) byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), c]);
-      for (const [workload, contexts] of byWorkload) parts.push(`### ${workload}`, '', podTable(contexts), '');
-    }
-    return parts.length > 2 ? parts.join('\n') : '# Effective security context\n\nNo containers in the open files.';
+  registerReportRequests(connection, { documents, analysisOf });
+  const tree = new SecurityTree(connection, {
+    roots: () => workspaceRoots,
+    optionsFor,
+    maxFileSize: () => settings.maxFileSize,
+    isOpen: (uri) => !!documents.get(uri),
+    openDocuments: () => documents.all().map((doc) => ({ uri: doc.uri, analysis: analysisOf(doc), text: doc.getText() })),
   });
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));

@@ -32,4 +32,17 @@ suite('Code actions', () => {
     assert.equal(document.getText(), await readFixture(POD_LEVEL_CAPS_MOVED));
     await waitForDiagnostics(document.uri, (ds) => !hasCode('capabilities-at-pod-level')(ds), 'the capabilities-at-pod-level diagnostic to clear');
   });
+
+  test('a dangerous add offers "Remove capability" (unsafe: it says it changes what the workload may do), once', async () => {
+    const { document } = await openFixture('dangerous-add.yaml');
+    const diagnostics = await waitForDiagnostics(document.uri, hasCode('dangerous-capability'), 'a dangerous-capability diagnostic');
+    const ptrace = diagnostics.find((d) => diagnosticCode(d) === 'dangerous-capability' && document.getText(d.range).includes('SYS_PTRACE'));
+    assert.ok(ptrace, `no dangerous-capability on SYS_PTRACE; got ${JSON.stringify(diagnostics.map((d) => [diagnosticCode(d), document.getText(d.range)]))}`);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider', document.uri, ptrace.range, vscode.CodeActionKind.QuickFix.value,
+    );
+    const titles = actions.map((a) => a.title);
+    assert.deepStrictEqual(titles.filter((t) => t.startsWith('Remove capability')), ['Remove capability SYS_PTRACE (changes what the workload may do)'], JSON.stringify(titles));
+    assert.equal(new Set(titles).size, titles.length, `a quick fix is listed twice: ${JSON.stringify(titles)}`);
+  });
 });

@@ -21,4 +21,14 @@ suite('Completion', () => {
       `capabilities missing from the completion list; offered: ${JSON.stringify([...offered])}`,
     );
   });
+
+  test('after runAsNonRoot: true and false are offered', async () => {
+    const { document } = await openFixture('dangerous-add.yaml');
+    const afterColon = positionOf(document, 'runAsNonRoot: ', 'runAsNonRoot: '.length);
+    const values = await askUntil(
+      () => vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, afterColon),
+      (answer) => answer.items.length > 0,
+    );
+    assert.deepStrictEqual(values.items.map(completionLabel).filter((l) => l === 'true' || l === 'false').sort(), ['false', 'true']);
+  });
 });

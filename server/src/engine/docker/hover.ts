@@ -1,7 +1,7 @@
 /** Hovers on Compose services and `docker run` lines: the effective context, or one capability. */
 import { ALL_CAPABILITIES, capabilityInfo, interpretCapabilityName, isDefaultCapability, suggestCapability } from '../capabilities';
 import type { Provenance } from '../effective';
-import { provenanceTarget, type SpanLink } from '../present/markdown';
+import { fieldHover, provenanceTarget, type CardField, type SpanLink } from '../present/markdown';
 import { contains, containerAt, type DockerContainer, type DockerFileModel, type Setting } from './model';
 
 export function dockerHover(model: DockerFileModel, offset: number, link?: SpanLink): string | undefined {
@@ -12,7 +12,24 @@ export function dockerHover(model: DockerFileModel, offset: number, link?: SpanL
     const hit = list.find((c) => contains(c.valueSpan, offset));
     if (hit) return capabilityCard(container, hit, verb);
   }
-  return containerCard(container, link);
+  const field = settingAt(container, offset);
+  return field ? fieldHover(container.effective, field, 'docker', link) : containerCard(container, link);
+}
+
+/** The card row a flag or key decides (`--privileged`, `user:`, a `security_opt` item), when the offset is on one. */
+function settingAt(c: DockerContainer, offset: number): CardField | undefined {
+  const s = c.settings;
+  const on = (x: Setting<unknown> | undefined) => !!x && contains(x.span, offset);
+  if (on(s.user)) return 'user';
+  if (on(s.privileged)) return 'privileged';
+  if (on(s.readOnly)) return 'readOnly';
+  if ([...s.capAdd, ...s.capDrop].some(on)) return 'capabilities';
+  if (s.groupAdd.some(on)) return 'groups';
+  const opt = s.securityOpt.find(on)?.raw.toLowerCase();
+  if (opt?.startsWith('seccomp')) return 'seccomp';
+  if (opt?.startsWith('apparmor')) return 'appArmor';
+  if (opt?.startsWith('no-new-privileges')) return 'escalation';
+  return undefined;
 }
 
 function cell(text: string): string {

@@ -11,14 +11,16 @@ import { shellRegions } from './regions';
 import { SHORT_FLAGS, globalTakesValue, sudoTakesValue, takesValue } from './run-flags';
 import { charOffset, shellCommands, wordSpan, wordValue, type Dialect, type ShellWord, type SimpleCommand } from './shell';
 import { parseGoBool } from './values';
+import { expandMakeVariable, makeVariables } from './makeVariables';
 
 export function parseDockerRuns(text: string, fileName: string, options: AnalysisOptions): DockerFileModel {
   try {
     const host = dockerRunHostKind(fileName, text) ?? 'shell';
     const containers: DockerRunCommand[] = [];
+    const vars = host === 'makefile' ? makeVariables(text) : undefined;
     for (const region of shellRegions(text, host)) {
       for (const cmd of commandsIn(text, region.start, region.end, region.dialect, 0)) {
-        const run = dockerRun(cmd, text, options);
+        const run = dockerRun(cmd, text, options, vars);
         if (run) containers.push(run);
       }
     }
@@ -76,7 +78,7 @@ interface Flag {
   readonly value?: { readonly word: ShellWord; readonly from: number };
 }
 
-function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions): DockerRunCommand | undefined {
+function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions, makeVars?: ReadonlyMap<string, string>): DockerRunCommand | undefined {
   const w = cmd.words;
   const lit = (k: number) => (k < w.length ? wordValue(w[k]) : undefined);
   let i = 0;
@@ -158,11 +160,13 @@ function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions): 
   const last = w[w.length - 1];
   const span: Span = { start: nameSpan.start, end: Math.max(nameSpan.end, last.span.end) };
   const settings: DockerSettings = b;
-  const name = image?.raw ?? '(no image)';
+  // A Makefile's `$(IMAGE)` with `IMAGE ?= acme/web:dev` above names that image.
+  const imageKey = image && makeVars ? expandMakeVariable(image.raw, makeVars) ?? image.raw : image?.raw;
+  const name = imageKey ?? '(no image)';
   const line = lineOf(text, nameSpan.start);
   const effective = dockerEffective({
     kind: 'docker-run', name, workload: `${command} (line ${line})`, nameSpan, span,
-    ...(image ? { image, imageKey: image.raw } : {}), settings, source: 'flag',
+    ...(image && imageKey ? { image, imageKey } : {}), settings, source: 'flag',
   }, options);
   return { kind: 'docker-run', name, nameSpan, span, command, engine, opaque, ...(image ? { image } : {}), settings, effective };
 }

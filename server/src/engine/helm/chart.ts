@@ -67,8 +67,22 @@ export function parseValuesCached(path: string, text: string): { values: VMap; p
   return parsed;
 }
 
-function chartMeta(text: string | undefined): { name?: string; version?: string; appVersion?: string; type?: string; dependencies: Dependency[] } {
+type ChartMeta = { name?: string; version?: string; appVersion?: string; type?: string; dependencies: Dependency[] };
+const metaCache = new Map<string, ChartMeta>();
+
+/** Chart.yaml's fields, parsed once per text. */
+function chartMeta(text: string | undefined): ChartMeta {
   if (!text) return { dependencies: [] };
+  let meta = metaCache.get(text);
+  if (!meta) {
+    meta = readChartMeta(text);
+    if (metaCache.size > 200) metaCache.clear();
+    metaCache.set(text, meta);
+  }
+  return meta;
+}
+
+function readChartMeta(text: string): ChartMeta {
   const doc = parseDocument(text, { prettyErrors: false, strict: false }).toJSON() as Record<string, unknown> | null;
   const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
   const deps = Array.isArray(doc?.dependencies) ? (doc?.dependencies as Record<string, unknown>[]) : [];

@@ -3,6 +3,7 @@ import { capabilityInfo, interpretCapabilityName, isDefaultCapability, type Runt
 import type { EffectiveContext, FileLine, Provenance } from '../effective';
 import { ruleDocsUrl } from '../rules/rule';
 import type { Span } from '../types';
+import { capabilityFlow } from './capabilityFlow';
 
 const SOURCE_LABEL: Record<Provenance['source'], string> = {
   container: 'container securityContext',
@@ -132,15 +133,35 @@ export function summaryLine(c: EffectiveContext, maxLength = Infinity): string {
   return summaryParts(c, maxLength).map((p) => p.text).join(SUMMARY_SEPARATOR);
 }
 
-export function containerCard(c: EffectiveContext, runtime: Runtime, link?: SpanLink): string {
+/** Options of a card: `reportLink` (a `command:` URI) is where "the list on demand" leads. */
+export interface CardOptions {
+  readonly reportLink?: string;
+}
+
+/**
+ * A capability set in a table cell: its size and how it came about (`16 — containerd defaults +NET_ADMIN +SYS_TIME`),
+ * the names themselves only when there are few; the report lists them all.
+ */
+export function capabilityCount(c: EffectiveContext, runtime: Runtime, which: 'bounding' | 'effective'): string {
+  const flow = capabilityFlow(c, runtime);
+  if (!flow) return 'n/a';
+  const names = flow[which];
+  if (names.length === 0) return 'none';
+  if (flow.privileged) return `all ${names.length} (privileged)`;
+  if (which === 'effective') return names.length === flow.bounding.length ? `${names.length} (the bounding set)` : String(names.length);
+  const few = names.length <= 3 ? `: ${names.join(', ')}` : '';
+  const delta = [flow.dropAll ? '−ALL' : '', ...flow.added.map((a) => `+${a}`), ...(flow.dropAll ? [] : flow.dropped.map((d) => `−${d}`))].filter(Boolean).join(' ');
+  return `${names.length}${few} — ${flow.dropAll ? 'none of the defaults' : `${flow.runtime} defaults`}${delta ? ` ${delta}` : ''}`;
+}
+
+export function containerCard(c: EffectiveContext, runtime: Runtime, link?: SpanLink, options: CardOptions = {}): string {
   const rows: [string, string, string][] = [];
   rows.push(['User', formatUser(c), describeSource(c.user, link)]);
   rows.push(['Group', c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, describeSource(c.group, link)]);
   rows.push(['Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', describeSource(c.supplementalGroups, link)]);
   if (c.capabilities) {
-    rows.push(['Bounding capabilities', formatCaps(c.capabilities.bounding), describeSource(c.capabilities.provenance, link)]);
-    if (c.user.value === undefined) rows.push(['Effective capabilities', `as root: ${formatCaps(c.capabilities.bounding)}; as non-root: none`, 'the user is not known: uid 0 keeps the bounding set, a non-root uid starts with none']);
-    else rows.push(['Effective capabilities', formatCaps(c.capabilities.effective), c.user.value === 0 ? 'uid 0 keeps the bounding set' : 'a non-root uid starts with none']);
+    rows.push(['Bounding capabilities', capabilityCount(c, runtime, 'bounding'), describeSource(c.capabilities.provenance, link)]);
+    rows.push(['Effective capabilities', capabilityCount(c, runtime, 'effective'), c.user.value === 0 ? 'uid 0 keeps the bounding set' : c.user.value === undefined ? 'the bounding set if the image runs as root, none otherwise' : 'a non-root uid starts with none']);
   } else rows.push(['Capabilities', 'n/a', 'Windows pod']);
   rows.push(['Privileged', c.privileged.value ? '**yes**' : 'no', describeSource(c.privileged, link)]);
   rows.push(['Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', describeSource(c.allowPrivilegeEscalation, link)]);
@@ -160,7 +181,59 @@ export function containerCard(c: EffectiveContext, runtime: Runtime, link?: Span
   if (c.capabilities && c.user.value !== 0 && c.capabilities.bounding.length && c.allowPrivilegeEscalation.value) {
     lines.push('', `_A non-root process can regain the bounding set through setuid-root or file-capability binaries: set \`allowPrivilegeEscalation: false\`._`);
   }
+  if (options.reportLink && c.capabilities) lines.push('', `[Every capability, step by step →](${options.reportLink})`);
   return lines.join('\n');
+}
+
+/** The fields a hover can point at, each with its row of the card. */
+export type CardField = 'user' | 'group' | 'groups' | 'capabilities' | 'privileged' | 'escalation' | 'runAsNonRoot' | 'seccomp' | 'appArmor' | 'readOnly';
+
+const ORDER: Partial<Record<CardField, string>> = {
+  user: 'Order: container `runAsUser` → pod `runAsUser` → image `USER` → root.',
+  group: 'Order: container `runAsGroup` → pod `runAsGroup` → the image user\'s group → 0.',
+  runAsNonRoot: 'The container value overrides the pod value; the kubelet checks it when it creates the container.',
+  seccomp: 'Order: container `seccompProfile` → pod `seccompProfile` → the kubelet\'s default (Unconfined unless SeccompDefault is on); a privileged container runs Unconfined.',
+  appArmor: 'Order: container `appArmorProfile` → pod `appArmorProfile` → the annotation → the runtime default.',
+};
+
+const DOCKER_ORDER: Partial<Record<CardField, string>> = {
+  user: 'Order: `user`/`--user` → the image\'s `USER` → root.',
+  group: 'Order: the group in `user`/`--user` → the primary group of the user in the image\'s /etc/passwd → 0.',
+  seccomp: 'Order: `seccomp=` in `security_opt` → Docker\'s default profile; `privileged` runs unconfined.',
+  appArmor: 'Order: `apparmor=` in `security_opt` → docker-default; `privileged` runs unconfined.',
+  escalation: 'Docker sets no_new_privs only with `no-new-privileges` (or the daemon\'s default).',
+};
+
+/**
+ * What a field means for this container, alone: its value, where it came from and what overrides it — the
+ * row the user pointed at, not the whole card (hover the container's name for that).
+ */
+export function fieldHover(c: EffectiveContext, field: CardField, runtime: Runtime, link?: SpanLink, options: CardOptions = {}): string {
+  const docker = c.kind === 'compose-service' || c.kind === 'docker-run';
+  const order = (docker ? DOCKER_ORDER : ORDER)[field];
+  const row = (label: string, value: string, from: Provenance, extra?: string) =>
+    [`**${label}** → ${value}: ${describeSource(from, link)}.${order ? ` ${order}` : ''}`, ...(extra ? ['', extra] : [])].join('\n');
+  const more = c.kind === 'docker-run' ? '_Hover `docker run` for the whole card._' : `_\`${c.name}\`: hover its name for the whole card._`;
+  let text: string;
+  switch (field) {
+    case 'user': text = row('User', formatUser(c), c.user); break;
+    case 'group': text = row('Group', c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, c.group); break;
+    case 'groups': text = row('Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', c.supplementalGroups); break;
+    case 'privileged': text = row('Privileged', c.privileged.value ? 'yes — every capability and host device' : 'no', c.privileged); break;
+    case 'escalation': text = row('Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', c.allowPrivilegeEscalation); break;
+    case 'runAsNonRoot': text = row('runAsNonRoot', verdictText(c), c.runAsNonRoot); break;
+    case 'seccomp': text = row('Seccomp', c.seccomp.value, c.seccomp); break;
+    case 'appArmor': text = row('AppArmor', c.appArmor.value, c.appArmor); break;
+    case 'readOnly': text = row('Read-only root fs', c.readOnlyRootFilesystem.value ? 'yes' : 'no', c.readOnlyRootFilesystem); break;
+    case 'capabilities': {
+      if (!c.capabilities) { text = '**Capabilities** → n/a: Windows pod.'; break; }
+      const effective = capabilityCount(c, runtime, 'effective');
+      const why = c.user.value === 0 ? 'uid 0 keeps the bounding set' : c.user.value === undefined ? 'the bounding set if the image runs as root, none otherwise' : 'a non-root uid starts with none';
+      text = row('Bounding capabilities', capabilityCount(c, runtime, 'bounding'), c.capabilities.provenance, `**Effective** → ${effective.replace(/ \(the bounding set\)$/, '')}: ${why}.${options.reportLink ? ` [Every capability, step by step →](${options.reportLink})` : ''}`);
+      break;
+    }
+  }
+  return `${text}\n\n${more}`;
 }
 
 export function verdictText(c: EffectiveContext): string {

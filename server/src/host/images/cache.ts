@@ -11,7 +11,8 @@
  * treated as a miss, never trusted.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFile } from 'node:fs';
+import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GroupEntry, ImageAccounts, PasswdEntry } from '../../engine/images/facts';
@@ -33,6 +34,9 @@ export interface CachedRef {
   readonly digest: string;
   readonly fetchedAt: number;
 }
+
+/** fs.readFile's callback form: one read after fstat, noticeably cheaper than fs.promises.readFile in Node 20. */
+const readFileFast = promisify(readFile);
 
 export function defaultCacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME;
@@ -98,7 +102,7 @@ export class ImageCache {
   private async readJson(file: string): Promise<unknown> {
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = await readFileFast(file, 'utf8');
     } catch {
       return undefined;
     }

@@ -43,14 +43,23 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
-/** kustomize's error without its log prefix (`E1206 04:52:36.131123 9966 run.go:72] "command failed" err=`). */
+/**
+ * kustomize's error as a person reads it: without kubectl's log prefix (`E1206 04:52:36.131123 9966
+ * run.go:72] "command failed" err=…`, one line or an `err=<` block), without the layer of secctx's
+ * wrapper kustomization, and with paths of the temporary copy made relative again.
+ */
 export function cleanError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const text = lines.map((l) => {
-    const m = /\berr="(.*)"$/.exec(l);
-    return m ? m[1].replace(/\\"/g, '"').replace(/\\n/g, '\n') : l.replace(/^Error:\s*/, '');
-  }).join('\n');
-  return text.replace(/\/[^\s'"]*secctx-kustomize-[^/\s'"]+\/src\//g, '');
+  let text = stderr;
+  const block = /err=<\n([\s\S]*?)\n\s*>\s*$/m.exec(text);
+  if (block) text = block[1].split('\n').map((l) => l.replace(/^\t/, '')).join('\n');
+  else {
+    text = text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+      const m = /\berr="(.*)"$/.exec(l);
+      return m ? m[1].replace(/\\"/g, '"').replace(/\\n/g, '\n') : l.replace(/^Error:\s*/, '');
+    }).join('\n');
+  }
+  text = text.replace(/^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*secctx-kustomize-[^']*' must resolve to a file': recursed accumulation of path '[^']*secctx-kustomize-[^']*': /, '');
+  return text.replace(/\/[^\s'"]*secctx-kustomize-[^/\s'"]+\/src\/?/g, '').trim();
 }
 
 export async function runKustomize(binary: KustomizeBinary, tree: BuildTree, timeoutMs: number): Promise<RunOutcome> {

@@ -61,7 +61,10 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
  * `drop` place does not repeat the `add` clause), and for an item of `capabilities.add`, only that
  * capability. A detail that does not parse this way is kept whole.
  */
-export function narrowDetail(pod: PodModel, detail: string, path: readonly (string | number)[]): string {
+/** A detail narrowed to one container and field: the clauses kept, each split around its capability list. */
+type Narrowed = readonly { readonly head: string; readonly list?: { readonly before: string; readonly after: string } }[] | undefined;
+
+export function narrowDetail(pod: PodModel, detail: string, path: readonly (string | number)[], memo = new Map<string, Narrowed>()): string {
   const listAt = path.findIndex((step) => typeof step === 'string' && CONTAINER_LISTS.has(step));
   if (listAt < 0 || typeof path[listAt + 1] !== 'number') return detail;
   const container = asMap(deepestNode(pod.podObject as unknown as Node, path.slice(0, listAt + 2)).node);
@@ -71,20 +74,30 @@ export function narrowDetail(pod: PodModel, detail: string, path: readonly (stri
   const fieldSteps = scIndex >= 0 ? path.slice(scIndex + 1).filter((x): x is string => typeof x === 'string') : [];
   const last = path[path.length - 1];
   const item = typeof last === 'number' && path[path.length - 2] === 'add' ? asScalar(deepestNode(pod.podObject as unknown as Node, path).node)?.value : undefined;
-  const kept: string[] = [];
-  for (const clause of detail.split('; ')) {
-    const m = /^(pod or )?containers? ((?:"(?:[^"\\]|\\.)*"(?:, )?)+) (.*)$/.exec(clause);
-    if (!m) return detail;
-    const names = [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]);
-    if (!names.includes(name)) continue;
-    const field = /securityContext\.([\w.]+)/.exec(m[3])?.[1].split('.') ?? [];
-    const n = Math.min(field.length, fieldSteps.length);
-    if (field.length && fieldSteps.length && field.slice(0, n).join('.') !== fieldSteps.slice(0, n).join('.')) continue;
-    let rest = m[3];
-    if (typeof item === 'string') rest = rest.replace(/^(must not include )(?:"[^"]*"(?:, )?)+/, `$1${JSON.stringify(item)}`);
-    kept.push(`${m[1] ?? ''}container ${JSON.stringify(name)} ${rest}`);
+  // The clauses depend on the container and field only: worked out once per violation (a detail may
+  // list thousands of capabilities, and every one of them is a place).
+  const key = `${name}\0${fieldSteps.join('.')}`;
+  let narrowed = memo.get(key);
+  if (!memo.has(key)) {
+    const kept: { head: string; list?: { before: string; after: string } }[] = [];
+    let parsed = true;
+    for (const clause of detail.split('; ')) {
+      const m = /^(pod or )?containers? ((?:"(?:[^"\\]|\\.)*"(?:, )?)+) (.*)$/.exec(clause);
+      if (!m) { parsed = false; break; }
+      const names = [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]);
+      if (!names.includes(name)) continue;
+      const field = /securityContext\.([\w.]+)/.exec(m[3])?.[1].split('.') ?? [];
+      const n = Math.min(field.length, fieldSteps.length);
+      if (field.length && fieldSteps.length && field.slice(0, n).join('.') !== fieldSteps.slice(0, n).join('.')) continue;
+      const head = `${m[1] ?? ''}container ${JSON.stringify(name)} ${m[3]}`;
+      const list = /^(must not include )(?:"[^"]*"(?:, )?)+(.*)$/.exec(m[3]);
+      kept.push(list ? { head, list: { before: `${m[1] ?? ''}container ${JSON.stringify(name)} ${list[1]}`, after: list[2] } } : { head });
+    }
+    narrowed = parsed && kept.length ? kept : undefined;
+    memo.set(key, narrowed);
   }
-  return kept.length ? kept.join('; ') : detail;
+  if (!narrowed) return detail;
+  return narrowed.map((c) => (c.list && typeof item === 'string' ? `${c.list.before}${JSON.stringify(item)}${c.list.after}` : c.head)).join('; ');
 }
 
 /** Per violation (cached with it): every PSS rule, and a restricted rule skipping its baseline twin's fields, reads the same spans. */
@@ -94,7 +107,8 @@ export function placeViolation(pod: PodModel, v: PssViolation): PlacedViolation 
   let placed = placements.get(v);
   if (!placed) {
     const paths = v.paths.length ? v.paths : [['spec']];
-    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), messages: paths.map((path) => `${v.reason} (${narrowDetail(pod, v.detail, path)})`) };
+    const memo = new Map<string, Narrowed>();
+    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), messages: paths.map((path) => `${v.reason} (${narrowDetail(pod, v.detail, path, memo)})`) };
     placements.set(v, placed);
   }
   return placed;

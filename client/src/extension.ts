@@ -21,7 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,Kustomization}') },
-    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', reportCommand: 'secctx.showEffectiveContext' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', reportCommand: 'secctx.showEffectiveContext', imageCacheDir: context.globalStorageUri.fsPath },
     // Hovers may link to the report panel; no other command runs from a hover.
     markdown: { isTrusted: { enabledCommands: ['secctx.showEffectiveContext'] } },
     outputChannel: output,

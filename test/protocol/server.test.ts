@@ -27,7 +27,7 @@ const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8');
 const DOCS = 'https://github.com/secctx/secctx/blob/main/docs/rules/';
 
 /** Pod Security rules off, so the lists below are the non-PSS findings in full (and the setting is exercised). */
-const SETTINGS = { rules: Object.fromEntries(RULES.filter((r) => r.meta.pss).map((r) => [r.meta.id, 'off'])) };
+const SETTINGS = { rules: Object.fromEntries(RULES.filter((r) => r.meta.pss).map((r) => [r.meta.id, 'off'])), images: { lookup: 'off' } };
 
 const ERROR: DiagnosticSeverity = 1;
 const WARNING: DiagnosticSeverity = 2;

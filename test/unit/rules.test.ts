@@ -172,10 +172,10 @@ const CASES: Record<string, RuleCases> = {
       },
       {
         name: 'booleans written as strings',
-        code: pod({ containerSc: 'runAsNonRoot: "true"\nprivileged: yes\nallowPrivilegeEscalation: 0\nreadOnlyRootFilesystem: "False"' }),
+        code: pod({ containerSc: 'runAsNonRoot: "true"\nprivileged: "yes"\nallowPrivilegeEscalation: 0\nreadOnlyRootFilesystem: "False"' }),
         errors: [
           { rule: 'invalid-value', severity: 'error', line: 10, message: 'runAsNonRoot must be a boolean, not the string "true": the API server rejects the object.' },
-          { rule: 'invalid-value', severity: 'error', line: 11, message: 'privileged must be true or false; "yes" is a string in YAML 1.2 and is rejected by the API server.' },
+          { rule: 'invalid-value', severity: 'error', line: 11, message: 'privileged must be true or false; the quoted "yes" is a string (unquoted, YAML 1.1 reads it as true) and is rejected by the API server.' },
           { rule: 'invalid-value', severity: 'error', line: 12, message: 'allowPrivilegeEscalation must be true or false; 0 is rejected by the API server.' },
           { rule: 'invalid-value', severity: 'error', line: 13, message: 'readOnlyRootFilesystem must be a boolean, not the string "False": the API server rejects the object.' },
         ],
@@ -479,7 +479,7 @@ describe('.secctx.yaml', () => {
         [6, 'Unknown rule id no-such-rule.'],
         [8, 'ignore must be a list of globs.'],
         [10, 'images maps an image to the path of its Dockerfile.'],
-        [11, 'Unknown setting color: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize or helm.'],
+        [11, 'Unknown setting color: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize, helm, imageLookup, imagePlatform or imageLayerBudget.'],
       ],
     },
     {

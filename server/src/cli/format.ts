@@ -52,7 +52,12 @@ const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint:
 export function formatStylish(findings: readonly JsonFinding[], color: boolean): string {
   const c = (code: keyof typeof COLORS, s: string) => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
   const byFile = new Map<string, JsonFinding[]>();
-  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  // Appended in place: a copy of the file's list per finding was quadratic (a 2 MB stream: 15.6 s text vs 3.6 s JSON).
+  for (const f of findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
   const lines: string[] = [];
   for (const [file, list] of byFile) {
     lines.push(c('underline', file));

@@ -9,6 +9,8 @@ import { dockerEffective, type Namespace } from './effective';
 import { mergeService, type ResolvedService as Resolved } from './compose-merge';
 import type { BuildSetting, ComposeKey, ComposeService, DockerFileModel, DockerProblem, DockerSettings, Setting } from './model';
 import { interpolate, optional as opt, parseComposeBool, parseNamespaceMode } from './values';
+import { normalizeLineBreaks } from '../yaml/documents';
+import { indexAliases, resolveAlias } from '../yaml/nodes';
 
 export function parseCompose(text: string, options: AnalysisOptions, fileName: string): DockerFileModel {
   try {
@@ -47,7 +49,11 @@ class ComposeReader {
   constructor(private readonly text: string, private readonly options: AnalysisOptions, private readonly fileName: string) {}
 
   read(): DockerFileModel {
-    this.doc = parseDocument(this.text, { uniqueKeys: false, prettyErrors: false });
+    // compose-go reads with yaml.v3: aliases and `<<` merge keys (an explicit key wins over a merged one), YAML 1.2
+    // scalars; `privileged: yes` becomes a boolean through its interpolation casts (`toBoolean`, see values.ts).
+    const text = normalizeLineBreaks(this.text);
+    this.doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    indexAliases(this.doc, text);
     for (const e of this.doc.errors) this.problems.push({ message: e.message.split('\n')[0], span: { start: e.pos[0], end: e.pos[1] } });
     const raws = this.services().map((f) => this.rawService(f));
     const byName = new Map(raws.map((r) => [r.name, r]));
@@ -150,7 +156,8 @@ class ComposeReader {
   private deref(node: unknown, depth = 0): Node | null {
     if (isAlias(node)) {
       if (depth > MAX_DEPTH) return null;
-      const target = node.resolve(this.doc);
+      // Resolved once per document (yaml's Alias.resolve walks the whole document per call).
+      const target = resolveAlias(node);
       return target ? this.deref(target, depth + 1) : null;
     }
     return isMap(node) || isSeq(node) || isScalar(node) ? node : null;

@@ -4,6 +4,7 @@
  */
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
+import { LineIndex } from '../lines';
 import { dockerRunHostKind } from './detect';
 import { dockerEffective } from './effective';
 import type { DockerFileModel, DockerRunCommand, DockerSettings, Setting } from './model';
@@ -18,9 +19,11 @@ export function parseDockerRuns(text: string, fileName: string, options: Analysi
     const host = dockerRunHostKind(fileName, text) ?? 'shell';
     const containers: DockerRunCommand[] = [];
     const vars = host === 'makefile' ? makeVariables(text) : undefined;
+    // One line table for the file: counting lines from the start for each command was quadratic.
+    const lines = new LineIndex(text);
     for (const region of shellRegions(text, host)) {
       for (const cmd of commandsIn(text, region.start, region.end, region.dialect, 0)) {
-        const run = dockerRun(cmd, text, options, vars);
+        const run = dockerRun(cmd, lines, options, vars);
         if (run) containers.push(run);
       }
     }
@@ -78,7 +81,7 @@ interface Flag {
   readonly value?: { readonly word: ShellWord; readonly from: number };
 }
 
-function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions, makeVars?: ReadonlyMap<string, string>): DockerRunCommand | undefined {
+function dockerRun(cmd: SimpleCommand, lines: LineIndex, options: AnalysisOptions, makeVars?: ReadonlyMap<string, string>): DockerRunCommand | undefined {
   const w = cmd.words;
   const lit = (k: number) => (k < w.length ? wordValue(w[k]) : undefined);
   let i = 0;
@@ -163,7 +166,7 @@ function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions, m
   // A Makefile's `$(IMAGE)` with `IMAGE ?= acme/web:dev` above names that image.
   const imageKey = image && makeVars ? expandMakeVariable(image.raw, makeVars) ?? image.raw : image?.raw;
   const name = imageKey ?? '(no image)';
-  const line = lineOf(text, nameSpan.start);
+  const line = lines.position(nameSpan.start).line;
   const effective = dockerEffective({
     kind: 'docker-run', name, workload: `${command} (line ${line})`, nameSpan, span,
     ...(image && imageKey ? { image, imageKey } : {}), settings, source: 'flag',
@@ -216,10 +219,4 @@ function record(b: Builder, f: Flag): void {
     case 'network': b.network ??= setting(f); break;
     default: break;
   }
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

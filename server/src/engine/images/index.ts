@@ -83,6 +83,15 @@ export class ImageIndex {
     }
   }
 
+  /** The FROM images of every indexed Dockerfile: their facts decide what the linked images run as. */
+  baseReferences(): readonly string[] {
+    const refs = new Set<string>();
+    for (const entry of this.dockerfiles.values()) {
+      for (const stage of this.modelOf(entry).stages) if (stage.base.kind === 'image' && stage.base.reference) refs.add(stage.base.reference);
+    }
+    return [...refs].sort();
+  }
+
   /** Adds or replaces a file's content; returns whether anything changed. Unrelated files are ignored. */
   update(path: string, text: string): boolean {
     const key = toPosix(path);

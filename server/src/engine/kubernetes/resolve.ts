@@ -15,7 +15,8 @@ import { keySpanAt, type ContainerModel, type PodModel } from './model';
 const SC = 'securityContext';
 
 function fromField<T>(f: FieldValue<T>, source: 'container' | 'pod', field: string, note?: string): Valued<T> {
-  return { value: f.value, source, field: `${source === 'pod' ? 'spec.' : ''}${SC}.${field}`, span: f.keySpan, note };
+  const valued: Valued<T> = { value: f.value, source, field: `${source === 'pod' ? 'spec.' : ''}${SC}.${field}`, span: f.alias ? f.span : f.keySpan, note };
+  return f.alias ? { ...valued, alias: f.alias } : valued;
 }
 
 function overrideNote(pod: FieldValue<number | boolean | string> | undefined, field: string): string | undefined {
@@ -127,7 +128,8 @@ function podLevelOf(pod: PodModel): PodLevel {
   const groupFields = [...(supplemental.length ? ['supplementalGroups'] : []), ...(fsGroup ? ['fsGroup'] : [])];
   const podBool = (key: string, fallback: boolean): Valued<boolean> => {
     const f = boolField(pod.spec, key);
-    return f ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan } : { value: fallback, source: 'default' };
+    if (!f) return { value: fallback, source: 'default' };
+    return f.alias ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.span, alias: f.alias } : { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan };
   };
   const level: PodLevel = {
     annotations: mapAt(mapAt(pod.podObject, 'metadata'), 'annotations'),

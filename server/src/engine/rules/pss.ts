@@ -5,7 +5,7 @@
 import type { Node } from 'yaml';
 import { evaluatePodSecurity, parseKubeVersion, type PssViolation } from '../pss';
 import type { KubernetesDocument, PodModel } from '../kubernetes/model';
-import { asMap, asScalar, deepestNode, pairOf, spanOf } from '../yaml/nodes';
+import { asMap, asScalar, deepestNode, pairOf, plainOf, spanOf } from '../yaml/nodes';
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
 import type { RuleContext } from './rule';
@@ -24,7 +24,7 @@ export function podViolations(pod: PodModel, options: AnalysisOptions): PssViola
   if (hit && hit.key === key) return hit.violations;
   // Baseline violations always come from the baseline evaluation (restricted replaces some baseline
   // checks by stricter ones, but a baseline violation stays a warning); restricted adds its own checks.
-  const pod_ = pod.podObject.toJSON() as unknown;
+  const pod_ = plainOf(pod.podObject);
   const version = parseKubeVersion(options.kubernetesVersion ?? '');
   const violations = evaluatePodSecurity(pod_, 'baseline', version);
   if (restricted) violations.push(...evaluatePodSecurity(pod_, 'restricted', version, 'restricted'));

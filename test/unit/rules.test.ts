@@ -349,6 +349,7 @@ const CASES: Record<string, RuleCases> = {
         name: 'runAsUser: 0 in the pod, two containers',
         code: pod({ podSc: 'runAsUser: 0', more: '- name: sidecar\n  image: proxy:1' }),
         errors: [
+          // Two findings at one place: each offers the fix for its own container (runRules merges only equal fixes).
           { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Container "app" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
           { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Container "sidecar" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
         ],

@@ -1,5 +1,6 @@
 /** The registry: every rule, in the order findings are reported. Adding a rule = one file + one line here. */
 import type { Rule } from './rule';
+import { yamlSyntax } from './yaml-syntax';
 import { capabilitiesAtPodLevel } from './capabilities-at-pod-level';
 import { containerFieldAtPodLevel } from './container-field-at-pod-level';
 import { podFieldAtContainerLevel } from './pod-field-at-container-level';
@@ -37,6 +38,7 @@ import { restrictedVolumeType } from './restricted-volume-type';
 import { devicePassthrough } from './device-passthrough';
 
 export const RULES: readonly Rule[] = [
+  yamlSyntax,
   capabilitiesAtPodLevel,
   containerFieldAtPodLevel,
   podFieldAtContainerLevel,

@@ -12,9 +12,11 @@ import { LspClient, type LspServerCommand, type StartOptions } from '../support/
 import { configBlob, layer, PASSWD, GROUP, pushImage } from '../support/images';
 import { registryAvailable, startRegistry } from '../support/registry';
 import { imagesBench } from './images';
-import { deployment, deploymentStream, type GeneratedManifests } from './manifests';
+import { deployment, deploymentStream, riskyDeployment, type GeneratedManifests } from './manifests';
 import { HELM_TEMPLATES, helmEditLatency } from './helm';
 import { kustomizeEditLatency } from './kustomize';
+import { Analyzer } from '../../server/src/engine/analyze';
+import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
@@ -283,6 +285,8 @@ async function main(): Promise<void> {
   try {
     const big = deploymentStream(1000);
     const small = deploymentStream(5);
+    const heavy = deploymentStream(1000, riskyDeployment);
+    const heavyFindings = new Analyzer().analyze('/heavy.yaml', heavy.text, DEFAULT_OPTIONS).findings.length;
     const workspace = path.join(tmp, 'workspace');
     const workspaceFiles: string[] = [];
     for (let i = 0; i < WORKSPACE_FILES; i++) {
@@ -296,16 +300,18 @@ async function main(): Promise<void> {
     const cpus = os.cpus();
     console.log(`secctx benchmark — Node ${process.version}, ${os.platform()} ${os.arch()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${mb(os.totalmem())} MiB RAM`);
     console.log(`big: 1,000 Deployments, ${big.lines.toLocaleString('en')} lines, ${(big.text.length / 1e6).toFixed(2)} MB; small: 5 Deployments, ${small.lines} lines; workspace: ${WORKSPACE_FILES} one-Deployment files`);
+    console.log(`heavy: 1,000 Deployments with most mistakes, ${heavy.lines.toLocaleString('en')} lines, ${heavyFindings.toLocaleString('en')} findings`);
     console.log(`edits: ${EDITS} on big, ${EDITS * 2} on small, hovers: ${HOVERS} (each after ${WARMUP} unmeasured ones), cold CLI runs: ${CLI_RUNS}; load average at start ${loadAverage()}\n`);
 
-    const results = new Map<string, { editBig: Stats; editSmall: Stats; hover: Stats; hoverAnswered: boolean; rss: { rss: number; hwm: number; seconds: number } }>();
+    const results = new Map<string, { editBig: Stats; editSmall: Stats; editHeavy: Stats; hover: Stats; hoverAnswered: boolean; rss: { rss: number; hwm: number; seconds: number } }>();
     for (const server of SERVERS) {
       process.stderr.write(`measuring ${server.name}...\n`);
       const editSmall = await editLatency(server, tmp, 'small.yaml', small, EDITS * 2);
       const editBig = await editLatency(server, tmp, 'big.yaml', big, EDITS);
+      const editHeavy = await editLatency(server, tmp, 'heavy.yaml', heavy, EDITS);
       const hover = await hoverLatency(server, tmp, big, HOVERS);
       const rss = await workspaceRss(server, workspace, workspaceFiles);
-      results.set(server.name, { editBig, editSmall, hover: hover.stats, hoverAnswered: hover.answered, rss });
+      results.set(server.name, { editBig, editSmall, editHeavy, hover: hover.stats, hoverAnswered: hover.answered, rss });
     }
     const withLookups = SERVERS.some((x) => x.name === 'secctx') ? (process.stderr.write('measuring secctx with image lookups on...\n'), await editLatencyWithLookups(tmp, big, EDITS)) : undefined;
     process.stderr.write('measuring a Helm chart...\n');
@@ -322,13 +328,14 @@ async function main(): Promise<void> {
     const kz = secctx ? await kustomizeEditLatency(secctx.command, Number(process.env.BENCH_KUSTOMIZE_EDITS ?? 10)) : undefined;
 
     const unmeasured = { n: 0, median: NaN, p95: NaN };
-    const none = { editBig: unmeasured, editSmall: unmeasured, hover: unmeasured, hoverAnswered: false, rss: { rss: NaN, hwm: NaN, seconds: NaN } };
+    const none = { editBig: unmeasured, editSmall: unmeasured, editHeavy: unmeasured, hover: unmeasured, hoverAnswered: false, rss: { rss: NaN, hwm: NaN, seconds: NaN } };
     const s = results.get('secctx') ?? none;
     const y = results.get('yaml-language-server') ?? none;
     const pair = (x: Stats) => `${ms(x.median)} / ${ms(x.p95)} ms`;
     const rows: string[][] = [
       ['measure', 'secctx', 'yaml-language-server', 'target (secctx)', ''],
       ['edit→diagnostics, big (median / p95)', pair(s.editBig), pair(y.editBig), 'median ≤ 20 ms', verdict(s.editBig.median <= 20)],
+      ['edit→diagnostics, heavy (median / p95)', pair(s.editHeavy), pair(y.editHeavy), 'median ≤ 40 ms', verdict(s.editHeavy.median <= 40)],
       ['edit→diagnostics, big, image lookups on (median / p95)', withLookups ? pair(withLookups) : 'not measured (no docker-registry)', '', 'as with lookups off', withLookups ? verdict(withLookups.median <= Math.max(20, s.editBig.median * 1.25)) : ''],
       ['edit→diagnostics, small (median / p95)', pair(s.editSmall), pair(y.editSmall), 'median ≤ 5 ms', verdict(s.editSmall.median <= 5)],
       ['hover on a container name, big (median / p95)', pair(s.hover) + (s.hoverAnswered ? '' : ' (null)'), pair(y.hover) + (y.hoverAnswered ? '' : ' (null)'), 'median ≤ 5 ms', verdict(s.hover.median <= 5)],

@@ -84,7 +84,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   };
   const reportedConfigs = new Set<string>();
   const configFiles = [...new Set(files.map((f) => configOf(f)?.file).filter((f): f is string => f !== undefined))];
-  const workspace = await buildImageIndex(projectRoots(process.cwd(), files, configFiles));
+  const workspace = await buildImageIndex(projectRoots(files, configFiles));
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push({ file: rel(config), message: p.message, fatal: false });
   }
@@ -146,7 +146,9 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const result = applyCliFixes(file, text, options, fixed, io);
+        const result = applyCliFixes(file, read, options, fixed, io);
+        // Not written (changed on disk meanwhile, or unwritable): fatal, the run must not pass as fixed.
+        if (result.problem) problems.push({ file: file.display, message: result.problem, fatal: true });
         text = result.text;
         patch = result.patch;
         unsafeLeft += result.unsafeLeft;

@@ -184,7 +184,7 @@ export function isIgnored(relativePath: string, globs: readonly string[]): boole
     let pattern = negated ? glob.slice(1) : glob;
     if (pattern.startsWith('./')) pattern = pattern.slice(2);
     const dirOnly = pattern.endsWith('/');
-    if (dirOnly) pattern = pattern.replace(/\/+$/, '');
+    while (pattern.endsWith('/')) pattern = pattern.slice(0, -1); // (`/\/+$/` is quadratic on a run of slashes)
     const anchored = pattern.includes('/');
     if (pattern.startsWith('/')) pattern = pattern.slice(1);
     if (!pattern) continue;

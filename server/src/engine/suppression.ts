@@ -60,11 +60,14 @@ export function disableCommentEdit(text: string, offset: number, rule: string): 
   const prevEnd = lineStart - 1;
   const prevStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
   const prev = prevEnd > 0 ? text.slice(prevStart, prevEnd) : '';
-  const existing = /^([ \t]*#\s*secctx-disable-next-line\s+)(.*?)\s*$/.exec(prev);
-  if (existing) {
-    const ids = existing[2].split(',').map((x) => x.trim());
+  // The directive, then its list up to trailing blanks (a lazy `(.*?)\s*$` backtracked quadratically on blanks).
+  const directive = /^[ \t]*#\s*secctx-disable-next-line\s+/.exec(prev);
+  if (directive) {
+    const list = prev.slice(directive[0].length).trimEnd();
+    const ids = list.split(',').map((x) => x.trim());
     if (ids.includes(rule)) return { start: prevStart, end: prevStart, newText: '' };
-    return { start: prevStart + existing[1].length + existing[2].length, end: prevStart + existing[1].length + existing[2].length, newText: `, ${rule}` };
+    const at = prevStart + directive[0].length + list.length;
+    return { start: at, end: at, newText: `, ${rule}` };
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return { start: lineStart, end: lineStart, newText: `${indent}# secctx-disable-next-line ${rule}${eol}` };

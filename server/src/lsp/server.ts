@@ -32,12 +32,23 @@ import { SERVER_VERSION } from './usage';
 
 export { REPORT_REQUEST } from './report';
 
+/** Per-folder caches keep at most this many folders (a long session opens files all over a monorepo). */
+const MAX_FOLDERS = 256;
+
+function evictOldest<K, V>(cache: Map<K, V>): void {
+  while (cache.size >= MAX_FOLDERS) {
+    const oldest = cache.keys().next();
+    if (oldest.done) return;
+    cache.delete(oldest.value);
+  }
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyzer = new Analyzer();
   const charts = new HelmCharts();
   const analysisByRoot = new Map<string, unknown>();
-  const analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
+  const analyses = new Map<string, { version: number; text: string; analysis: FileAnalysis }>();
   const pending = new Map<string, NodeJS.Immediate>();
   let settings: EditorSettings = readSettings({});
   let hasConfigurationCapability = false;
@@ -63,6 +74,7 @@ export function startServer(connection: Connection): void {
   function configFor(file: string): LoadedConfig | undefined {
     const dir = path.dirname(file);
     if (!configs.has(dir)) {
+      evictOldest(configs);
       const root = workspaceRoots.find((r) => !path.relative(r, dir).startsWith('..'));
       const found = findConfigFile(dir, root);
       configs.set(dir, found ? loadConfig(found) : undefined);
@@ -80,6 +92,7 @@ export function startServer(connection: Connection): void {
     if (!options) {
       const config = trusted ? configFor(file) : undefined;
       options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settings.explicit), images: workspace?.index.resolver(file), imageFacts: images.lookup };
+      evictOldest(optionsCache);
       optionsCache.set(dir, options);
     }
     return options;
@@ -98,12 +111,15 @@ export function startServer(connection: Connection): void {
 
   function analysisOf(doc: TextDocument): FileAnalysis {
     const hit = analyses.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit.analysis;
+    // Same version and same text: a client that repeats a version number (a reopened document starts at 1
+    // again) still gets its new text analysed. getText() returns the stored string: compared by reference first.
+    const text = doc.getText();
+    if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
     const file = filePath(doc.uri);
     const options = optionsFor(file);
-    const chart = trusted && doc.getText().length <= settings.maxFileSize ? charts.fileAnalysis(file, doc.getText(), options, configuredValuesFiles(configFor(file))) : undefined;
-    const analysis = chart ?? analyzer.analyze(file, doc.getText(), options, settings.maxFileSize);
-    analyses.set(doc.uri, { version: doc.version, analysis });
+    const chart = trusted && text.length <= settings.maxFileSize ? charts.fileAnalysis(file, text, options, configuredValuesFiles(configFor(file))) : undefined;
+    const analysis = chart ?? analyzer.analyze(file, text, options, settings.maxFileSize);
+    analyses.set(doc.uri, { version: doc.version, text, analysis });
     requestImages(doc.uri, analysis);
     if (chart?.helm && analysisByRoot.get(chart.helm.chart.chart.root) !== chart.helm.chart) {
       analysisByRoot.set(chart.helm.chart.chart.root, chart.helm.chart);
@@ -200,11 +216,13 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+    // Every part of the client's capabilities may be missing (`{}` or none at all): nothing is assumed.
+    const capabilities = params.capabilities as InitializeParams['capabilities'] | undefined;
+    hasConfigurationCapability = !!capabilities?.workspace?.configuration;
     const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; imageCacheDir?: unknown } | undefined;
     trusted = init?.trusted !== false;
     if (typeof init?.imageCacheDir === 'string' && init.imageCacheDir) imageCacheDir = init.imageCacheDir;
-    inlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    inlayHintRefresh = capabilities?.workspace?.inlayHint?.refreshSupport === true;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
     if (typeof init?.reportCommand === 'string' && /^[\w.-]+$/.test(init.reportCommand)) reportCommand = init.reportCommand;
     if (init?.settings) settings = readSettings(init.settings);
@@ -271,6 +289,9 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
+    // Its unsaved text may be in the image index (a Dockerfile's USER deciding other files' verdicts): back to disk.
+    const closed = filePath(e.document.uri);
+    if (workspace && isIndexedFile(closed) && workspace.contains(closed) && workspace.refresh(closed)) indexChanged();
     analyzer.forget(filePath(e.document.uri));
     charts.invalidate(filePath(e.document.uri));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

@@ -10,7 +10,7 @@ import type { AnalysisOptions } from '../options';
 import { evaluatePodSecurity, formatPssViolation, parseKubeVersion, type PssViolation } from '../pss';
 import type { Finding, Fix, FixSafety, PssLevel, Span, TextEdit } from '../types';
 import { hasTemplateDirectives, parseYamlChunk, splitYamlDocuments } from '../yaml/documents';
-import { deepestNode, mapAt, pairOf, spanOf, type YamlPath } from '../yaml/nodes';
+import { deepestNode, mapAt, pairOf, plainOf, spanOf, type YamlPath } from '../yaml/nodes';
 import {
   containerAtPath,
   containerSeccompRuntimeDefaultFix,
@@ -230,7 +230,7 @@ function restrictedViolations(text: string, options: AnalysisOptions): PodViolat
     const parsed = parseYamlChunk(chunk.text);
     if (parsed.syntaxError || !isKubernetesResource(parsed.doc.contents)) continue;
     for (const pod of buildKubernetesDocument(parsed.doc).pods) {
-      const violations = evaluatePodSecurity(pod.podObject.toJSON() as unknown, 'restricted', version);
+      const violations = evaluatePodSecurity(plainOf(pod.podObject), 'restricted', version);
       if (violations.length) out.push({ offset: chunk.offset, text: chunk.text, pod, violations });
     }
   }

@@ -27,6 +27,8 @@ export interface Dependency {
 
 export interface ChartModel {
   readonly root: string;
+  /** False for a folder that is a chart only by values.yaml beside templates/ (no Chart.yaml: maybe a partial copy). */
+  readonly hasChartYaml: boolean;
   readonly name: string;
   readonly version: string;
   readonly appVersion?: string;
@@ -130,7 +132,7 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   const subcharts = [...subRoots].sort().filter((r) => isChartRoot(r, files)).map((r) => buildChart(r, files));
   const name = meta.name ?? root.replace(/\/+$/, '').split('/').pop() ?? 'chart';
   return {
-    root, name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
+    root, hasChartYaml: files.has(joinPath(root, 'Chart.yaml')), name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
     type: meta.type === 'library' ? 'library' : 'application',
     valuesPath, valuesText, defaults: values, valuesProblems: problems, schema,
     templates, subcharts, dependencies: meta.dependencies,

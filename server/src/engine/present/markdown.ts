@@ -31,7 +31,8 @@ export function describeSource(p: Provenance, link?: SpanLink): string {
   const at = provenanceTarget(p);
   const target = at && link?.(at);
   const linked = target ? `[${base}](${target})` : base;
-  return p.note ? `${linked} — ${p.note}` : linked;
+  const notes = [...(p.alias ? [`set through alias \`${p.alias}\`${target ? ` ([anchor](${target}))` : ''}`] : []), ...(p.note ? [p.note] : [])];
+  return notes.length ? `${linked} — ${notes.join('; ')}` : linked;
 }
 
 function escape(s: string): string {
@@ -40,6 +41,7 @@ function escape(s: string): string {
 
 export function formatUser(c: EffectiveContext): string {
   const { value, name } = c.user;
+  if (c.windows) return name ? `${name} (Windows account)` : 'the image\'s default account (Windows)';
   if (value === undefined) return name ? `${name} (uid unknown)` : 'unknown';
   if (value === 0) return 'uid 0 (root)';
   return name ? `uid ${value} (${name})` : `uid ${value}`;

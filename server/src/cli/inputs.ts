@@ -12,6 +12,7 @@ import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
+import { CliImageLookup } from './imageLookup';
 import { CliCharts } from './helm';
 import type { CliIo } from './io';
 import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
@@ -96,6 +97,31 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   }), buildNotes);
   for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
+  // One options object per file, so that the image pre-pass's analyses are reused by the loop below.
+  const lookups = CliImageLookup.start(o);
+  const fileOptions = new Map<string, AnalysisOptions>();
+  const optionsOf = (file: InputFile, config: LoadedConfig | undefined): AnalysisOptions => {
+    let options = fileOptions.get(file.absolute);
+    if (options) return options;
+    const key = config?.file ?? '';
+    let projectOptions = optionsByConfig.get(key);
+    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
+    // Image users come from the Dockerfiles the project links (the nearest Compose file wins), then image facts.
+    options = { ...projectOptions, images: workspace.index.resolver(file.absolute), ...(lookups ? { imageFacts: lookups.lookup } : {}) };
+    fileOptions.set(file.absolute, options);
+    return options;
+  };
+  if (lookups) {
+    try {
+      for (const file of files) {
+        const read = readText(file);
+        if (!('problem' in read)) lookups.record(file.absolute, () => analyzer.analyze(file.absolute, read.text, optionsOf(file, configOf(file))));
+      }
+      await lookups.resolve(analyzer, workspace.index);
+    } finally {
+      lookups.dispose();
+    }
+  }
   const charts = new CliCharts(o.values);
   const out: AnalyzedFile[] = [];
   let unsafeLeft = 0;
@@ -114,11 +140,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       problems.push({ file: file.display, message: read.problem, fatal: !read.skipped && file.explicit });
       continue;
     }
-    const key = config?.file ?? '';
-    let projectOptions = optionsByConfig.get(key);
-    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
-    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
-    const options: AnalysisOptions = { ...projectOptions, images: workspace.index.resolver(file.absolute) };
+    const options = optionsOf(file, config);
     let text = read.text;
     let patch = '';
     let analysis: FileAnalysis;

@@ -8,6 +8,7 @@ import type { Span } from '../types';
 import { dockerEffective, type Namespace } from './effective';
 import { mergeService, type ResolvedService as Resolved } from './compose-merge';
 import type { BuildSetting, ComposeKey, ComposeService, DockerFileModel, DockerProblem, DockerSettings, Setting } from './model';
+import { composeVolumeSource } from './mounts';
 import { interpolate, optional as opt, parseComposeBool, parseNamespaceMode } from './values';
 import { normalizeLineBreaks } from '../yaml/documents';
 import { indexAliases, resolveAlias } from '../yaml/nodes';
@@ -141,6 +142,7 @@ class ComposeReader {
       ...opt('userns', scalar('userns_mode')),
       groupAdd: list('group_add'),
       sysctls: this.sysctls(fields.get('sysctls')),
+      mounts: this.mounts(fields.get('volumes')),
     };
     const bodySpan = isMap(body) ? this.span(body) : f.pair;
     return {
@@ -267,6 +269,27 @@ class ComposeReader {
       if (source === undefined) return [];
       const raw = [source, part('target') ?? source, part('permissions')].filter((p) => p !== undefined).join(':');
       return [{ field: f.name, raw, value: interpolate(raw), span: this.span(item), valueSpan: this.span(item) }];
+    });
+  }
+
+  /**
+   * Bind mounts among `volumes`: the short syntax `source:target[:mode]` whose source is a path
+   * (compose-go format.ParseVolume, isFilePath), or the long syntax with `type: bind`.
+   */
+  private mounts(f: Field | undefined): Setting<string>[] {
+    if (!f) return [];
+    return this.items(f).flatMap((item): Setting<string>[] => {
+      if (!isMap(item)) {
+        const s = this.scalarSetting(f.name, item, this.span(item));
+        const source = s?.value !== undefined ? composeVolumeSource(s.value) : undefined;
+        return s && source !== undefined ? [{ ...s, value: source }] : [];
+      }
+      const fields = this.fields(item, 0);
+      const part = (k: string) => this.scalarText(this.deref(fields.get(k)?.value ?? null));
+      const source = part('source');
+      if (part('type') !== 'bind' || source === undefined) return [];
+      const value = interpolate(source);
+      return [{ field: f.name, raw: source, value, span: this.span(item), valueSpan: fields.get('source')?.value ? this.span(fields.get('source')!.value as Node) : this.span(item) }];
     });
   }
 

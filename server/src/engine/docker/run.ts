@@ -13,6 +13,7 @@ import { SHORT_FLAGS, globalTakesValue, sudoTakesValue, takesValue } from './run
 import { charOffset, shellCommands, wordSpan, wordValue, type Dialect, type ShellWord, type SimpleCommand } from './shell';
 import { parseGoBool } from './values';
 import { expandMakeVariable, makeVariables } from './makeVariables';
+import { mountSource, volumeSource } from './mounts';
 
 export function parseDockerRuns(text: string, fileName: string, options: AnalysisOptions): DockerFileModel {
   try {
@@ -71,6 +72,7 @@ interface Builder {
   userns?: Setting<string>;
   groupAdd: Setting<string>[];
   sysctls: Setting<string>[];
+  mounts: Setting<string>[];
 }
 
 /** A flag as parsed: its long name, as written, its value (a part of one word) and the span of flag through value. */
@@ -120,7 +122,7 @@ function dockerRun(cmd: SimpleCommand, lines: LineIndex, options: AnalysisOption
   const command = (w.slice(first, i + 1).some((x) => wordValue(x) === 'sudo') ? 'sudo ' : '') + words.join(' ');
   i++;
 
-  const b: Builder = { capAdd: [], capDrop: [], devices: [], securityOpt: [], groupAdd: [], sysctls: [] };
+  const b: Builder = { capAdd: [], capDrop: [], devices: [], securityOpt: [], groupAdd: [], sysctls: [], mounts: [] };
   const opaque: Setting<string>[] = [];
   let image: Setting<string> | undefined;
   while (i < w.length) {
@@ -212,6 +214,13 @@ function record(b: Builder, f: Flag): void {
     case 'security-opt': b.securityOpt.push(setting(f)); break;
     case 'group-add': b.groupAdd.push(setting(f)); break;
     case 'sysctl': b.sysctls.push(setting(f)); break;
+    case 'volume':
+    case 'mount': {
+      const s = setting(f);
+      const source = s.value === undefined ? undefined : f.long === 'volume' ? volumeSource(s.value) : mountSource(s.value);
+      if (source !== undefined) b.mounts.push({ ...s, value: source });
+      break;
+    }
     case 'pid': b.pid = setting(f); break;
     case 'ipc': b.ipc = setting(f); break;
     case 'userns': b.userns = setting(f); break;

@@ -65,8 +65,10 @@ interface StageState {
   readonly depth: number;
   readonly scope: VariableScope;
   readonly book: AccountBook;
-  readonly users: { line: number; instructionSpan: Span; span: Span; spec: string; value?: string; unresolved: readonly string[]; buildArgs: readonly string[] }[];
+  readonly users: { line: number; instructionSpan: Span; span: Span; spec: string; value?: string; unresolved: readonly string[]; buildArgs: readonly string[]; hidden?: readonly string[] }[];
   posixShell: boolean;
+  /** Stages this one copies from (`COPY --from=<stage>`). */
+  readonly copiesFrom: number[];
   result?: Stage;
 }
 
@@ -145,7 +147,7 @@ function fromInstruction(from: From, index: number, byName: ReadonlyMap<string, 
   const rawSpan = range ? text.span(range) : span;
   const expanded = expandWord(raw, globals, escape);
   const name = from.getBuildStage() ?? undefined;
-  const common = { index, ...(name ? { name } : {}), line: text.line(span.start), span, users: [], posixShell: true };
+  const common = { index, ...(name ? { name } : {}), line: text.line(span.start), span, users: [], posixShell: true, copiesFrom: [] };
   const parent = expanded.value ? byName.get(expanded.value.toLowerCase()) : undefined;
   if (parent) {
     const base: StageBase = { kind: 'stage', raw, span: rawSpan, stage: parent.index, name: parent.name ?? '' };
@@ -155,12 +157,25 @@ function fromInstruction(from: From, index: number, byName: ReadonlyMap<string, 
       book.groupFallback = 'unknown';
       return { ...common, base, parent, depth: parent.depth + 1, scope: new VariableScope(), book, posixShell: parent.posixShell };
     }
-    return { ...common, base, ...(parent.image ? { image: parent.image } : {}), parent, depth: parent.depth + 1, scope: parent.scope.clone(true), book: parent.book.clone(), posixShell: parent.posixShell };
+    const scope = hideGlobals(parent.scope.clone(true), globals, parent.book.facts !== undefined);
+    return { ...common, base, ...(parent.image ? { image: parent.image } : {}), parent, depth: parent.depth + 1, scope, book: parent.book.clone(), posixShell: parent.posixShell };
   }
   const reference = expanded.value || undefined;
   const base: StageBase = { kind: 'image', raw, span: rawSpan, ...(reference ? { reference } : {}), ...(expanded.unresolved.length ? { unresolved: expanded.unresolved } : {}) };
   const facts = reference ? baseFacts(reference) : undefined;
-  return { ...common, base, ...(reference ? { image: reference } : {}), depth: 0, scope: new VariableScope(facts?.family === 'scratch'), book: new AccountBook(facts, reference) };
+  const scope = hideGlobals(new VariableScope(facts?.family === 'scratch'), globals, facts !== undefined);
+  return { ...common, base, ...(reference ? { image: reference } : {}), depth: 0, scope, book: new AccountBook(facts, reference) };
+}
+
+/**
+ * BuildKit dockerfile2llb: an ARG before the first FROM is in scope for FROM lines only; a stage sees
+ * it after re-declaring it (`ARG UID`). Unless re-declared it expands to nothing, when the base
+ * image is known (its ENV does not define it); an unknown base's ENV might, so it stays unknown there.
+ */
+function hideGlobals(scope: VariableScope, globals: VariableScope, baseKnown: boolean): VariableScope {
+  if (!baseKnown) return scope;
+  for (const name of globals.argNames()) if (!scope.get(name)) scope.set(name, { kind: 'hidden' });
+  return scope;
 }
 
 /** ARG: before the first FROM into the globals; in a stage, re-declaring a global takes its value. */
@@ -196,7 +211,7 @@ function userInstruction(user: Instruction, stage: StageState, text: Text, escap
   const span = range ? text.span(range) : { start: instructionSpan.end, end: instructionSpan.end };
   const spec = range ? text.slice(range) : '';
   const e = expandWord(spec.trim(), stage.scope, escape);
-  stage.users.push({ line: text.line(instructionSpan.start), instructionSpan, span, spec, ...(e.value !== undefined ? { value: e.value } : {}), unresolved: e.unresolved, buildArgs: e.buildArgs });
+  stage.users.push({ line: text.line(instructionSpan.start), instructionSpan, span, spec, ...(e.value !== undefined ? { value: e.value } : {}), unresolved: e.unresolved, buildArgs: e.buildArgs, ...(e.hidden ? { hidden: e.hidden } : {}) });
 }
 
 function runInstruction(run: Run, stage: StageState, text: Text, escape: string): void {
@@ -233,6 +248,7 @@ function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly S
   const named = fromFlag === undefined ? undefined : byName.get(fromFlag.toLowerCase());
   const numbered = fromFlag !== undefined && /^\d+$/.test(fromFlag) && String(Number(fromFlag)) === fromFlag ? stages[Number(fromFlag)] : undefined;
   const fromStage = named && numbered ? (named.index < numbered.index ? named : numbered) : named ?? numbered;
+  if (fromStage && fromStage !== stage && !stage.copiesFrom.includes(fromStage.index)) stage.copiesFrom.push(fromStage.index);
   for (const file of ACCOUNT_FILES) {
     const src = sources.find((s) => targetPath(s, dest, sources.length) === file);
     if (src === undefined) continue;
@@ -305,7 +321,9 @@ function finishStage(state: StageState, text: Text): Stage {
     accounts: state.book.accounts(),
     accountsKnown: state.book.knowledge(),
     passwd: state.book.allUsers(),
+    groups: state.book.allGroups(),
     user,
+    dependsOn: [...(state.parent ? [state.parent.index] : []), ...state.copiesFrom],
     ...(state.base.kind === 'image' && state.image && state.book.facts ? { baseFacts: factsRecord(state.image, state.book.facts) } : {}),
   };
   state.result = stage;
@@ -314,11 +332,13 @@ function finishStage(state: StageState, text: Text): Stage {
 }
 
 function fromUserInstruction(u: StageState['users'][number], state: StageState): ResolvedUser {
-  const common = { source: 'user-instruction' as const, spec: u.spec, line: u.line, span: u.span, ...(u.buildArgs.length ? { buildArgs: u.buildArgs } : {}) };
+  const common = { source: 'user-instruction' as const, spec: u.spec, line: u.line, span: u.span, ...(u.buildArgs.length ? { buildArgs: u.buildArgs } : {}), ...(u.hidden ? { hiddenArgs: u.hidden } : {}) };
   if (u.value === undefined) {
     const why = u.unresolved.map((name) => unresolvedReason(name, state.scope)).join('; ');
     return { ...common, reason: `USER ${u.spec.trim()} does not resolve: ${why || 'it depends on an unknown value'}` };
   }
+  // USER that expands to nothing: the image config's User is empty, so the container runs as root.
+  if (u.value.trim() === '') return { ...common, value: '', name: 'root', uid: 0, gid: 0, group: 'root' };
   return { ...common, value: u.value, ...resolveSpec(u.value, state.book) };
 }
 

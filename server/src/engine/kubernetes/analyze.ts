@@ -1,7 +1,8 @@
 /** Analysis of one YAML document (a chunk of a stream): model, effective contexts, findings. Spans are chunk-relative. */
+import { yamlSyntax } from '../rules/yaml-syntax';
 import type { EffectiveContext } from '../effective';
 import type { AnalysisOptions } from '../options';
-import { runRules } from '../rules/run';
+import { finalSeverity, runRules } from '../rules/run';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { Finding } from '../types';
 import { hasTemplateDirectives, parseYamlChunk } from '../yaml/documents';
@@ -28,7 +29,10 @@ export function analyzeYamlDocument(text: string, options: AnalysisOptions): Yam
   const parsed = parseYamlChunk(text);
   const findings: Finding[] = [];
   if (parsed.syntaxError && looksKubernetes(text)) {
-    findings.push({ rule: 'yaml-syntax', severity: 'error', message: `YAML syntax error: ${parsed.syntaxError.message}`, span: parsed.syntaxError.span, fixes: [] });
+    // The parser's finding, under its registry entry's settings (`rules: {yaml-syntax: warning}` applies).
+    const report = { span: parsed.syntaxError.span, message: `YAML syntax error: ${parsed.syntaxError.message}` };
+    const severity = finalSeverity(yamlSyntax.meta, report, options);
+    if (severity) findings.push({ rule: 'yaml-syntax', severity, ...report, fixes: [] });
   }
   if (!isKubernetesResource(parsed.doc.contents)) {
     return { text, status: parsed.syntaxError ? 'syntax-error' : 'skipped', findings, contexts: [] };

@@ -41,6 +41,7 @@ function escape(s: string): string {
 
 export function formatUser(c: EffectiveContext): string {
   const { value, name } = c.user;
+  if (c.windows) return name ? `${name} (Windows account)` : 'the image\'s default account (Windows)';
   if (value === undefined) return name ? `${name} (uid unknown)` : 'unknown';
   if (value === 0) return 'uid 0 (root)';
   return name ? `uid ${value} (${name})` : `uid ${value}`;

@@ -75,7 +75,24 @@ export function cleanError(stderr: string): string {
     const end = at < 0 ? -1 : text.indexOf("': ", at + RECURSED.length);
     if (end >= 0 && text.slice(0, end).includes('secctx-kustomize-')) text = text.slice(end + "': ".length);
   }
-  return text.replace(/\/[^\s'"]*secctx-kustomize-[^/\s'"]+\/src\/?/g, '').trim();
+  return withoutTempPaths(text).trim();
+}
+
+/** Drops `<tmpdir>/secctx-kustomize-XXXXXX/src/` prefixes (the temporary copy) in one pass, without a backtracking regex. */
+function withoutTempPaths(text: string): string {
+  const prefix = path.join(os.tmpdir(), 'secctx-kustomize-');
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, from)) {
+    let end = at + prefix.length;
+    while (end < text.length && !'/ \t\n\'"'.includes(text[end])) end++;
+    if (!text.startsWith('/src', end)) { out += text.slice(from, end); from = end; continue; }
+    end += 4;
+    if (text[end] === '/') end++;
+    out += text.slice(from, at);
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 export async function runKustomize(binary: KustomizeBinary, tree: BuildTree, timeoutMs: number): Promise<RunOutcome> {

@@ -9,6 +9,9 @@ import { asMap, asScalar, deepestNode, pairOf, plainOf, spanOf } from '../yaml/n
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
 import type { RuleContext } from './rule';
+import { quotedContents, quotedListEnd } from './quoted';
+
+const MUST_NOT_INCLUDE = 'must not include ';
 
 const cache = new WeakMap<PodModel, { key: string; violations: PssViolation[] }>();
 
@@ -84,14 +87,14 @@ export function narrowDetail(pod: PodModel, detail: string, path: readonly (stri
     for (const clause of detail.split('; ')) {
       const m = /^(pod or )?containers? ((?:"(?:[^"\\]|\\.)*"(?:, )?)+) (.*)$/.exec(clause);
       if (!m) { parsed = false; break; }
-      const names = [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]);
+      const names = quotedContents(m[2]);
       if (!names.includes(name)) continue;
       const field = /securityContext\.([\w.]+)/.exec(m[3])?.[1].split('.') ?? [];
       const n = Math.min(field.length, fieldSteps.length);
       if (field.length && fieldSteps.length && field.slice(0, n).join('.') !== fieldSteps.slice(0, n).join('.')) continue;
       const head = `${m[1] ?? ''}container ${JSON.stringify(name)} ${m[3]}`;
-      const list = /^(must not include )(?:"[^"]*"(?:, )?)+(.*)$/.exec(m[3]);
-      kept.push(list ? { head, list: { before: `${m[1] ?? ''}container ${JSON.stringify(name)} ${list[1]}`, after: list[2] } } : { head });
+      const listEnd = m[3].startsWith(MUST_NOT_INCLUDE) ? quotedListEnd(m[3].slice(MUST_NOT_INCLUDE.length)) : -1;
+      kept.push(listEnd > 0 ? { head, list: { before: `${m[1] ?? ''}container ${JSON.stringify(name)} ${MUST_NOT_INCLUDE}`, after: m[3].slice(MUST_NOT_INCLUDE.length + listEnd) } } : { head });
     }
     narrowed = parsed && kept.length ? kept : undefined;
     memo.set(key, narrowed);

@@ -3,6 +3,7 @@ import type { AnalysisOptions } from '../options';
 import type { Finding, Severity } from '../types';
 import { RULES } from './index';
 import type { Report, Rule, RuleContext, RuleMeta } from './rule';
+import { splitQuoted } from './quoted';
 
 type Hook = 'kubernetes' | 'dockerfile' | 'docker';
 type ModelOf<H extends Hook> = Parameters<NonNullable<Rule[H]>>[0] extends RuleContext<infer M> ? M : never;
@@ -21,7 +22,6 @@ export function finalSeverity(meta: RuleMeta, report: Report, options: AnalysisO
   return severity;
 }
 
-const QUOTED = /("(?:[^"\\]|\\.)*")/;
 const PLURAL_VERBS: Record<string, string> = { is: 'are', has: 'have', does: 'do' };
 
 /** A message as text between quoted strings, and the names merged into one of them. */
@@ -34,7 +34,7 @@ interface Named { readonly parts: string[]; names: string[]; slot?: number }
  * messages differ otherwise.
  */
 export function mergeNamed(named: Named, message: string): string | undefined {
-  const other = message.split(QUOTED);
+  const other = splitQuoted(message);
   if (other.length !== named.parts.length) return undefined;
   const differ = other.map((p, i) => (p !== named.parts[i] ? i : -1)).filter((i) => i >= 0);
   if (differ.length > 1 || (differ.length === 1 && (differ[0] % 2 === 0 || (named.slot !== undefined && named.slot !== differ[0])))) return undefined;
@@ -78,7 +78,7 @@ export function runRules<H extends Hook>(hook: H, model: ModelOf<H>, text: strin
           return;
         }
         if (at === undefined) {
-          mergedNames.set(findings.length, { parts: message.split(QUOTED), names: [] });
+          mergedNames.set(findings.length, { parts: splitQuoted(message), names: [] });
           placed.set(key, findings.length);
         }
         findings.push(pss ? { rule: rule.meta.id, severity, message, span, pss, fixes } : { rule: rule.meta.id, severity, message, span, fixes });

@@ -67,7 +67,43 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
 /** A detail narrowed to one container and field: the clauses kept, each split around its capability list. */
 type Narrowed = readonly { readonly head: string; readonly list?: { readonly before: string; readonly after: string } }[] | undefined;
 
-export function narrowDetail(pod: PodModel, detail: string, path: readonly (string | number)[], memo = new Map<string, Narrowed>()): string {
+/** One clause of an upstream detail: `[pod or ]container(s) "a", "b" <rest>`. */
+interface Clause {
+  readonly prefix: string;
+  readonly names: ReadonlySet<string>;
+  readonly rest: string;
+  /** The securityContext path the clause is about (`capabilities.drop`), empty when it names none. */
+  readonly field: readonly string[];
+  /** Where the quoted list after `must not include ` ends in `rest`, or -1. */
+  readonly listEnd: number;
+}
+
+/** What narrowing reuses across the places of one violation: the parsed clauses (once), and each place's result. */
+export interface NarrowMemo {
+  clauses?: readonly Clause[] | null;
+  readonly byPlace: Map<string, Narrowed>;
+}
+
+/** The detail's clauses, read once (a detail may name thousands of containers); null when one does not parse. */
+function parseClauses(detail: string): readonly Clause[] | null {
+  const clauses: Clause[] = [];
+  for (const clause of detail.split('; ')) {
+    const prefix = clause.startsWith('pod or ') ? 'pod or ' : '';
+    let at = prefix.length;
+    if (clause.startsWith('containers ', at)) at += 'containers '.length;
+    else if (clause.startsWith('container ', at)) at += 'container '.length;
+    else return null;
+    const listEnd = quotedListEnd(clause.slice(at));
+    if (listEnd <= 0 || clause[at + listEnd] !== ' ') return null;
+    const rest = clause.slice(at + listEnd + 1);
+    const field = /securityContext\.([\w.]+)/.exec(rest)?.[1].split('.') ?? [];
+    const mustNot = rest.startsWith(MUST_NOT_INCLUDE) ? quotedListEnd(rest.slice(MUST_NOT_INCLUDE.length)) : -1;
+    clauses.push({ prefix, names: new Set(quotedContents(clause.slice(at, at + listEnd))), rest, field, listEnd: mustNot });
+  }
+  return clauses;
+}
+
+export function narrowDetail(pod: PodModel, detail: string, path: readonly (string | number)[], memo: NarrowMemo = { byPlace: new Map() }): string {
   const listAt = path.findIndex((step) => typeof step === 'string' && CONTAINER_LISTS.has(step));
   if (listAt < 0 || typeof path[listAt + 1] !== 'number') return detail;
   const container = asMap(deepestNode(pod.podObject as unknown as Node, path.slice(0, listAt + 2)).node);
@@ -77,27 +113,24 @@ export function narrowDetail(pod: PodModel, detail: string, path: readonly (stri
   const fieldSteps = scIndex >= 0 ? path.slice(scIndex + 1).filter((x): x is string => typeof x === 'string') : [];
   const last = path[path.length - 1];
   const item = typeof last === 'number' && path[path.length - 2] === 'add' ? asScalar(deepestNode(pod.podObject as unknown as Node, path).node)?.value : undefined;
-  // The clauses depend on the container and field only: worked out once per violation (a detail may
-  // list thousands of capabilities, and every one of them is a place).
+  // The clauses depend on the container and field only: worked out once per violation and place kind (a
+  // detail may list thousands of containers or capabilities, and every one of them is a place).
   const key = `${name}\0${fieldSteps.join('.')}`;
-  let narrowed = memo.get(key);
-  if (!memo.has(key)) {
+  let narrowed = memo.byPlace.get(key);
+  if (!memo.byPlace.has(key)) {
+    if (memo.clauses === undefined) memo.clauses = parseClauses(detail);
     const kept: { head: string; list?: { before: string; after: string } }[] = [];
-    let parsed = true;
-    for (const clause of detail.split('; ')) {
-      const m = /^(pod or )?containers? ((?:"(?:[^"\\]|\\.)*"(?:, )?)+) (.*)$/.exec(clause);
-      if (!m) { parsed = false; break; }
-      const names = quotedContents(m[2]);
-      if (!names.includes(name)) continue;
-      const field = /securityContext\.([\w.]+)/.exec(m[3])?.[1].split('.') ?? [];
-      const n = Math.min(field.length, fieldSteps.length);
-      if (field.length && fieldSteps.length && field.slice(0, n).join('.') !== fieldSteps.slice(0, n).join('.')) continue;
-      const head = `${m[1] ?? ''}container ${JSON.stringify(name)} ${m[3]}`;
-      const listEnd = m[3].startsWith(MUST_NOT_INCLUDE) ? quotedListEnd(m[3].slice(MUST_NOT_INCLUDE.length)) : -1;
-      kept.push(listEnd > 0 ? { head, list: { before: `${m[1] ?? ''}container ${JSON.stringify(name)} ${MUST_NOT_INCLUDE}`, after: m[3].slice(MUST_NOT_INCLUDE.length + listEnd) } } : { head });
+    for (const clause of memo.clauses ?? []) {
+      if (!clause.names.has(name)) continue;
+      const n = Math.min(clause.field.length, fieldSteps.length);
+      if (clause.field.length && fieldSteps.length && clause.field.slice(0, n).join('.') !== fieldSteps.slice(0, n).join('.')) continue;
+      const head = `${clause.prefix}container ${JSON.stringify(name)} ${clause.rest}`;
+      kept.push(clause.listEnd > 0
+        ? { head, list: { before: `${clause.prefix}container ${JSON.stringify(name)} ${MUST_NOT_INCLUDE}`, after: clause.rest.slice(MUST_NOT_INCLUDE.length + clause.listEnd) } }
+        : { head });
     }
-    narrowed = parsed && kept.length ? kept : undefined;
-    memo.set(key, narrowed);
+    narrowed = memo.clauses && kept.length ? kept : undefined;
+    memo.byPlace.set(key, narrowed);
   }
   if (!narrowed) return detail;
   return narrowed.map((c) => (c.list && typeof item === 'string' ? `${c.list.before}${JSON.stringify(item)}${c.list.after}` : c.head)).join('; ');
@@ -110,7 +143,7 @@ export function placeViolation(pod: PodModel, v: PssViolation): PlacedViolation 
   let placed = placements.get(v);
   if (!placed) {
     const paths = v.paths.length ? v.paths : [['spec']];
-    const memo = new Map<string, Narrowed>();
+    const memo: NarrowMemo = { byPlace: new Map() };
     placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), messages: paths.map((path) => `${v.reason} (${narrowDetail(pod, v.detail, path, memo)})`) };
     placements.set(v, placed);
   }

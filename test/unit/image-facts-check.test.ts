@@ -77,4 +77,16 @@ describe('check and explain with image lookups (real docker-registry on loopback
     });
     assert.deepStrictEqual({ check: await kubelet(), explain: await explain() }, { check: [9], explain: facts('cache') });
   });
+
+  it('a project .secctx.yaml with imageLookup: off keeps even --image-lookup registry from looking anything up (the stricter wins)', async () => {
+    const config = path.join(dir, '.secctx.yaml');
+    writeFileSync(config, 'imageLookup: off\n');
+    try {
+      const { containers } = JSON.parse((await run('explain', '--format', 'json', '--image-lookup', 'registry', file)).stdout) as { containers: JsonContainer[] };
+      assert.deepStrictEqual(containers.map((c) => [c.name, c.user.uid, c.imageFacts]), [['root', null, null], ['app', null, null]]);
+    } finally {
+      rmSync(config);
+    }
+  });
 });
+

@@ -9,8 +9,7 @@ import type { Analyzer } from '../engine/analyze';
 import type { ImageFactsLookup } from '../engine/images/facts';
 import type { ImageIndex } from '../engine/images/index';
 import { ImageFactsService } from '../host/images/service';
-import { cliImageServiceOptions } from './imagesCommand';
-import type { CliOptions } from './options';
+import { cliImageServiceOptions, type CliLookupOptions } from './imagesCommand';
 
 export class CliImageLookup {
   private readonly service: ImageFactsService;
@@ -22,11 +21,11 @@ export class CliImageLookup {
     return this.service.lookup(reference);
   };
 
-  private constructor(o: Pick<CliOptions, 'imageLookup' | 'platform'>, log: ((line: string) => void) | undefined) {
+  private constructor(o: CliLookupOptions, log: ((line: string) => void) | undefined) {
     this.service = new ImageFactsService(cliImageServiceOptions(o, log));
   }
 
-  static start(o: Pick<CliOptions, 'imageLookup' | 'platform'>, log?: (line: string) => void): CliImageLookup | undefined {
+  static start(o: CliLookupOptions, log?: (line: string) => void): CliImageLookup | undefined {
     return o.imageLookup === 'off' ? undefined : new CliImageLookup(o, log);
   }
 

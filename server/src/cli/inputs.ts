@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type FileAnalysis, type FileKind } from '../engine/analyze';
-import { isIgnored } from '../engine/config';
+import { isIgnored, stricterLookup } from '../engine/config';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
@@ -98,7 +98,14 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
   // One options object per file, so that the image pre-pass's analyses are reused by the loop below.
-  const lookups = CliImageLookup.start(o);
+  // The project's .secctx.yaml may restrict lookups (imageLookup, the stricter one wins) and name the platform
+  // and layer budget; --platform wins over imagePlatform.
+  const project = explicitConfig ?? (files[0] ? configOf(files[0]) : undefined);
+  const lookups = CliImageLookup.start({
+    imageLookup: stricterLookup(o.imageLookup, project?.config.imageLookup),
+    ...(o.platform ?? project?.config.imagePlatform ? { platform: o.platform ?? project?.config.imagePlatform } : {}),
+    ...(project?.config.imageLayerBudget ? { layerBudget: project.config.imageLayerBudget } : {}),
+  });
   const fileOptions = new Map<string, AnalysisOptions>();
   const optionsOf = (file: InputFile, config: LoadedConfig | undefined): AnalysisOptions => {
     let options = fileOptions.get(file.absolute);

@@ -201,7 +201,13 @@ export function startServer(connection: Connection): void {
   function configureImages(): void {
     // A project's .secctx.yaml may restrict lookups further (imageLookup: local keeps private image names off the network).
     const project = trusted && workspaceRoots[0] ? configFor(path.join(workspaceRoots[0], '.secctx.yaml'))?.config : undefined;
-    const wanted = { ...settings.images, lookup: stricterLookup(settings.images.lookup, project?.imageLookup) };
+    const wanted = {
+      ...settings.images,
+      lookup: stricterLookup(settings.images.lookup, project?.imageLookup),
+      // The project's platform and layer budget, where it names them (the team's target, not one editor's).
+      ...(project?.imagePlatform ? { platform: project.imagePlatform } : {}),
+      ...(project?.imageLayerBudget ? { layerBudget: project.imageLayerBudget } : {}),
+    };
     if (!workspace || !images.configure(wanted, trusted, imageCacheDir)) return;
     documentImages.clear();
     workspace.index.setImageFacts(images.lookup);

@@ -4,10 +4,11 @@
 // package.json's `files` is the npm package's allowlist (CLI + server), and vsce refuses a `files`
 // property next to a .vscodeignore, so the .vsix is packed from a staging folder holding exactly
 // what the extension runs: the client and server bundles (not the CLI), grammars, the config
-// schema, README (its images rewritten to URLs), CHANGELOG, LICENSE, icon and a package.json
+// schema, the rule docs (docs/rules/*.md: *secctx: Open rule documentation* shows them offline, in
+// VS Code's Markdown preview), README (its images rewritten to URLs), CHANGELOG, LICENSE, icon and a package.json
 // without the npm-only fields. Any failure exits non-zero.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,7 @@ const VSIX_FILES = [
   'CHANGELOG.md',
   'LICENSE',
   'icon.png',
+  ...readdirSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'rules')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/rules/${f}`),
 ];
 /** Where the README's relative links and images point once it is shown by a gallery. */
 const BASE_CONTENT_URL = 'https://github.com/secctx/secctx/blob/HEAD/';

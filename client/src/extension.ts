@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       },
     },
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,Kustomization}') },
-    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', reportCommand: 'secctx.showEffectiveContext' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', reportCommand: 'secctx.showEffectiveContext', imageCacheDir: context.globalStorageUri.fsPath },
     // Hovers may link to the report panel; no other command runs from a hover.
     markdown: { isTrusted: { enabledCommands: ['secctx.showEffectiveContext'] } },
     outputChannel: output,
@@ -65,7 +65,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('secctx.openRuleDocumentation', async (id?: string) => {
       const rules = (await client?.sendRequest<{ id: string; title: string; url: string }[]>('secctx/rules')) ?? [];
       const rule = id ? rules.find((r) => r.id === id) : (await vscode.window.showQuickPick(rules.map((r) => ({ label: r.id, description: r.title, rule: r })), { placeHolder: 'secctx rule' }))?.rule;
-      if (rule) await vscode.env.openExternal(vscode.Uri.parse(rule.url));
+      if (!rule) return;
+      // The page shipped in the extension (docs/rules/<id>.md), in VS Code's Markdown preview: offline, no prompt.
+      const page = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${rule.id}.md`);
+      try {
+        await vscode.workspace.fs.stat(page);
+        await vscode.commands.executeCommand('markdown.showPreview', page);
+      } catch {
+        await vscode.env.openExternal(vscode.Uri.parse(rule.url));
+      }
     }),
     vscode.commands.registerCommand('secctx.hardenToRestricted', async () => {
       const editor = vscode.window.activeTextEditor;
@@ -76,7 +84,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const summary = `secctx: applied ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}.`;
       if (result.unfixed.length) {
         output.appendLine(`Harden to restricted — left for you to decide:\n${result.unfixed.map((u) => `  - ${u}`).join('\n')}`);
-        void vscode.window.showWarningMessage(`${summary} ${result.unfixed.length} problem${result.unfixed.length === 1 ? '' : 's'} cannot be fixed automatically (host namespaces, hostPath volumes, …): see the secctx output.`);
+        output.show(true);
+        void vscode.window.showWarningMessage(`${summary} ${result.unfixed.length} problem${result.unfixed.length === 1 ? ' remains' : 's remain'} that it could not fix: see the secctx output.`);
       } else void vscode.window.showInformationMessage(`${summary} The file now passes the restricted profile.`);
     }),
     // Ctrl+click on a part of an inlay hint: select the field that decided that value.

@@ -69,15 +69,30 @@ spec:
 `;
 }
 
-/** `count` Deployments as one multi-document stream. */
-export function deploymentStream(count: number): GeneratedManifests {
+/**
+ * A Deployment with most of the mistakes at once (privileged, escalation, Unconfined seccomp, runAsNonRoot false,
+ * dangerous, misspelled and prefixed capabilities, no drop ALL, host network and PID): ~9 findings per ~39 lines,
+ * the heavy file of issue 14 (9,143 findings in 39k lines).
+ */
+export function riskyDeployment(i: number): string {
+  return deployment(i)
+    .replace(/allowPrivilegeEscalation: false/, 'allowPrivilegeEscalation: true')
+    .replace(/privileged: false/, 'privileged: true')
+    .replace(/runAsNonRoot: true/, 'runAsNonRoot: false')
+    .replace(/type: RuntimeDefault/, 'type: Unconfined')
+    .replace(/serviceAccountName: (\S+)\n/, 'serviceAccountName: $1\n      hostPID: true\n')
+    .replace(/drop: \[ALL\](\n\s+add: .*)?/, 'add: [SYS_ADMIN, net_raw, CAP_KILL, NET_ADMIN]');
+}
+
+/** `count` Deployments as one multi-document stream (`make` writes each). */
+export function deploymentStream(count: number, make: (i: number) => string = deployment): GeneratedManifests {
   const parts: string[] = [];
   let offset = 0;
   const middle = Math.floor(count / 2);
   let middleRunAsUser: EditableValue | undefined;
   let middleContainerName = 0;
   for (let i = 0; i < count; i++) {
-    const doc = (i ? '---\n' : '') + deployment(i);
+    const doc = (i ? '---\n' : '') + make(i);
     if (i === middle) {
       const user = /runAsUser: (\d+)/.exec(doc);
       const name = /- name: (\S+)/.exec(doc);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { PROBLEM_LINE } from '../../server/src/engine/present/problemLines';
-import { LspClient, type ReceivedDiagnostics } from '../support/lsp-client';
+import { LspClient, NO_IMAGE_LOOKUP, type ReceivedDiagnostics } from '../support/lsp-client';
 
 const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 /** Privileged with a host namespace: errors under every profile, plus restricted-only findings. */
@@ -55,7 +55,8 @@ describe('per-folder settings and language status (multi-root)', () => {
         if (section !== 'secctx') return null;
         asked.push(scopeUri);
         // The `resource` setting profile: privileged in the lenient folder only.
-        return scopeUri?.startsWith(URI.file(folders.lenient).toString()) ? { profile: 'privileged' } : {};
+        // Image lookups off: tests talk to loopback only.
+        return scopeUri?.startsWith(URI.file(folders.lenient).toString()) ? { ...NO_IMAGE_LOOKUP, profile: 'privileged' } : NO_IMAGE_LOOKUP;
       },
     });
     await client.open(uris.lenient, POD, 1);

@@ -27,7 +27,7 @@ const EXAMPLE_TEXT = readFileSync(EXAMPLE, 'utf8');
 const DOCS = 'https://github.com/secctx/secctx/blob/main/docs/rules/';
 
 /** Pod Security rules off, so the lists below are the non-PSS findings in full (and the setting is exercised). */
-const SETTINGS = { rules: Object.fromEntries(RULES.filter((r) => r.meta.pss).map((r) => [r.meta.id, 'off'])) };
+const SETTINGS = { rules: Object.fromEntries(RULES.filter((r) => r.meta.pss).map((r) => [r.meta.id, 'off'])), images: { lookup: 'off' } };
 
 const ERROR: DiagnosticSeverity = 1;
 const WARNING: DiagnosticSeverity = 2;
@@ -137,7 +137,7 @@ describe('language server over stdio', () => {
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: prefix.range, context: { diagnostics: [prefix] } });
     const lineStart = { line: prefix.range.start.line, character: 0 };
     assert.deepStrictEqual(actions, [
-      { title: 'Change to SYS_PTRACE', kind: 'quickfix', diagnostics: [prefix], isPreferred: true, edit: { changes: { [uri]: [{ range: prefix.range, newText: 'SYS_PTRACE' }] } } },
+      { title: 'Change to SYS_PTRACE', kind: 'quickfix', diagnostics: [prefix], isPreferred: true, edit: { changes: { [uri]: [{ range: prefix.range, newText: '"SYS_PTRACE"' }] } } },
       { title: 'Disable capability-prefix for this line', kind: 'quickfix', diagnostics: [prefix], edit: { changes: { [uri]: [{ range: { start: lineStart, end: lineStart }, newText: '              # secctx-disable-next-line capability-prefix\n' }] } } },
     ]);
   });

@@ -27,7 +27,7 @@ export interface StartOptions {
   readonly initializationOptions?: unknown;
   /** Merged over a capability set like VS Code's (publishDiagnostics with versions, hover, inlay hints...). */
   readonly capabilities?: ClientCapabilities;
-  /** Answers `workspace/configuration` per requested section (and scopeUri, for resource settings); undefined answers null (server defaults). */
+  /** Answers `workspace/configuration` per requested section (and scopeUri, for resource settings; null: server defaults); absent: `NO_IMAGE_LOOKUP` for `secctx`. */
   readonly configuration?: (section: string | undefined, scopeUri?: string) => unknown;
   readonly timeoutMs?: number;
 }
@@ -67,6 +67,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The `secctx` settings a client without its own `configuration` answers: image lookups off, so that
+ * tests and benchmarks never reach a registry or a Docker socket unless they ask for it.
+ */
+export const NO_IMAGE_LOOKUP = { images: { lookup: 'off' } };
+
 export class LspClient {
   private readonly latest = new Map<string, ReceivedDiagnostics>();
   /** Every publication with its sequence number (bounded). */
@@ -83,7 +89,7 @@ export class LspClient {
     child.stderr?.on('data', (s: string) => { this.stderrText = (this.stderrText + s).slice(-20_000); });
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => this.received(params));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
-      params.items.map((item) => options.configuration?.(item.section, item.scopeUri) ?? null));
+      params.items.map((item) => (options.configuration ? options.configuration(item.section, item.scopeUri) ?? null : item.section === 'secctx' ? NO_IMAGE_LOOKUP : null)));
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);

@@ -299,7 +299,7 @@ describe('SARIF for code scanning', () => {
       },
       fixes: [{
         description: { text: 'Change to NET_ADMIN' },
-        artifactChanges: [{ artifactLocation: { uri: 'prefixed.yaml', uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: { startLine: 11, startColumn: 17, endLine: 11, endColumn: 32 }, insertedContent: { text: 'NET_ADMIN' } }] }],
+        artifactChanges: [{ artifactLocation: { uri: 'prefixed.yaml', uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: { startLine: 11, startColumn: 17, endLine: 11, endColumn: 32 }, insertedContent: { text: '"NET_ADMIN"' } }] }],
       }],
     });
   });
@@ -309,7 +309,7 @@ describe('fixes', () => {
   test('--fix-dry-run with json: the patch is a field of the report, stdout is one JSON document', async () => {
     const r = await run(['check', '--fix-dry-run', '--format', 'json', '--profile', 'privileged', 'prefixed.yaml']);
     const report = JSON.parse(r.stdout) as { patch: string };
-    assert.deepStrictEqual(report.patch, '--- a/prefixed.yaml\n+++ b/prefixed.yaml\n@@ -8,4 +8,4 @@\n       image: nginx:1.27\n       securityContext:\n         capabilities:\n-          add: ["CAP_NET_ADMIN"]\n+          add: [NET_ADMIN]\n');
+    assert.deepStrictEqual(report.patch, '--- a/prefixed.yaml\n+++ b/prefixed.yaml\n@@ -8,4 +8,4 @@\n       image: nginx:1.27\n       securityContext:\n         capabilities:\n-          add: ["CAP_NET_ADMIN"]\n+          add: ["NET_ADMIN"]\n');
   });
 
   test('--fix-dry-run with text: the diff alone on stdout, the report on stderr', async () => {

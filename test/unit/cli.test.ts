@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -172,7 +172,7 @@ describe('secctx CLI', () => {
       const expected: { findings: JsonFinding[] } = {
         findings: [{
           file: f, line: 12, column: 17, endLine: 12, endColumn: 32, rule: 'capability-prefix', severity: 'error', message: PREFIX_MESSAGE,
-          fixes: [{ title: 'Change to NET_ADMIN', safety: 'safe', preferred: true, edits: [{ file: f, line: 12, column: 17, endLine: 12, endColumn: 32, newText: 'NET_ADMIN' }] }],
+          fixes: [{ title: 'Change to NET_ADMIN', safety: 'safe', preferred: true, edits: [{ file: f, line: 12, column: 17, endLine: 12, endColumn: 32, newText: '"NET_ADMIN"' }] }],
         }],
       };
       assert.deepStrictEqual({ code: r.code, stderr: r.stderr, json: JSON.parse(r.stdout) }, { code: 1, stderr: '', json: expected });
@@ -233,7 +233,7 @@ describe('secctx CLI', () => {
       }
       const sarif = JSON.parse(r.stdout) as Sarif;
       const driver = sarif.runs[0].tool.driver;
-      const ids = [...RULES.map((rule) => rule.meta.id), 'yaml-syntax'];
+      const ids = RULES.map((rule) => rule.meta.id);
       assert.deepStrictEqual(
         {
           code: r.code,
@@ -287,15 +287,28 @@ describe('secctx CLI', () => {
       });
     });
 
-    test('explain: one row per container', async () => {
+    test('explain --wide: one row per container, every value in full', async () => {
       const f = file('pod.yaml');
-      const r = await run('explain', f);
+      const r = await run('explain', '--wide', f);
       const caps = DEFAULTS.join(',');
       const header = ['FILE:LINE', 'WORKLOAD', 'CONTAINER', 'USER', 'GROUP', 'GROUPS', 'PRIV', 'ESCAL', 'NON-ROOT', 'EFFECTIVE CAPS', 'SECCOMP'];
       const row = [`${f}:7`, 'Pod/web', 'web', '0', '0', '-', 'no', 'yes', 'not-required', caps, 'Unconfined'];
       const widths = header.map((h, i) => Math.max(h.length, row[i].length));
       const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
       assert.equal(r.stdout, `${line(header)}\n${line(row)}\n`);
+    });
+
+    test('explain fits 120 columns: capabilities counted, paths keep their end, a note says how to see all', async () => {
+      const long = join(dir, 'a-rather-long-directory-name', 'and-a-long-file-name-too.yaml');
+      mkdirSync(join(dir, 'a-rather-long-directory-name'), { recursive: true });
+      writeFileSync(long, POD);
+      const r = await run('explain', long);
+      const lines = r.stdout.split('\n').filter(Boolean);
+      assert.deepStrictEqual({ widest: Math.max(...lines.map((l) => l.length)), rows: lines.slice(1, -1).map((l) => l.split(/ {2,}/)), note: lines[lines.length - 1] }, {
+        widest: 120,
+        rows: [['…e-name-too.yaml:7', 'Pod/web', 'web', '0', '0', '-', 'no', 'yes', 'not-required', 'CHOWN,… +13', 'Unconfined']],
+        note: '(abbreviated to 120 columns; --wide prints every value)',
+      });
     });
 
     test('explain with nothing to show', async () => {

@@ -293,6 +293,7 @@ describe('compose: settings as written, with spans', () => {
         securityOpt: [{ field: 'security_opt', raw: 'no-new-privileges:true', value: 'no-new-privileges:true', span: value('no-new-privileges:true'), valueSpan: value('no-new-privileges:true') }],
         groupAdd: [],
         sysctls: [{ field: 'sysctls', raw: 'net.core.somaxconn=1024', value: 'net.core.somaxconn=1024', span: value('net.core.somaxconn: 1024'), valueSpan: value('1024') }],
+        mounts: [],
       },
     });
   });

@@ -16,14 +16,14 @@ function at(marked: string): { text: string; offset: number } {
 const labels = (marked: string) => { const { text, offset } = at(marked); return configCompletionsAt(text, offset).map((e) => e.label); };
 const hover = (marked: string) => { const { text, offset } = at(marked); return configHoverAt(text, offset); };
 
-const ALL_KEYS = ['profile', 'runtime', 'kubernetesVersion', 'rules', 'ignore', 'images', 'kustomize', 'helm'];
+const ALL_KEYS = ['profile', 'runtime', 'kubernetesVersion', 'rules', 'ignore', 'images', 'kustomize', 'helm', 'imageLookup', 'imagePlatform', 'imageLayerBudget'];
 const SEVERITIES = ['off', 'info', 'warning', 'error', 'hint'];
 
 describe('.secctx.yaml completion', () => {
   const cases: [string, string, string[]][] = [
     ['an empty file offers every setting', '|', ALL_KEYS],
     ['a partial key', 'pro|', ALL_KEYS],
-    ['settings already set are left out', 'profile: baseline\n|\nrules: {}\n', ['runtime', 'kubernetesVersion', 'ignore', 'images', 'kustomize', 'helm']],
+    ['settings already set are left out', 'profile: baseline\n|\nrules: {}\n', ['runtime', 'kubernetesVersion', 'ignore', 'images', 'kustomize', 'helm', 'imageLookup', 'imagePlatform', 'imageLayerBudget']],
     ['profile values', 'profile: |', PROFILE_VALUES.map((v) => v.value)],
     ['runtime values, partly typed', 'runtime: cr|', RUNTIME_VALUES.map((v) => v.value)],
     ['no values for free text', 'kubernetesVersion: |', []],
@@ -38,7 +38,7 @@ describe('.secctx.yaml completion', () => {
   test('a key completes with its colon, a rule id with its colon', () => {
     const { text, offset } = at('rules:\n  |');
     assert.deepStrictEqual(configCompletionsAt(text, offset)[0].insertText, `${RULES[0].meta.id}: `);
-    assert.deepStrictEqual(configCompletionsAt('', 0).map((e) => e.insertText), ['profile: ', 'runtime: ', 'kubernetesVersion: "1.', 'rules:\n  ', 'ignore:\n  - ', 'images:\n  ', 'kustomize:\n  path: ', 'helm:\n  valuesFiles:\n    - ']);
+    assert.deepStrictEqual(configCompletionsAt('', 0).map((e) => e.insertText), ['profile: ', 'runtime: ', 'kubernetesVersion: "1.', 'rules:\n  ', 'ignore:\n  - ', 'images:\n  ', 'kustomize:\n  path: ', 'helm:\n  valuesFiles:\n    - ', 'imageLookup: ', 'imagePlatform: linux/', 'imageLayerBudget: ']);
   });
 });
 

@@ -60,9 +60,17 @@ const VALID: readonly string[] = [
   'kustomize:\n  path: /usr/local/bin/kustomize\n  timeoutSeconds: 30\n',
   'kustomize: {timeoutSeconds: 2.5}\n',
   `profile: baseline\nruntime: cri-o\nkubernetesVersion: "1.33"\nrules:\n  ${RULE}: error\nignore: [vendor/**]\nimages: {app: Dockerfile}\n`,
+  'imageLookup: registry\n',
+  'imageLookup: local\nimagePlatform: linux/arm64/v8\nimageLayerBudget: 1048576\n',
+  'imageLookup: "off"\nimagePlatform: linux/amd64\n',
+  'imageLookup: off\n', // YAML 1.2: off is a string
 ];
 
 const INVALID: readonly string[] = [
+  'imageLookup: remote\n',
+  'imagePlatform: amd64\n',
+  'imageLayerBudget: -1\n',
+  'imageLayerBudget: "64MiB"\n',
   'profile: strict\n',
   'profile: 1\n',
   'profile:\n',

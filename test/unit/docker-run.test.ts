@@ -132,6 +132,7 @@ describe('docker run: settings as written, with spans', () => {
         securityOpt: [],
         groupAdd: [],
         sysctls: [{ field: '--sysctl', raw: 'net.ipv4.ip_forward=1', value: 'net.ipv4.ip_forward=1', span: span(line, '--sysctl net.ipv4.ip_forward=1'), valueSpan: span(line, 'net.ipv4.ip_forward=1') }],
+        mounts: [],
       },
     });
   });

@@ -114,8 +114,9 @@ const cases: FindingCase[] = [
     }],
   },
   {
-    name: 'unknown-user: a warning over a base image\'s standard accounts, in any stage',
-    text: df('FROM alpine:3.20 AS build', 'USER builder', 'RUN make', 'FROM alpine:3.20', 'USER nobody'),
+    // In any stage the build runs: here the final stage copies from `build` (dockerfile-runtime.test.ts).
+    name: 'unknown-user: a warning over a base image\'s standard accounts, in any stage the build runs',
+    text: df('FROM alpine:3.20 AS build', 'USER builder', 'RUN make', 'FROM alpine:3.20', 'COPY --from=build /out /out', 'USER nobody'),
     rule: 'unknown-user',
     findings: (t) => [{
       rule: 'unknown-user', severity: 'warning', span: arg(t, 'builder'),

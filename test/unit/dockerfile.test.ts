@@ -170,7 +170,8 @@ const userCases: UserCase[] = [
   {
     name: 'a global ARG not re-declared is not visible in the stage',
     text: df('ARG UID=1000', 'FROM debian:12', 'USER $UID'),
-    user: (t) => fromUser(t, '$UID', { reason: 'USER $UID does not resolve: UID is not declared in this stage (an ARG before FROM must be re-declared; it may come from the base image\'s ENV)' }),
+    // BuildKit dockerfile2llb: it expands to nothing over a known base, so the image runs as root.
+    user: (t) => fromUser(t, '$UID', { hiddenArgs: ['UID'], value: '', name: 'root', uid: 0, gid: 0, group: 'root' }),
   },
   {
     name: 'an ARG without default is unresolved',
@@ -228,6 +229,11 @@ const userCases: UserCase[] = [
     name: 'Debian adduser --system --group creates a group with the user\'s id',
     text: df('FROM debian:12', 'RUN adduser --system --group --uid 950 daemonuser', 'USER daemonuser'),
     user: (t) => fromUser(t, 'daemonuser', { value: 'daemonuser', name: 'daemonuser', uid: 950, gid: 950, group: 'daemonuser', createdAt: origin(t, 'adduser', span(t, 'adduser --system --group --uid 950 daemonuser')) }),
+  },
+  {
+    name: 'useradd -u without -g, then USER by name: the user group has the uid as its gid (hover and manifest card agree)',
+    text: df('FROM debian:12', 'RUN useradd -u 1500 dev', 'USER dev'),
+    user: (t) => fromUser(t, 'dev', { value: 'dev', name: 'dev', uid: 1500, gid: 1500, group: 'dev', createdAt: origin(t, 'useradd', span(t, 'useradd -u 1500 dev')) }),
   },
   {
     name: 'USER app:1000 and a numeric group',
@@ -326,10 +332,21 @@ const accountCases: AccountCase[] = [
     groups: (t) => [{ name: 'nginx', gid: 101, createdAt: origin(t, 'addgroup', span(t, 'addgroup --system --gid $GID nginx')) }],
   },
   {
-    name: 'useradd without -g creates a user group whose id it does not state',
+    // USERGROUPS_ENAB yes (Debian, Ubuntu): a group named after the user; shadow's useradd.c (src/useradd.c,
+    // `if (Uflg) find_new_gid (rflg, &user_gid, &user_id)`) passes the uid as the preferred gid: free, so taken.
+    name: 'useradd without -g creates a user group with the uid as its id when that gid is free',
     text: df('FROM debian:12', 'RUN useradd -m -u 1500 -G sudo,video dev'),
-    users: (t) => [{ name: 'dev', uid: 1500, group: 'dev', groups: ['sudo', 'video'], createdAt: origin(t, 'useradd', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
-    groups: (t) => [{ name: 'dev', createdAt: origin(t, 'useradd (user group)', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
+    users: (t) => [{ name: 'dev', uid: 1500, gid: 1500, group: 'dev', groups: ['sudo', 'video'], createdAt: origin(t, 'useradd', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
+    groups: (t) => [{ name: 'dev', gid: 1500, createdAt: origin(t, 'useradd (user group)', span(t, 'useradd -m -u 1500 -G sudo,video dev')) }],
+  },
+  {
+    name: 'useradd without -g: the uid is taken as a gid, so the user group\'s id is not known',
+    text: df('FROM debian:12', 'RUN groupadd -g 1500 other && useradd -u 1500 dev'),
+    users: (t) => [{ name: 'dev', uid: 1500, group: 'dev', createdAt: origin(t, 'useradd', span(t, 'useradd -u 1500 dev')) }],
+    groups: (t) => [
+      { name: 'other', gid: 1500, createdAt: origin(t, 'groupadd', span(t, 'groupadd -g 1500 other')) },
+      { name: 'dev', createdAt: origin(t, 'useradd (user group)', span(t, 'useradd -u 1500 dev')) },
+    ],
   },
   {
     name: 'userdel removes an account',

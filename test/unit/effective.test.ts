@@ -134,7 +134,8 @@ describe('user, group and supplemental groups', () => {
     { name: 'container runAsUser 0 overrides a pod non-root uid', text: pod({ podSc: 'runAsUser: 2000', containerSc: 'runAsUser: 0' }), expected: { user: 0, userFrom: 'container', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'pod runAsGroup', text: pod({ podSc: 'runAsUser: 1000\nrunAsGroup: 3000' }), expected: { user: 1000, userFrom: 'pod', group: 3000, groupFrom: 'pod', supplementalGroups: [] } },
     { name: 'container runAsGroup overrides the pod', text: pod({ podSc: 'runAsGroup: 3000', containerSc: 'runAsGroup: 5000' }), expected: { user: 0, userFrom: 'image', group: 5000, groupFrom: 'container', supplementalGroups: [] } },
-    { name: 'linked image with a numeric USER', text: pod({ image: 'example.com/numeric:1.0' }), expected: { user: 10001, userFrom: 'image', group: 10001, groupFrom: 'image', supplementalGroups: [] } },
+    // USER 10001:10001: the kubelet passes only the uid; with no /etc/passwd entry known, gid 0 (runtime-identity.test.ts).
+    { name: 'linked image with a numeric USER', text: pod({ image: 'example.com/numeric:1.0' }), expected: { user: 10001, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'linked image with a named USER', text: pod({ image: 'example.com/named:1.0' }), expected: { user: 10002, userFrom: 'image', group: 10003, groupFrom: 'image', supplementalGroups: [] } },
     { name: 'linked image whose named USER has no known uid', text: pod({ image: 'example.com/named-unknown' }), expected: { user: null, userFrom: 'image', group: null, groupFrom: 'default', supplementalGroups: [] } },
     { name: 'linked image without USER runs as root', text: pod({ image: 'example.com/nouser' }), expected: { user: 0, userFrom: 'image', group: 0, groupFrom: 'default', supplementalGroups: [] } },
@@ -496,11 +497,11 @@ describe('files: streams, Lists, templates, syntax errors, other YAML', () => {
 });
 
 describe('Windows pods', () => {
-  test('no capability analysis; user and verdict still resolved', () => {
-    const text = pod({ spec: 'os:\n  name: windows', podSc: 'runAsNonRoot: true\nrunAsUser: 1000', containerSc: 'capabilities:\n  add: [CAP_SYS_ADMIN, NET_ADMN, chown]' });
+  test('no capability analysis; the user is the runAsUserName account and the verdict the Windows kubelet\'s', () => {
+    const text = pod({ spec: 'os:\n  name: windows', podSc: 'runAsNonRoot: true\nwindowsOptions:\n  runAsUserName: ContainerUser', containerSc: 'capabilities:\n  add: [CAP_SYS_ADMIN, NET_ADMN, chown]' });
     const c = only(text);
     assert.deepStrictEqual({ windows: c.windows, ...project(c) }, {
-      windows: true, workload: 'Pod/demo', container: 'app', kind: 'container', user: 1000, userFrom: 'pod', group: 0, groupFrom: 'default', supplementalGroups: [],
+      windows: true, workload: 'Pod/demo', container: 'app', kind: 'container', user: null, userFrom: 'pod', group: null, groupFrom: 'default', supplementalGroups: [],
       bounding: null, effective: null, allowPrivilegeEscalation: true, runAsNonRoot: 'pass',
     });
     const capabilityRules = ['capability-prefix', 'unknown-capability', 'capability-case', 'redundant-capability'];

@@ -39,6 +39,10 @@ describe('extension manifest', () => {
       'secctx.seccompDefault': 'resource',
       // An executable: machine-overridable, and a restricted configuration in untrusted workspaces.
       'secctx.kustomize.path': 'machine-overridable',
+      // One image-facts service per server (its cache and network use): window.
+      'secctx.images.lookup': 'window',
+      'secctx.images.platform': 'window',
+      'secctx.images.layerBudget': 'window',
     });
   });
 

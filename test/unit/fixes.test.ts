@@ -636,14 +636,12 @@ describe('applyEdits', () => {
 });
 
 describe('fixAll', () => {
-  test('safe fixes only, in passes: moves the pod-level capabilities, then strips CAP_ and removes KILL (in the default set)', () => {
+  test('safe fixes only, in passes: moves the pod-level capabilities, then strips CAP_ (KILL, in containerd\'s default set but not every runtime\'s, stays: removing it is unsafe)', () => {
     const before = readFileSync(path.join(REPOSITORY, 'examples/pod-level-capabilities.yaml'), 'utf8');
     const result = fixAll('pod-level-capabilities.yaml', before, DEFAULT_OPTIONS, { unsafe: false });
     assert.deepStrictEqual(result.applied.map((a) => `${a.pass} ${a.rule}: ${a.title}`), [
       '1 capabilities-at-pod-level: Move capabilities to all containers',
-      '2 redundant-capability: Remove KILL',
       '2 capability-prefix: Change to SYS_PTRACE',
-      '2 redundant-capability: Remove KILL',
     ]);
     assert.ok(result.applied.every((a) => a.safety === 'safe'));
     assert.strictEqual(result.text, y(
@@ -673,12 +671,13 @@ describe('fixAll', () => {
       '            capabilities:',
       '              add:',
       '                - MAC_ADMIN',
+      '                - KILL',
       '        - name: shipper',
       '          image: registry.example.com/log-shipper:2.0',
       '          securityContext:',
       '            runAsUser: 0',
       '            capabilities:',
-      '              add: [SYS_PTRACE, "MAC_ADMIN"]',
+      '              add: ["SYS_PTRACE", "MAC_ADMIN", "KILL"]',
     ));
   });
 
@@ -737,6 +736,25 @@ describe('hardenToRestricted', () => {
       ['Deployment/web', 'hostNamespaces', 'host namespaces (hostNetwork=true)'],
     ]);
   });
+
+  test('reports what it could not fix that Pod Security does not check: a pod-level capabilities error remains', () => {
+    const before = y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  securityContext:', '    capabilities:', '      add: ["NET_ADMIN"]', '  containers:', '    - name: web', '      image: web:1');
+    const result = hardenToRestricted('web.yaml', before, DEFAULT_OPTIONS);
+    assert.strictEqual(result.text, y(
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:',
+      '  securityContext:', '    capabilities:', '      add: ["NET_ADMIN"]', '    seccompProfile:', '      type: RuntimeDefault',
+      '  containers:', '    - name: web', '      image: web:1', '      securityContext:', '        allowPrivilegeEscalation: false',
+      '        capabilities:', '          drop: ["ALL"]', '        runAsNonRoot: true', '        runAsUser: 10001',
+    ));
+    // Pod Security admission passes it (it does not look at pod-level capabilities), but the file does not pass:
+    assert.deepStrictEqual([result.unfixed, result.remaining.map((f) => [f.rule, f.severity, result.text.slice(f.span.start, f.span.end)])], [[], [['capabilities-at-pod-level', 'error', 'capabilities']]]);
+  });
+
+  test('nothing remains when everything was fixed', () => {
+    const before = y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:', '    - name: web', '      image: web:1');
+    const result = hardenToRestricted('web.yaml', before, DEFAULT_OPTIONS);
+    assert.deepStrictEqual([result.unfixed, result.remaining], [[], []]);
+  });
 });
 
 describe('restricted-capabilities offers a fix for each kind of violation', () => {
@@ -764,4 +782,27 @@ describe('restricted-capabilities offers a fix for each kind of violation', () =
       assert.strictEqual(applyEdits(before, finding.fixes[0].edits), before.replace('["NET_BIND_SERVICE", "CHOWN", "KILL"]', '["NET_BIND_SERVICE"]'));
     }
   });
+});
+
+describe('capability name fixes keep the item\'s quoting', () => {
+  const pod = (list: string): string =>
+    y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:', '    - name: web', '      image: web:1', '      securityContext:', '        capabilities:', `          add: ${list}`);
+  for (const { name, list, expected } of [
+    { name: 'double quotes (capability-prefix)', list: '["CAP_SYS_PTRACE", "MAC_ADMIN"]', expected: '["SYS_PTRACE", "MAC_ADMIN"]' },
+    { name: 'single quotes (capability-prefix)', list: "['CAP_SYS_PTRACE', 'MAC_ADMIN']", expected: "['SYS_PTRACE', 'MAC_ADMIN']" },
+    { name: 'plain (capability-prefix)', list: '[CAP_SYS_PTRACE, MAC_ADMIN]', expected: '[SYS_PTRACE, MAC_ADMIN]' },
+    { name: 'double quotes (capability-case)', list: '["sys_ptrace", "MAC_ADMIN"]', expected: '["SYS_PTRACE", "MAC_ADMIN"]' },
+    { name: 'single quotes (capability-case)', list: "['sys_ptrace']", expected: "['SYS_PTRACE']" },
+  ]) {
+    test(`${name}: ${list} → ${expected}`, async () => {
+      const { Analyzer } = await import('../../server/src/engine/analyze');
+      const before = pod(list);
+      const finding = new Analyzer().analyze('web.yaml', before, DEFAULT_OPTIONS).findings.find((f) => f.rule === 'capability-prefix' || f.rule === 'capability-case');
+      assert.ok(finding, 'a capability name finding');
+      assert.deepStrictEqual(finding.fixes.map((f) => f.title), ['Change to SYS_PTRACE']);
+      assert.strictEqual(applyEdits(before, finding.fixes[0].edits), pod(expected));
+      // fix-all on save: the whole list stays in one quoting style
+      assert.strictEqual(fixAll('web.yaml', before, DEFAULT_OPTIONS, { unsafe: false }).text.split('\n').find((l) => l.includes('add:')), `          add: ${expected}`);
+    });
+  }
 });

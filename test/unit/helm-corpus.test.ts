@@ -51,8 +51,11 @@ describe('corpus charts', () => {
       'templates/daemonset.yaml:315 host-namespaces',
       'templates/daemonset.yaml:319 host-namespaces',
       'templates/daemonset.yaml:343 host-path-volume',
+      'templates/daemonset.yaml:344 host-root-mount', // /proc
       'templates/daemonset.yaml:346 host-path-volume',
+      'templates/daemonset.yaml:347 host-root-mount', // /sys
       'templates/daemonset.yaml:350 host-path-volume',
+      'templates/daemonset.yaml:351 host-root-mount', // /
     ]);
   });
 
@@ -90,6 +93,7 @@ describe('corpus charts', () => {
       'templates/daemonset.yaml:86 host-path-volume',
       'templates/daemonset.yaml:90 host-path-volume',
       'templates/daemonset.yaml:97 host-path-volume',
+      'values.yaml:292 host-root-mount', // hostProcPath: "/proc", the hostPath of the proc volume
       'values.yaml:57 privileged',
     ]);
   });

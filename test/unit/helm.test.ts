@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import { buildChart } from '../../server/src/engine/helm/chart';
 import { ChartAnalyzer, type ChartAnalysis, type Placement, type ValuesFile } from '../../server/src/engine/helm/analyze';
 import { parseTemplate } from '../../server/src/engine/helm/template';
+import { helmFileAnalysis } from '../../server/src/engine/helm/view';
 import { coalesceValues, mergeValues, parseValues, plain } from '../../server/src/engine/helm/values';
 import { LineIndex } from '../../server/src/engine/lines';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
@@ -399,6 +400,37 @@ describe('editing values', () => {
     assert.deepEqual([...incremental.findings], [...fresh.findings]);
     assert.deepEqual(incremental.placements, fresh.placements);
     assert.deepEqual(summary(fresh).filter((s) => s.startsWith('values.yaml')), ['values.yaml:15 run-as-non-root-violation', 'values.yaml:15 run-as-root', 'values.yaml:15 run-as-user-zero']);
+  });
+});
+
+describe('values not used by any template', () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  {{- $on := .Values.init.enabled }}
+  {{- if $on }}
+  initContainers:
+    - name: init
+      securityContext:
+        {{- toYaml .Values.init.securityContext | nindent 8 }}
+  {{- end }}
+  containers:
+    - name: c
+      securityContext:
+        {{- toYaml .Values.securityContext | nindent 8 }}
+`;
+  const values = 'init:\n  enabled: false\n  securityContext:\n    runAsUser: 1\nsecurityContext:\n  runAsUser: 2\nsidecarSecurityContext:\n  runAsUser: 3\n';
+  const hints = (files: Record<string, string>) => {
+    const a = analyzeChart(files);
+    return helmFileAnalysis(`${ROOT}/values.yaml`, files['values.yaml'], a, `${ROOT}/values.yaml`, DEFAULT_OPTIONS).findings.filter((f) => f.rule === 'values-not-used').map((f) => f.message);
+  };
+  test('a block no template reads gets a hint; one in a branch a false condition skipped (through a variable) does not', () => {
+    assert.deepEqual(hints({ 'Chart.yaml': CHART_YAML, 'values.yaml': values, 'templates/pod.yaml': template }), ['`sidecarSecurityContext` is not used by any template of this chart: nothing here reaches a container.']);
+  });
+  test('without Chart.yaml (maybe a partial copy of a chart) no block is called unused', () => {
+    assert.deepEqual(hints({ 'values.yaml': values, 'templates/pod.yaml': template }), []);
   });
 });
 

@@ -88,9 +88,11 @@ describe('container card', () => {
     ].join('\n');
     const rows = (hover(text, 'app') ?? '').split('\n').filter((l) => /^\| (User|Capabilities|runAsNonRoot|Bounding)/.test(l));
     assert.deepStrictEqual(rows, [
-      '| User | uid 10002 (app) | image `USER` — user app created in Dockerfile line 2 |',
+      // A Windows user is an account name; the Windows kubelet (security_context_windows.go verifyRunAsNonRoot)
+      // fails only ContainerAdministrator, so `app` passes.
+      '| User | app (Windows account) | image `USER` — user app created in Dockerfile line 2 |',
       '| Capabilities | n/a | Windows pod |',
-      '| runAsNonRoot | required — **fails**: container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root | pod `spec.securityContext.runAsNonRoot` |',
+      '| runAsNonRoot | required — passes | pod `spec.securityContext.runAsNonRoot` |',
     ]);
     assert.equal(hover(text, 'NET_ADMIN'), hover(text, 'app'), 'a capability name in a Windows pod shows the container card');
   });

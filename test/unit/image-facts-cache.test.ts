@@ -233,6 +233,12 @@ describe('image facts: faults, cache, Docker engine socket', { skip }, () => {
       socketPath = path.join(tmp, 'docker.sock');
       server = http.createServer((req, res) => {
         paths.push(req.url ?? '');
+        if (req.url === `/images/${registry.host}/team/numeric:1.0/json`) {
+          // The engine has pulled the registry's image: its config, and the digest it was pulled by.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ Id: image.config.digest, RepoDigests: [`${registry.host}/team/numeric@${image.manifest.digest}`], Os: 'linux', Architecture: 'amd64', Config: { User: '1000:50' } }));
+          return;
+        }
         if (req.url === '/images/docker.io/library/local-only:1/json') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({
@@ -279,11 +285,15 @@ describe('image facts: faults, cache, Docker engine socket', { skip }, () => {
       tcp.dispose();
     });
 
-    it('registry mode asks the engine first, then the registry', async () => {
+    it('registry mode asks the engine first, then the registry; the engine\'s answer gets its accounts from the registry by the engine\'s digest', async () => {
       const s = service({ mode: 'registry', dockerHost: `unix://${socketPath}` });
       const r = `${registry.host}/team/numeric:1.0`;
-      assert.equal(((await one(s, r)) as ImageFacts).from, 'registry');
+      assert.deepStrictEqual(await one(s, r), { reference: r, normalized: r, digest: image.manifest.digest, platform: 'linux/amd64', user: '1000:50', accounts: ACCOUNTS, from: 'docker', fetchedAt: NOW });
       assert.ok(paths.includes(`/images/${r}/json`));
+      const other = `${registry.host}/team/numeric:other`;
+      assert.deepStrictEqual(await one(s, other), { reference: other, reason: `${registry.host}: not found (404): manifest team/numeric:other: MANIFEST_UNKNOWN manifest unknown` });
+      const local = await one(s, 'local-only:1');
+      assert.deepStrictEqual(local && 'accounts' in local ? local.accounts : undefined, { kind: 'unknown', reason: `the local Docker engine's layers are not read; its registry's copy (sha256:dddddddddddd…): refused to contact registry-1.docker.io: only loopback hosts are allowed (SECCTX_IMAGES_LOOPBACK_ONLY)` });
       s.dispose();
     });
   });

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Analyzer } from '../../server/src/engine/analyze';
+import { hoverAt } from '../../server/src/engine/hover';
 import type { EffectiveContext } from '../../server/src/engine/effective';
 import type { ImageFacts, ImageFactsFailure, ImageFactsLookup, PasswdEntry, GroupEntry } from '../../server/src/engine/images/facts';
 import { ImageIndex } from '../../server/src/engine/images/index';
@@ -132,7 +133,9 @@ describe('Kubernetes containers with image facts', () => {
   });
 
   test('uid:gid, an unset User (root), an empty user part (root for the kubelet), an invalid uid', () => {
-    assert.deepStrictEqual(who(only('pod.yaml', pod('example.com/uidgid:1', '', 'runAsNonRoot: true'))), { uid: 1000, name: null, gid: 1000, runAsNonRoot: 'pass' });
+    // The kubelet passes only the uid of User "1000:1000" (kuberuntime determineEffectiveSecurityContext;
+    // containerd getUserFromImage drops the group): uid 1000 has no /etc/passwd entry, so gid 0 (kubernetes#61967).
+    assert.deepStrictEqual(who(only('pod.yaml', pod('example.com/uidgid:1', '', 'runAsNonRoot: true'))), { uid: 1000, name: null, gid: 0, runAsNonRoot: 'pass' });
     assert.deepStrictEqual(who(only('pod.yaml', pod('example.com/norealuser:1', '', 'runAsNonRoot: true'))), { uid: 0, name: 'root', gid: 0, runAsNonRoot: 'fail' });
     assert.deepStrictEqual(only('pod.yaml', pod('example.com/groupless:1', '', 'runAsNonRoot: true')).runAsNonRoot.verdict, 'fail');
     assert.deepStrictEqual(only('pod.yaml', pod('example.com/negative:1', '', 'runAsNonRoot: true')).runAsNonRoot.verdict, 'fail');
@@ -241,5 +244,23 @@ describe('Dockerfile FROM images that decide a stage', () => {
     index.setImageFacts(lookup);
     const after = only('/w/pod.yaml', pod('example.com/dash:1'), options({ images: index.resolver('/w/pod.yaml') }));
     assert.deepStrictEqual([after.user.value, after.user.source], [472, 'image']);
+  });
+});
+
+describe('hovers name the facts and where they came from', () => {
+  test('a Dockerfile FROM with image facts: digest, platform and config User', () => {
+    const text = 'FROM grafana/grafana:11.0.0\n';
+    const analysis = new Analyzer().analyze('Dockerfile', text, options());
+    assert.equal(hoverAt(analysis, 2)?.split('\n\n')[0], `**FROM** \`grafana/grafana:11.0.0\` — image grafana/grafana:11.0.0 (${GRAFANA_DIGEST}, linux/amd64) config User "472" (from its registry).`);
+  });
+
+  test('a container whose image is unknown: both capability cases and the lookup\'s reason', () => {
+    const text = pod('example.com/private:1');
+    const analysis = new Analyzer().analyze('pod.yaml', text, options());
+    const rows = (hoverAt(analysis, text.indexOf('name: app') + 6) ?? '').split('\n').filter((l) => /^\| (User|Effective)/.test(l));
+    assert.deepStrictEqual(rows, [
+      '| User | unknown | image `USER` — image example.com/private:1: root unless the image\'s USER says otherwise — enable image lookup or link its Dockerfile (401 Unauthorized from example.com) |',
+      '| Effective capabilities | as root: 14 (the bounding set); as non-root: none | the bounding set if the image runs as root, none otherwise |',
+    ]);
   });
 });

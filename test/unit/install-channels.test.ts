@@ -17,6 +17,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { validate as lintDockerfile, ValidationSeverity } from 'dockerfile-utils';
 import { parse as parseYaml } from 'yaml';
 import { URI } from 'vscode-uri';
+import { RULES } from '../../server/src/engine/rules/index';
 import { LspClient } from '../support/lsp-client';
 
 const ROOT = join(__dirname, '..', '..');
@@ -222,7 +223,9 @@ describe('.vsix for the Marketplace and Open VSX', () => {
     assert.deepStrictEqual(files, [
       '[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/icon.png',
       'extension/package.json', 'extension/readme.md', 'extension/schemas/secctx-config.schema.json', 'extension/syntaxes/secctx.injection.tmLanguage.json', 'extension/syntaxes/secctx.yaml.injection.tmLanguage.json',
-    ]);
+      // The rule docs, opened offline by *secctx: Open rule documentation*.
+      'extension/docs/rules/README.md', ...RULES.map((r) => `extension/docs/rules/${r.meta.id}.md`),
+    ].sort());
     assert.deepStrictEqual(['files', 'bin', 'scripts', 'dependencies', 'devDependencies'].filter((k) => k in extension), []);
   });
 

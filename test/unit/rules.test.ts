@@ -96,7 +96,7 @@ const CASES: Record<string, RuleCases> = {
       {
         name: 'no containers',
         code: yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: demo', 'spec:', '  securityContext:', '    capabilities:', '      add: [KILL]', '  containers: []'),
-        errors: [{ rule: 'capabilities-at-pod-level', severity: 'error', line: 7, message: 'capabilities is not a pod-level securityContext field: the API server rejects it under strict field validation or drops it, so no container gets these capabilities (+KILL). Set them in each container\'s securityContext.' }],
+        errors: [{ rule: 'invalid-pod-spec', severity: 'error', line: 5, message: 'The API server rejects Pod/demo: spec.containers is required (at least one container).' }, { rule: 'capabilities-at-pod-level', severity: 'error', line: 7, message: 'capabilities is not a pod-level securityContext field: the API server rejects it under strict field validation or drops it, so no container gets these capabilities (+KILL). Set them in each container\'s securityContext.' }],
       },
     ],
   },
@@ -115,7 +115,7 @@ const CASES: Record<string, RuleCases> = {
       {
         name: 'allowPrivilegeEscalation at pod level, no containers',
         code: yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: demo', 'spec:', '  securityContext:', '    allowPrivilegeEscalation: false'),
-        errors: [{ rule: 'container-field-at-pod-level', severity: 'error', line: 7, message: 'allowPrivilegeEscalation is a container securityContext field, not a pod one: it is rejected under strict field validation or dropped, so it applies to no container.' }],
+        errors: [{ rule: 'invalid-pod-spec', severity: 'error', line: 5, message: 'The API server rejects Pod/demo: spec.containers is required (at least one container).' }, { rule: 'container-field-at-pod-level', severity: 'error', line: 7, message: 'allowPrivilegeEscalation is a container securityContext field, not a pod one: it is rejected under strict field validation or dropped, so it applies to no container.' }],
       },
     ],
   },
@@ -172,10 +172,10 @@ const CASES: Record<string, RuleCases> = {
       },
       {
         name: 'booleans written as strings',
-        code: pod({ containerSc: 'runAsNonRoot: "true"\nprivileged: yes\nallowPrivilegeEscalation: 0\nreadOnlyRootFilesystem: "False"' }),
+        code: pod({ containerSc: 'runAsNonRoot: "true"\nprivileged: "yes"\nallowPrivilegeEscalation: 0\nreadOnlyRootFilesystem: "False"' }),
         errors: [
           { rule: 'invalid-value', severity: 'error', line: 10, message: 'runAsNonRoot must be a boolean, not the string "true": the API server rejects the object.' },
-          { rule: 'invalid-value', severity: 'error', line: 11, message: 'privileged must be true or false; "yes" is a string in YAML 1.2 and is rejected by the API server.' },
+          { rule: 'invalid-value', severity: 'error', line: 11, message: 'privileged must be true or false; the quoted "yes" is a string (unquoted, YAML 1.1 reads it as true) and is rejected by the API server.' },
           { rule: 'invalid-value', severity: 'error', line: 12, message: 'allowPrivilegeEscalation must be true or false; 0 is rejected by the API server.' },
           { rule: 'invalid-value', severity: 'error', line: 13, message: 'readOnlyRootFilesystem must be a boolean, not the string "False": the API server rejects the object.' },
         ],
@@ -336,7 +336,8 @@ const CASES: Record<string, RuleCases> = {
       { name: 'no runAsUser and no linked image: not known to be root', code: pod() },
       { name: 'non-root uid', code: pod({ containerSc: 'runAsUser: 1000' }) },
       { name: 'a linked image with a named user', code: pod({ image: 'example.com/named:1' }) },
-      { name: 'Windows pod', code: pod({ podSpec: 'os:\n  name: windows', containerSc: 'runAsUser: 0' }) },
+      // runAsUser is forbidden in a Windows pod (invalid-security-context); its administrator is a name.
+      { name: 'Windows pod', code: pod({ podSpec: 'os:\n  name: windows', containerSc: 'windowsOptions:\n  runAsUserName: ContainerAdministrator' }) },
     ],
     invalid: [
       {
@@ -348,6 +349,7 @@ const CASES: Record<string, RuleCases> = {
         name: 'runAsUser: 0 in the pod, two containers',
         code: pod({ podSc: 'runAsUser: 0', more: '- name: sidecar\n  image: proxy:1' }),
         errors: [
+          // Two findings at one place: each offers the fix for its own container (runRules merges only equal fixes).
           { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Container "app" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
           { rule: 'run-as-root', severity: 'warning', line: 7, message: 'Container "sidecar" runs as root (uid 0): runAsUser: 0 is set in the pod securityContext.' },
         ],
@@ -478,7 +480,7 @@ describe('.secctx.yaml', () => {
         [6, 'Unknown rule id no-such-rule.'],
         [8, 'ignore must be a list of globs.'],
         [10, 'images maps an image to the path of its Dockerfile.'],
-        [11, 'Unknown setting color: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize or helm.'],
+        [11, 'Unknown setting color: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize, helm, imageLookup, imagePlatform or imageLayerBudget.'],
       ],
     },
     {

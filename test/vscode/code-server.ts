@@ -32,6 +32,7 @@ const USER_SETTINGS = {
   'editor.minimap.enabled': false,
   'editor.cursorBlinking': 'solid', // screenshots stay byte-identical from run to run
   'editor.inlayHints.enabled': 'on',
+  'secctx.images.lookup': 'off', // tests talk to loopback only: no registry, no Docker socket
 };
 
 export interface Session {

@@ -9,6 +9,8 @@ import { chartContainers } from './helmExplain';
 import type { CliIo } from './io';
 import type { CliOptions } from './options';
 
+export const EXPLAIN_WIDTH = 120;
+
 export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   const inputs = await analyzeInputs(o, io);
   for (const p of inputs.problems) io.stderr(problemLine(p));
@@ -30,7 +32,12 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
     io.stdout(o.format === 'html' ? reportHtml(model, { mode: 'static', subtitle }) : reportMarkdown(model));
   } else if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {
-    const parts = [containers.length ? formatExplainText(containers) : '', images.length ? formatImagesText(images) : ''].filter(Boolean);
+    // A terminal's width when there is one, else 120 columns; --wide prints every value in full.
+    const width = o.wide ? Infinity : (process.stdout.isTTY && process.stdout.columns) || EXPLAIN_WIDTH;
+    const table = containers.length ? formatExplainText(containers, width) : undefined;
+    const imageTable = images.length ? formatImagesText(images, width) : undefined;
+    const parts = [table?.text ?? '', imageTable?.text ?? ''].filter(Boolean);
+    if (table?.abbreviated || imageTable?.abbreviated) parts.push(`(abbreviated to ${width} columns; --wide prints every value)`);
     io.stdout((parts.length ? parts.join('\n\n') : 'No containers or images found.') + '\n');
   }
   return inputs.problems.some((p) => p.fatal) ? 2 : 0;

@@ -170,8 +170,15 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
   return out;
 }
 
+/** A file as read: its text without a UTF-8 BOM, whether it had one, and its bytes (`--fix` checks them before writing; none for stdin). */
+export interface ReadFile {
+  readonly text: string;
+  readonly bom: boolean;
+  readonly bytes?: Buffer;
+}
+
 /** Reads a file as text, refusing binary content (a NUL byte in the first 8 KiB). */
-export function readText(file: InputFile): { text: string } | { problem: string; skipped?: string } {
+export function readText(file: InputFile): ReadFile | { problem: string; skipped?: string } {
   let buf: Buffer;
   if (file.stdin !== undefined) buf = Buffer.from(file.stdin, 'utf8');
   else {
@@ -183,6 +190,7 @@ export function readText(file: InputFile): { text: string } | { problem: string;
   }
   if (buf.subarray(0, 8192).includes(0)) return { problem: 'skipped: binary file', skipped: 'binary' };
   let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  return file.stdin !== undefined ? { text, bom } : { text, bom, bytes: buf };
 }

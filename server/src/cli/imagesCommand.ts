@@ -79,8 +79,15 @@ export function formatImageFactsText(images: readonly JsonImageFacts[]): string 
 }
 
 /** The service options the CLI uses (exported for check/explain to share). */
-export function cliImageServiceOptions(o: Pick<CliOptions, 'imageLookup' | 'platform'>, log?: (line: string) => void): ImageFactsServiceOptions {
-  return { mode: o.imageLookup, trusted: true, ...(o.platform ? { platform: o.platform } : {}), ...(log ? { log } : {}) };
+/** What the CLI's image lookups need: the mode, and the platform and layer budget when given. */
+export interface CliLookupOptions {
+  readonly imageLookup: CliOptions['imageLookup'];
+  readonly platform?: string;
+  readonly layerBudget?: number;
+}
+
+export function cliImageServiceOptions(o: CliLookupOptions, log?: (line: string) => void): ImageFactsServiceOptions {
+  return { mode: o.imageLookup, trusted: true, ...(o.platform ? { platform: o.platform } : {}), ...(o.layerBudget ? { layerBudget: o.layerBudget } : {}), ...(log ? { log } : {}) };
 }
 
 export async function runImages(o: CliOptions, io: CliIo): Promise<number> {

@@ -6,12 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type FileAnalysis, type FileKind } from '../engine/analyze';
-import { isIgnored } from '../engine/config';
+import { isIgnored, stricterLookup } from '../engine/config';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../engine/options';
 import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../host/config';
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
+import { CliImageLookup } from './imageLookup';
 import { CliCharts } from './helm';
 import type { CliIo } from './io';
 import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
@@ -83,7 +84,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   };
   const reportedConfigs = new Set<string>();
   const configFiles = [...new Set(files.map((f) => configOf(f)?.file).filter((f): f is string => f !== undefined))];
-  const workspace = await buildImageIndex(projectRoots(process.cwd(), files, configFiles));
+  const workspace = await buildImageIndex(projectRoots(files, configFiles));
   for (const config of configFiles) {
     for (const p of workspace.index.configProblems(config)) problems.push({ file: rel(config), message: p.message, fatal: false });
   }
@@ -96,6 +97,38 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
   }), buildNotes);
   for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
+  // One options object per file, so that the image pre-pass's analyses are reused by the loop below.
+  // The project's .secctx.yaml may restrict lookups (imageLookup, the stricter one wins) and name the platform
+  // and layer budget; --platform wins over imagePlatform.
+  const project = explicitConfig ?? (files[0] ? configOf(files[0]) : undefined);
+  const lookups = CliImageLookup.start({
+    imageLookup: stricterLookup(o.imageLookup, project?.config.imageLookup),
+    ...(o.platform ?? project?.config.imagePlatform ? { platform: o.platform ?? project?.config.imagePlatform } : {}),
+    ...(project?.config.imageLayerBudget ? { layerBudget: project.config.imageLayerBudget } : {}),
+  });
+  const fileOptions = new Map<string, AnalysisOptions>();
+  const optionsOf = (file: InputFile, config: LoadedConfig | undefined): AnalysisOptions => {
+    let options = fileOptions.get(file.absolute);
+    if (options) return options;
+    const key = config?.file ?? '';
+    let projectOptions = optionsByConfig.get(key);
+    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
+    // Image users come from the Dockerfiles the project links (the nearest Compose file wins), then image facts.
+    options = { ...projectOptions, images: workspace.index.resolver(file.absolute), ...(lookups ? { imageFacts: lookups.lookup } : {}) };
+    fileOptions.set(file.absolute, options);
+    return options;
+  };
+  if (lookups) {
+    try {
+      for (const file of files) {
+        const read = readText(file);
+        if (!('problem' in read)) lookups.record(file.absolute, () => analyzer.analyze(file.absolute, read.text, optionsOf(file, configOf(file))));
+      }
+      await lookups.resolve(analyzer, workspace.index);
+    } finally {
+      lookups.dispose();
+    }
+  }
   const charts = new CliCharts(o.values);
   const out: AnalyzedFile[] = [];
   let unsafeLeft = 0;
@@ -114,17 +147,15 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       problems.push({ file: file.display, message: read.problem, fatal: !read.skipped && file.explicit });
       continue;
     }
-    const key = config?.file ?? '';
-    let projectOptions = optionsByConfig.get(key);
-    if (!projectOptions) { projectOptions = mergeOptions(DEFAULT_OPTIONS, config?.config, o.explicit); optionsByConfig.set(key, projectOptions); }
-    // Image users come from the Dockerfiles the project links (the nearest Compose file wins).
-    const options: AnalysisOptions = { ...projectOptions, images: workspace.index.resolver(file.absolute) };
+    const options = optionsOf(file, config);
     let text = read.text;
     let patch = '';
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const result = applyCliFixes(file, text, options, fixed, io);
+        const result = applyCliFixes(file, read, options, fixed, io);
+        // Not written (changed on disk meanwhile, or unwritable): fatal, the run must not pass as fixed.
+        if (result.problem) problems.push({ file: file.display, message: result.problem, fatal: true });
         text = result.text;
         patch = result.patch;
         unsafeLeft += result.unsafeLeft;

@@ -15,7 +15,7 @@ import { MAX_LINE_LENGTH, type LongLine } from './dockerfile/longLines';
 import { runRules } from './rules/run';
 import { parseConfig } from './config';
 import { parseCompose } from './docker/compose';
-import { isDockerRunHost } from './docker/detect';
+import { isDockerRunHost, looksLikeCompose } from './docker/detect';
 import type { DockerFileModel } from './docker/model';
 import { parseDockerRuns } from './docker/run';
 import { isSuppressed, parseSuppressions } from './suppression';
@@ -51,6 +51,7 @@ export function detectFileKind(path: string, text = ''): FileKind {
   if (isConfigFileName(path)) return 'config';
   if (isDockerfileName(path)) return 'dockerfile';
   if (isComposeFileName(path)) return 'compose';
+  if (/\.ya?ml$/i.test(b) && looksLikeCompose(text)) return 'compose';
   if (/\.(ya?ml|json)$/i.test(b)) return 'kubernetes';
   if (/\.(sh|bash|md|markdown|mk)$/i.test(b) || /^(GNU)?makefile$/i.test(b) || /^#!.*\b(ba|z|da)?sh\b/.test(text)) return 'shell';
   return 'unknown';
@@ -210,7 +211,7 @@ export class Analyzer {
   lastReanalysed = 0;
 
   analyze(path: string, text: string, options: AnalysisOptions, maxFileSize = DEFAULT_MAX_FILE_SIZE): FileAnalysis {
-    const kind = detectFileKind(path, text.slice(0, 200));
+    const kind = detectFileKind(path, text.length > maxFileSize ? text.slice(0, 200) : text);
     const empty = { path, kind, contexts: [], documents: [], options };
     if (text.length > maxFileSize) {
       return { ...empty, findings: [{ rule: 'file-too-large', severity: 'info', message: `secctx skipped this file: ${(text.length / 1048576).toFixed(1)} MB is above the ${(maxFileSize / 1048576).toFixed(1)} MB limit (secctx.maxFileSize).`, span: { start: 0, end: 0 }, fixes: [] }] };
@@ -285,7 +286,7 @@ function unsuppressed(findings: Finding[], text: string): Finding[] {
 function analyzeDocker(path: string, text: string, options: AnalysisOptions, docker: DockerFileModel): FileAnalysis {
   const findings = runRules('docker', docker, text, options);
   for (const p of docker.problems) findings.push({ rule: 'docker-syntax', severity: 'warning', message: p.message, span: p.span, fixes: [] });
-  return { path, kind: detectFileKind(path, text.slice(0, 200)), findings: unsuppressed(findings, text), contexts: docker.containers.map((c) => c.effective), documents: [], options, docker };
+  return { path, kind: docker.format === 'compose' ? 'compose' : 'shell', findings: unsuppressed(findings, text), contexts: docker.containers.map((c) => c.effective), documents: [], options, docker };
 }
 
 function analyzeDockerfile(path: string, text: string, options: AnalysisOptions): FileAnalysis {

@@ -73,9 +73,12 @@ function listedNames(lines: readonly string[], row: number, lineBefore: string, 
   const names = new Set<string>();
   for (const step of [-1, 1]) {
     for (let r = row + step; r >= 0 && r < lines.length; r += step) {
-      const m = /^(\s*)- *(.*)$/.exec(lines[r]);
+      // Without overlapping quantifiers (`- *(.*)$`, `\s+#.*$` backtracked quadratically on long runs of blanks).
+      const m = /^(\s*)-/.exec(lines[r]);
       if (!m || m[1].length !== indent) break;
-      const name = unquote(m[2].replace(/\s+#.*$/, ''));
+      const item = lines[r].slice(m[0].length).trimStart();
+      const comment = item.search(/\s#/);
+      const name = unquote(comment < 0 ? item : item.slice(0, comment).trimEnd());
       if (name) names.add(name);
     }
   }

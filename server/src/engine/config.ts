@@ -1,5 +1,6 @@
 /**
- * Project configuration `.secctx.yaml`: profile, kubernetesVersion, runtime, rules, ignore, images.
+ * Project configuration `.secctx.yaml`: profile, kubernetesVersion, runtime, rules, ignore, images,
+ * kustomize, imageLookup, imagePlatform, imageLayerBudget.
  * Parsing is pure; finding the file (walking up from a document) belongs to the CLI and the server.
  */
 import picomatch from 'picomatch';
@@ -21,6 +22,19 @@ export interface ProjectConfig {
   readonly helm?: { readonly valuesFiles: readonly string[] };
   /** `kustomize: {path, timeoutSeconds}`: the kustomize or kubectl binary to build with, and how long a build may take. */
   readonly kustomize?: { readonly path?: string; readonly timeoutSeconds?: number };
+  /** Where image facts are looked up (`secctx.images.lookup`, `--image-lookup`); a key of its own because `images` maps image references. */
+  readonly imageLookup?: ImageLookupMode;
+  /** `os/arch[/variant]` of multi-platform images (`secctx.images.platform`). */
+  readonly imagePlatform?: string;
+  /** Compressed layer bytes read per image for /etc/passwd and /etc/group (`secctx.images.layerBudget`). */
+  readonly imageLayerBudget?: number;
+}
+
+export type ImageLookupMode = 'registry' | 'local' | 'off';
+export const IMAGE_LOOKUP_MODES: readonly ImageLookupMode[] = ['registry', 'local', 'off'];
+/** The stricter of two modes: `registry` sends image names over the network, `local` reads the cache and the Docker socket, `off` nothing. */
+export function stricterLookup(a: ImageLookupMode, b: ImageLookupMode | undefined): ImageLookupMode {
+  return b === undefined ? a : IMAGE_LOOKUP_MODES[Math.max(IMAGE_LOOKUP_MODES.indexOf(a), IMAGE_LOOKUP_MODES.indexOf(b))];
 }
 
 export interface ConfigProblem {
@@ -109,8 +123,20 @@ export function parseConfig(text: string): { config: ProjectConfig; problems: Co
         config.kustomize = kustomize;
         break;
       }
+      case 'imageLookup':
+        if (str && (IMAGE_LOOKUP_MODES as readonly string[]).includes(str)) config.imageLookup = str as ImageLookupMode;
+        else problems.push({ span: valueSpan, message: `imageLookup must be one of ${IMAGE_LOOKUP_MODES.join(', ')}.` });
+        break;
+      case 'imagePlatform':
+        if (typeof scalar?.value === 'string' && /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(scalar.value)) config.imagePlatform = scalar.value;
+        else problems.push({ span: valueSpan, message: 'imagePlatform must look like linux/amd64 or linux/arm64/v8.' });
+        break;
+      case 'imageLayerBudget':
+        if (typeof scalar?.value === 'number' && Number.isInteger(scalar.value) && scalar.value > 0) config.imageLayerBudget = scalar.value;
+        else problems.push({ span: valueSpan, message: 'imageLayerBudget must be a positive whole number of bytes.' });
+        break;
       default:
-        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize or helm.` });
+        problems.push({ span: keySpan, message: `Unknown setting ${key}: expected profile, kubernetesVersion, runtime, rules, ignore, images, kustomize, helm, imageLookup, imagePlatform or imageLayerBudget.` });
     }
   }
   return { config, problems };
@@ -158,7 +184,7 @@ export function isIgnored(relativePath: string, globs: readonly string[]): boole
     let pattern = negated ? glob.slice(1) : glob;
     if (pattern.startsWith('./')) pattern = pattern.slice(2);
     const dirOnly = pattern.endsWith('/');
-    if (dirOnly) pattern = pattern.replace(/\/+$/, '');
+    while (pattern.endsWith('/')) pattern = pattern.slice(0, -1); // (`/\/+$/` is quadratic on a run of slashes)
     const anchored = pattern.includes('/');
     if (pattern.startsWith('/')) pattern = pattern.slice(1);
     if (!pattern) continue;

@@ -16,6 +16,8 @@ export interface Provenance {
   readonly span?: Span;
   /** Where in another file: the USER line of a linked image's Dockerfile (1-based line). */
   readonly elsewhere?: FileLine;
+  /** `*name` when the value is written as an alias: `span` is the anchor's value. */
+  readonly alias?: string;
   /** Human explanation, e.g. `overrides pod runAsUser 2000`, `user app created in Dockerfile line 7`. */
   readonly note?: string;
 }

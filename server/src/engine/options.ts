@@ -27,6 +27,10 @@ export interface ImageUser {
   readonly account?: ImageAccount;
   /** Which source answered and what it holds (digest, platform, config User), for hovers and the explain JSON. */
   readonly facts?: ImageFactsRecord;
+  /** ARGs whose defaults decided `spec`: `--build-arg` can change the user. */
+  readonly buildArgs?: readonly string[];
+  /** The groups the image's /etc/group lists the user in, when every membership is known (containerd WithAdditionalGIDs). */
+  readonly supplementaryGroups?: readonly number[];
 }
 
 /**
@@ -47,6 +51,8 @@ export interface ImageAccount {
   readonly gid?: number;
   /** `user app (uid 1000, gid 1000) created in Dockerfile line 2, via …`, `no entry for uid 1234 in the image's /etc/passwd …`. */
   readonly note: string;
+  /** The groups the image's /etc/group lists this user in, when every membership is known. */
+  readonly supplementaryGroups?: readonly number[];
 }
 
 /** A Compose `build:` as written: the context (relative to the Compose file), the Dockerfile in it, the target stage. */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAMES, parseConfig, type ConfigProblem, type ProjectConfig } from '../engine/config';
 import type { AnalysisOptions } from '../engine/options';
+import { MAX_CONFIG_BYTES, readRegularFile } from './readFile';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -16,7 +17,8 @@ export function findConfigFile(dir: string, stopAt?: string): string | undefined
   for (;;) {
     for (const name of CONFIG_FILE_NAMES) {
       const candidate = path.join(current, name);
-      if (fs.existsSync(candidate)) return candidate;
+      // A directory of that name is not a config; anything else (even a FIFO) is, and loadConfig refuses to read it.
+      if (fs.existsSync(candidate) && !isDirectory(candidate)) return candidate;
     }
     const parent = path.dirname(current);
     if (parent === current || (stopAt && path.relative(stopAt, current) === '')) return undefined;
@@ -24,14 +26,21 @@ export function findConfigFile(dir: string, stopAt?: string): string | undefined
   }
 }
 
-export function loadConfig(file: string): LoadedConfig {
-  let text = '';
+function isDirectory(file: string): boolean {
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    return { file, config: { rules: {}, ignore: [], images: {} }, problems: [{ span: { start: 0, end: 0 }, message: `Cannot read ${file}: ${(err as Error).message}` }] };
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
   }
-  return { file, ...parseConfig(text) };
+}
+
+/** Reads and parses a config: a regular file of at most MAX_CONFIG_BYTES, else one problem and an empty config. */
+export function loadConfig(file: string): LoadedConfig {
+  const read = readRegularFile(file, MAX_CONFIG_BYTES);
+  if ('problem' in read) {
+    return { file, config: { rules: {}, ignore: [], images: {} }, problems: [{ span: { start: 0, end: 0 }, message: `Cannot read ${file}: ${read.problem}` }] };
+  }
+  return { file, ...parseConfig(read.text) };
 }
 
 /** Config values under explicit settings: settings given by the user (editor or CLI flags) win. */

@@ -7,9 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isComposeFileName, isDockerfileName } from '../engine/analyze';
 import { ImageIndex } from '../engine/images/index';
+import { readRegularFile, realPath } from './readFile';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
 const MAX_FILES = 20000;
+/** Directory entries looked at, indexed or not: a root with millions of files (a home directory, `/`) stops here. */
+export const MAX_SCAN_ENTRIES = 200_000;
 const MAX_SIZE = 1024 * 1024;
 
 export function isIndexedFile(file: string): boolean {
@@ -17,38 +20,57 @@ export function isIndexedFile(file: string): boolean {
   return isDockerfileName(file) || isComposeFileName(file) || /^skaffold\.ya?ml$/i.test(b) || /^\.secctx\.ya?ml$/.test(b);
 }
 
+function within(roots: readonly string[], abs: string): boolean {
+  return roots.some((r) => { const rel = path.relative(r, abs); return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)); });
+}
+
 export class WorkspaceIndex {
   readonly index: ImageIndex;
+  /** The roots with their symlinks resolved: where a file really is decides whether it is read. */
+  private readonly realRoots: readonly string[];
   constructor(readonly roots: readonly string[], trusted: boolean) {
     this.index = new ImageIndex({ roots, followConfigPaths: trusted });
+    this.realRoots = roots.map((r) => realPath(r) ?? path.resolve(r));
   }
 
   /** True when `file` is inside a workspace root (the server reads nothing else). */
   contains(file: string): boolean {
-    const abs = path.resolve(file);
-    return this.roots.some((r) => { const rel = path.relative(r, abs); return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)); });
+    return within(this.roots, path.resolve(file));
   }
 
   /** Reads one file into the index (or removes it when gone). Returns whether anything changed. */
   refresh(file: string): boolean {
     if (!isIndexedFile(file) || !this.contains(file)) return false;
-    let text: string | undefined;
-    try {
-      const stat = fs.statSync(file);
-      if (stat.isFile() && stat.size <= MAX_SIZE) text = fs.readFileSync(file, 'utf8');
-    } catch {
-      text = undefined;
-    }
-    if (text === undefined) this.index.remove(file);
-    else this.index.update(file, text);
+    // A symlink whose target leaves the workspace is not read (a watched-file event names the link).
+    const real = realPath(file);
+    const read = real !== undefined && within(this.realRoots, real) ? readRegularFile(real, MAX_SIZE) : undefined;
+    if (!read || 'problem' in read) this.index.remove(file);
+    else this.index.update(file, read.text);
+    if (!isDockerfileName(file)) this.checkMissing();
     return true;
   }
 
+  /**
+   * Looks for the Dockerfiles that links name but the index was never given (outside the scan's reach, or
+   * not there): reads those that exist, marks the others missing so `.secctx.yaml` flags its entry.
+   */
+  checkMissing(): boolean {
+    let changed = false;
+    for (const file of this.index.missingDockerfiles()) {
+      // Whether it exists (its real path, symlinks resolved); refresh reads it only inside the workspace.
+      const exists = realPath(file) !== undefined;
+      if (!exists) changed = this.index.markMissing(file) || changed;
+      else if (this.contains(file) && isDockerfileName(file)) changed = this.refresh(file) || changed;
+    }
+    return changed;
+  }
+
   /** The initial scan, in batches so requests are served in between. */
-  async scan(onBatch?: () => void): Promise<number> {
+  async scan(onBatch?: () => void, maxEntries = MAX_SCAN_ENTRIES): Promise<number> {
     let seen = 0;
+    let visited = 0;
     const stack = [...this.roots];
-    while (stack.length && seen < MAX_FILES) {
+    while (stack.length && seen < MAX_FILES && visited < maxEntries) {
       const dir = stack.pop()!;
       let entries: fs.Dirent[];
       try {
@@ -57,6 +79,7 @@ export class WorkspaceIndex {
         continue;
       }
       for (const e of entries) {
+        if (++visited > maxEntries) break;
         const p = path.join(dir, e.name);
         if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.isSymbolicLink()) stack.push(p);
         else if (e.isFile() && isIndexedFile(p)) {
@@ -67,6 +90,7 @@ export class WorkspaceIndex {
       await new Promise((resolve) => setImmediate(resolve));
       onBatch?.();
     }
+    this.checkMissing();
     return seen;
   }
 }

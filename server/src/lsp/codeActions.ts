@@ -1,5 +1,5 @@
 /** Findings' fixes → code actions; plus "Disable … for this line", fix-all and harden source actions. */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type AnnotatedTextEdit, type ChangeAnnotation, type CodeAction, type CodeActionParams, type TextDocumentEdit, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import * as fs from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -13,15 +13,42 @@ import { toRange } from './ranges';
 export const FIX_ALL_KIND = 'source.fixAll.secctx';
 export const HARDEN_KIND = 'source.secctx.hardenToRestricted';
 
+/**
+ * The LSP edit for a fix. Edits of the open document alone are plain `changes`; a fix that also edits another
+ * file (a Dockerfile's USER from a manifest's quick fix) is `documentChanges` with a change annotation per other
+ * file ("Edits Dockerfile"), so the editor shows which files change (the refactor preview, the undo label) and
+ * opens them: a file that is not open is written version-less (`version: null`), an open one at its version.
+ */
 export function workspaceEdit(doc: TextDocument, edits: readonly TextEdit[], openDocument: (uri: string) => TextDocument | undefined): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = {};
+  const others = new Map<string, { file: string; version: number | null; edits: LspTextEdit[] }>();
   for (const e of edits) {
-    const uri = e.file ? URI.file(e.file).toString() : doc.uri;
-    const target = e.file ? openDocument(uri) ?? readDocument(e.file, uri) : doc;
+    if (!e.file) {
+      (changes[doc.uri] ??= []).push({ range: toRange(doc, e), newText: e.newText });
+      continue;
+    }
+    const uri = URI.file(e.file).toString();
+    const open = uri === doc.uri ? doc : openDocument(uri);
+    const target = open ?? readDocument(e.file, uri);
     if (!target) continue;
-    (changes[uri] ??= []).push({ range: toRange(target, e), newText: e.newText });
+    if (target === doc) {
+      (changes[doc.uri] ??= []).push({ range: toRange(doc, e), newText: e.newText });
+      continue;
+    }
+    const entry = others.get(uri) ?? { file: e.file, version: open ? open.version : null, edits: [] };
+    entry.edits.push({ range: toRange(target, e), newText: e.newText });
+    others.set(uri, entry);
   }
-  return { changes };
+  if (others.size === 0) return { changes };
+  const documentChanges: TextDocumentEdit[] = [];
+  const changeAnnotations: Record<string, ChangeAnnotation> = {};
+  if (changes[doc.uri]) documentChanges.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: changes[doc.uri] });
+  for (const [uri, { file, version, edits: fileEdits }] of others) {
+    const id = `secctx.edits:${uri}`;
+    changeAnnotations[id] = { label: `Edits ${file.split(/[\\/]/).pop() ?? file}`, description: file, needsConfirmation: false };
+    documentChanges.push({ textDocument: { uri, version }, edits: fileEdits.map((e): AnnotatedTextEdit => ({ ...e, annotationId: id })) });
+  }
+  return { documentChanges, changeAnnotations };
 }
 
 /** A file a cross-file fix edits (a Dockerfile) that is not open: read it to turn offsets into positions. */
@@ -64,7 +91,7 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
         edit,
       });
     });
-    const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule);
+    const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule, analysis.path);
     if (edit.newText && !disables.some((d) => d.title.endsWith(` ${finding.rule} for this line`))) {
       disables.push({ title: `Disable ${finding.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(doc, [edit], openDocument) });
     }

@@ -28,17 +28,30 @@ import { readSettings, type EditorSettings } from './settings';
 import { FolderSettings } from './folderSettings';
 import { STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, statusOf } from './status';
 import { CHECK_WORKSPACE_REQUEST, checkWorkspace } from './checkWorkspace';
-import { isIgnored } from '../engine/config';
+import { ImageLookups } from './images';
+import { isIgnored, stricterLookup } from '../engine/config';
+import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
 
 export { REPORT_REQUEST } from './report';
+
+/** Per-folder caches keep at most this many folders (a long session opens files all over a monorepo). */
+const MAX_FOLDERS = 256;
+
+function evictOldest<K, V>(cache: Map<K, V>): void {
+  while (cache.size >= MAX_FOLDERS) {
+    const oldest = cache.keys().next();
+    if (oldest.done) return;
+    cache.delete(oldest.value);
+  }
+}
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyzer = new Analyzer();
   const charts = new HelmCharts();
   const analysisByRoot = new Map<string, unknown>();
-  const analyses = new Map<string, { version: number; analysis: FileAnalysis }>();
+  const analyses = new Map<string, { version: number; text: string; analysis: FileAnalysis }>();
   const pending = new Map<string, NodeJS.Immediate>();
   let settings: EditorSettings = readSettings({});
   /** Per-folder (`resource` scope) settings, asked with each document's scopeUri when the client can answer. */
@@ -68,6 +81,11 @@ export function startServer(connection: Connection): void {
   let kustomize: KustomizeFeature | undefined;
 
   const log = (message: string) => connection.console.log(`[secctx] ${message}`);
+  /** Image references each open document names, to know whom a lookup's answer concerns. */
+  const documentImages = new Map<string, ReadonlySet<string>>();
+  let imageCacheDir: string | undefined;
+  let inlayHintRefresh = false;
+  const images = new ImageLookups(connection, log, imagesResolved);
 
   /** The settings in force for a file: its workspace folder's. */
   function settingsFor(file: string): EditorSettings {
@@ -77,6 +95,7 @@ export function startServer(connection: Connection): void {
   function configFor(file: string): LoadedConfig | undefined {
     const dir = path.dirname(file);
     if (!configs.has(dir)) {
+      evictOldest(configs);
       const root = workspaceRoots.find((r) => !path.relative(r, dir).startsWith('..'));
       const found = findConfigFile(dir, root);
       configs.set(dir, found ? loadConfig(found) : undefined);
@@ -93,7 +112,8 @@ export function startServer(connection: Connection): void {
     let options = optionsCache.get(dir);
     if (!options) {
       const config = trusted ? configFor(file) : undefined;
-      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settingsFor(file).explicit), images: workspace?.index.resolver(file) };
+      options = { ...mergeOptions(DEFAULT_OPTIONS, config?.config, settingsFor(file).explicit), images: workspace?.index.resolver(file), imageFacts: images.lookup };
+      evictOldest(optionsCache);
       optionsCache.set(dir, options);
     }
     return options;
@@ -112,13 +132,17 @@ export function startServer(connection: Connection): void {
 
   function analysisOf(doc: TextDocument): FileAnalysis {
     const hit = analyses.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit.analysis;
+    // Same version and same text: a client that repeats a version number (a reopened document starts at 1
+    // again) still gets its new text analysed. getText() returns the stored string: compared by reference first.
+    const text = doc.getText();
+    if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
     const file = filePath(doc.uri);
     const options = optionsFor(file);
     const maxFileSize = settingsFor(file).maxFileSize;
-    const chart = trusted && doc.getText().length <= maxFileSize ? charts.fileAnalysis(file, doc.getText(), options, configuredValuesFiles(configFor(file))) : undefined;
-    const analysis = chart ?? analyzer.analyze(file, doc.getText(), options, maxFileSize);
-    analyses.set(doc.uri, { version: doc.version, analysis });
+    const chart = trusted && text.length <= maxFileSize ? charts.fileAnalysis(file, text, options, configuredValuesFiles(configFor(file))) : undefined;
+    const analysis = chart ?? analyzer.analyze(file, text, options, maxFileSize);
+    analyses.set(doc.uri, { version: doc.version, text, analysis });
+    requestImages(doc.uri, analysis);
     if (chart?.helm && analysisByRoot.get(chart.helm.chart.chart.root) !== chart.helm.chart) {
       analysisByRoot.set(chart.helm.chart.chart.root, chart.helm.chart);
       revalidateChart(doc.uri, chart.helm.chart.chart.root);
@@ -178,6 +202,50 @@ export function startServer(connection: Connection): void {
     settings = next;
     kustomize?.configure(settings.kustomizePath);
     revalidateAll();
+    configureImages();
+  }
+
+  /** Asks, in the background, about the images a document names; never waits for an answer. */
+  function requestImages(uri: string, analysis: FileAnalysis): void {
+    if (!images.lookup) return;
+    const refs = imageReferences(analysis);
+    documentImages.set(uri, new Set(refs));
+    images.request(refs);
+  }
+
+  /** Facts arrived: re-publish the open documents that name those images, and hints everywhere. */
+  function imagesResolved(references: readonly string[]): void {
+    const resolved = new Set(references);
+    if (workspace && workspace.index.baseReferences().some((r) => resolved.has(r))) {
+      workspace.index.setImageFacts(images.lookup);
+      indexChanged();
+    }
+    for (const doc of documents.all()) {
+      const names = documentImages.get(doc.uri);
+      if (!names || ![...names].some((r) => resolved.has(r))) continue;
+      analyses.delete(doc.uri);
+      analyzer.forget(filePath(doc.uri));
+      schedule(doc);
+    }
+    if (inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  /** (Re)starts image lookups for the settings in force; documents are reanalysed with the new lookup. */
+  function configureImages(): void {
+    // A project's .secctx.yaml may restrict lookups further (imageLookup: local keeps private image names off the network).
+    const project = trusted && workspaceRoots[0] ? configFor(path.join(workspaceRoots[0], '.secctx.yaml'))?.config : undefined;
+    const wanted = {
+      ...settings.images,
+      lookup: stricterLookup(settings.images.lookup, project?.imageLookup),
+      // The project's platform and layer budget, where it names them (the team's target, not one editor's).
+      ...(project?.imagePlatform ? { platform: project.imagePlatform } : {}),
+      ...(project?.imageLayerBudget ? { layerBudget: project.imageLayerBudget } : {}),
+    };
+    if (!workspace || !images.configure(wanted, trusted, imageCacheDir)) return;
+    documentImages.clear();
+    workspace.index.setImageFacts(images.lookup);
+    if (images.lookup) images.request(workspace.index.baseReferences());
+    revalidateAll();
   }
 
   function revalidateAll(): void {
@@ -189,11 +257,15 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
-    diagnosticMode = diagnosticModeOf(params.capabilities);
+    // Every part of the client's capabilities may be missing (`{}` or none at all): nothing is assumed.
+    const capabilities = params.capabilities as InitializeParams['capabilities'] | undefined;
+    hasConfigurationCapability = !!capabilities?.workspace?.configuration;
+    diagnosticMode = diagnosticModeOf(capabilities ?? {});
     if (hasConfigurationCapability) folderSettings = new FolderSettings((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'secctx' }), () => revalidateAll());
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; imageCacheDir?: unknown } | undefined;
     trusted = init?.trusted !== false;
+    if (typeof init?.imageCacheDir === 'string' && init.imageCacheDir) imageCacheDir = init.imageCacheDir;
+    inlayHintRefresh = capabilities?.workspace?.inlayHint?.refreshSupport === true;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
     if (typeof init?.reportCommand === 'string' && /^[\w.-]+$/.test(init.reportCommand)) reportCommand = init.reportCommand;
     if (init?.settings) settings = readSettings(init.settings);
@@ -227,8 +299,14 @@ export function startServer(connection: Connection): void {
       kustomize.configure(settings.kustomizePath);
       kustomize.start();
     }
-    void workspace.scan().then((n) => { log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`); if (n > 0) indexChanged(); }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
+    void workspace.scan().then((n) => {
+      log(`indexed ${n} Dockerfile, Compose, Skaffold and config files`);
+      if (n > 0) indexChanged();
+      if (images.lookup && workspace) images.request(workspace.index.baseReferences());
+    }, (err: unknown) => log(`workspace scan failed: ${String(err)}`));
     if (hasConfigurationCapability) settingsChanged(readSettings(await connection.workspace.getConfiguration('secctx')));
+    // Only once the settings are known: an editor that turned lookups off never sees one start.
+    configureImages();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -243,14 +321,18 @@ export function startServer(connection: Connection): void {
     schedule(e.document);
     const file = filePath(e.document.uri);
     kustomize?.touched(file);
-    if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) indexChanged();
+    if (workspace && isIndexedFile(file) && workspace.contains(file) && workspace.index.update(file, e.document.getText())) {
+      indexChanged();
+      // Whether the Dockerfiles a .secctx.yaml names exist: a stat each, off the typing path.
+      setImmediate(() => { if (workspace?.checkMissing()) indexChanged(); });
+    }
   });
   connection.onDidChangeWatchedFiles((params) => {
     let changed = false;
     for (const change of params.changes) {
       const file = filePath(change.uri);
       if (!documents.get(change.uri)) kustomize?.touched(file);
-      if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); changed = true; }
+      if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); configureImages(); changed = true; }
       if (!documents.get(change.uri)) charts.invalidate(file);
       if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
     }
@@ -258,6 +340,9 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
+    // Its unsaved text may be in the image index (a Dockerfile's USER deciding other files' verdicts): back to disk.
+    const closed = filePath(e.document.uri);
+    if (workspace && isIndexedFile(closed) && workspace.contains(closed) && workspace.refresh(closed)) indexChanged();
     analyzer.forget(filePath(e.document.uri));
     charts.invalidate(filePath(e.document.uri));
     pulled.delete(e.document.uri);
@@ -277,7 +362,7 @@ export function startServer(connection: Connection): void {
     }
   });
   documents.onDidSave((e) => {
-    if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); indexChanged(); }
+    if (/\.secctx\.ya?ml$/.test(e.document.uri)) { configs.clear(); configureImages(); indexChanged(); }
   });
 
   connection.onHover((params, token) => {
@@ -318,7 +403,10 @@ export function startServer(connection: Connection): void {
     return {
       edit: workspaceEdit(doc, edit ? [edit] : [], () => undefined),
       applied: result.applied.map((a) => a.title),
-      unfixed: result.unfixed.map((u) => `${u.workload}: ${u.message}`),
+      unfixed: [
+        ...result.unfixed.map((u) => `${u.workload}: ${u.message}`),
+        ...result.remaining.map((f) => `line ${lineNumberAt(result.text, f.span.start)}: ${f.message} (${f.rule})`),
+      ],
     };
   });
 
@@ -355,6 +443,15 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));
 
+  connection.onShutdown(() => images.dispose());
+
   documents.listen(connection);
   connection.listen();
+}
+
+/** 1-based line of an offset. */
+function lineNumberAt(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

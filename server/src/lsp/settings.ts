@@ -3,12 +3,30 @@ import { RUNTIMES, type Runtime } from '../engine/capabilities';
 import type { AnalysisOptions } from '../engine/options';
 import type { Profile, SeverityOverride } from '../engine/types';
 
+/** `secctx.images.*`: where image facts are looked up (`registry` | `local` | `off`), for which platform, how many layer bytes. */
+export interface ImageSettings {
+  readonly lookup: 'registry' | 'local' | 'off';
+  readonly platform?: string;
+  readonly layerBudget?: number;
+}
+
 export interface EditorSettings {
   readonly explicit: Partial<AnalysisOptions>;
   readonly inlayHints: boolean;
   readonly maxFileSize: number;
+  readonly images: ImageSettings;
   /** `secctx.kustomize.path`: the kustomize or kubectl binary for builds. */
   readonly kustomizePath?: string;
+}
+
+function readImageSettings(raw: unknown): ImageSettings {
+  const s = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const lookup = s.lookup === 'local' || s.lookup === 'off' ? s.lookup : 'registry';
+  return {
+    lookup,
+    ...(typeof s.platform === 'string' && s.platform ? { platform: s.platform } : {}),
+    ...(typeof s.layerBudget === 'number' && s.layerBudget > 0 ? { layerBudget: s.layerBudget } : {}),
+  };
 }
 
 export function readSettings(raw: unknown): EditorSettings {
@@ -36,6 +54,7 @@ export function readSettings(raw: unknown): EditorSettings {
     },
     inlayHints: inlay !== false,
     maxFileSize: max,
+    images: readImageSettings(s.images),
     ...(kustomizePath ? { kustomizePath } : {}),
   };
 }

@@ -23,6 +23,7 @@ export interface JsonSchema {
   readonly pattern?: string;
   readonly minLength?: number;
   readonly exclusiveMinimum?: number;
+  readonly minimum?: number;
   readonly properties?: Readonly<Record<string, JsonSchema>>;
   readonly additionalProperties?: boolean | JsonSchema;
   readonly items?: JsonSchema;
@@ -69,6 +70,13 @@ export const SEVERITY_VALUES: readonly (ConfigValue & { readonly value: Severity
 ];
 
 const KUBERNETES_VERSION = '^v?1\\.\\d+$';
+const IMAGE_PLATFORM = '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$';
+
+const IMAGE_LOOKUP_VALUES: readonly ConfigValue[] = [
+  { value: 'registry', description: 'The image cache, the local Docker Engine, then the image\'s registry (image names and digests are sent).' },
+  { value: 'local', description: 'The image cache and the local Docker Engine: no network.' },
+  { value: 'off', description: 'No lookups: workspace Dockerfiles and the well-known base-image table only.' },
+];
 
 function enumSchema(values: readonly ConfigValue[], description: string): JsonSchema {
   return { type: 'string', markdownDescription: description, description, enum: values.map((v) => v.value), enumDescriptions: values.map((v) => v.description) };
@@ -152,6 +160,25 @@ export function configSettings(): readonly ConfigSetting[] {
         additionalProperties: false,
       },
       insertText: 'helm:\n  valuesFiles:\n    - ',
+    },
+    {
+      key: 'imageLookup',
+      description: 'Where the facts of images no Dockerfile here builds are looked up (their config `User`, `/etc/passwd`, `/etc/group`). In the editor the stricter of this and `secctx.images.lookup` applies; the CLI\'s `--image-lookup` overrides it.',
+      schema: enumSchema(IMAGE_LOOKUP_VALUES, 'Where the facts of images no Dockerfile here builds are looked up. In the editor the stricter of this and `secctx.images.lookup` applies; `--image-lookup` overrides it.'),
+      values: IMAGE_LOOKUP_VALUES,
+      insertText: 'imageLookup: ',
+    },
+    {
+      key: 'imagePlatform',
+      description: 'The platform (`os/arch[/variant]`) whose manifest is read from multi-platform images (default `linux/amd64`).',
+      schema: { type: 'string', pattern: IMAGE_PLATFORM, markdownDescription: 'The platform (`os/arch[/variant]`) whose manifest is read from multi-platform images (default `linux/amd64`).', description: 'The platform (os/arch[/variant]) read from multi-platform images.', examples: ['linux/arm64'] },
+      insertText: 'imagePlatform: linux/',
+    },
+    {
+      key: 'imageLayerBudget',
+      description: 'Compressed layer bytes read per image to find `/etc/passwd` and `/etc/group` for a named user (default 67108864, 64 MiB).',
+      schema: { type: 'integer', minimum: 1, markdownDescription: 'Compressed layer bytes read per image to find `/etc/passwd` and `/etc/group` for a named user (default 67108864, 64 MiB).', description: 'Compressed layer bytes read per image for /etc/passwd and /etc/group.', examples: [67108864] },
+      insertText: 'imageLayerBudget: ',
     },
   ];
 }

@@ -66,6 +66,7 @@ export function mergeService(base: ResolvedService, own: ResolvedService, baseNa
     ...opt('userns', scalar(b.userns, o.userns)),
     groupAdd: appendUnique(b.groupAdd, o.groupAdd, baseName, byValue),
     sysctls: appendUnique(b.sysctls, o.sysctls, baseName, sysctlName),
+    mounts: appendUnique(b.mounts, o.mounts, baseName, byValue),
   };
   return { settings, ...opt('image', scalar(base.image, own.image)), ...opt('build', scalar(base.build, own.build)), ...opt('external', base.external) };
 }

@@ -8,7 +8,10 @@ import type { Span } from '../types';
 import { dockerEffective, type Namespace } from './effective';
 import { mergeService, type ResolvedService as Resolved } from './compose-merge';
 import type { BuildSetting, ComposeKey, ComposeService, DockerFileModel, DockerProblem, DockerSettings, Setting } from './model';
+import { composeVolumeSource } from './mounts';
 import { interpolate, optional as opt, parseComposeBool, parseNamespaceMode } from './values';
+import { normalizeLineBreaks } from '../yaml/documents';
+import { indexAliases, resolveAlias } from '../yaml/nodes';
 
 export function parseCompose(text: string, options: AnalysisOptions, fileName: string): DockerFileModel {
   try {
@@ -47,7 +50,11 @@ class ComposeReader {
   constructor(private readonly text: string, private readonly options: AnalysisOptions, private readonly fileName: string) {}
 
   read(): DockerFileModel {
-    this.doc = parseDocument(this.text, { uniqueKeys: false, prettyErrors: false });
+    // compose-go reads with yaml.v3: aliases and `<<` merge keys (an explicit key wins over a merged one), YAML 1.2
+    // scalars; `privileged: yes` becomes a boolean through its interpolation casts (`toBoolean`, see values.ts).
+    const text = normalizeLineBreaks(this.text);
+    this.doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    indexAliases(this.doc, text);
     for (const e of this.doc.errors) this.problems.push({ message: e.message.split('\n')[0], span: { start: e.pos[0], end: e.pos[1] } });
     const raws = this.services().map((f) => this.rawService(f));
     const byName = new Map(raws.map((r) => [r.name, r]));
@@ -135,6 +142,7 @@ class ComposeReader {
       ...opt('userns', scalar('userns_mode')),
       groupAdd: list('group_add'),
       sysctls: this.sysctls(fields.get('sysctls')),
+      mounts: this.mounts(fields.get('volumes')),
     };
     const bodySpan = isMap(body) ? this.span(body) : f.pair;
     return {
@@ -150,7 +158,8 @@ class ComposeReader {
   private deref(node: unknown, depth = 0): Node | null {
     if (isAlias(node)) {
       if (depth > MAX_DEPTH) return null;
-      const target = node.resolve(this.doc);
+      // Resolved once per document (yaml's Alias.resolve walks the whole document per call).
+      const target = resolveAlias(node);
       return target ? this.deref(target, depth + 1) : null;
     }
     return isMap(node) || isSeq(node) || isScalar(node) ? node : null;
@@ -260,6 +269,27 @@ class ComposeReader {
       if (source === undefined) return [];
       const raw = [source, part('target') ?? source, part('permissions')].filter((p) => p !== undefined).join(':');
       return [{ field: f.name, raw, value: interpolate(raw), span: this.span(item), valueSpan: this.span(item) }];
+    });
+  }
+
+  /**
+   * Bind mounts among `volumes`: the short syntax `source:target[:mode]` whose source is a path
+   * (compose-go format.ParseVolume, isFilePath), or the long syntax with `type: bind`.
+   */
+  private mounts(f: Field | undefined): Setting<string>[] {
+    if (!f) return [];
+    return this.items(f).flatMap((item): Setting<string>[] => {
+      if (!isMap(item)) {
+        const s = this.scalarSetting(f.name, item, this.span(item));
+        const source = s?.value !== undefined ? composeVolumeSource(s.value) : undefined;
+        return s && source !== undefined ? [{ ...s, value: source }] : [];
+      }
+      const fields = this.fields(item, 0);
+      const part = (k: string) => this.scalarText(this.deref(fields.get(k)?.value ?? null));
+      const source = part('source');
+      if (part('type') !== 'bind' || source === undefined) return [];
+      const value = interpolate(source);
+      return [{ field: f.name, raw: source, value, span: this.span(item), valueSpan: fields.get('source')?.value ? this.span(fields.get('source')!.value as Node) : this.span(item) }];
     });
   }
 

@@ -6,7 +6,23 @@
  * appends with a space.
  */
 
-const DEFINITION = /^(?:(?:override|export)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|::=|:=|\+=|=)[ \t]*(.*?)[ \t]*$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*/;
+const OPERATORS = ['?=', '::=', ':=', '+=', '='] as const;
+
+/** `[override|export ]NAME OP value` read left to right (no backtracking regex), comments already removed. */
+function definition(line: string): { name: string; op: (typeof OPERATORS)[number]; value: string } | undefined {
+  let rest = line.trimStart();
+  for (;;) {
+    const word = /^(override|export)[ \t]/.exec(rest);
+    if (!word) break;
+    rest = rest.slice(word[0].length).trimStart();
+  }
+  const name = NAME.exec(rest)?.[0];
+  if (!name) return undefined;
+  rest = rest.slice(name.length).trimStart();
+  const op = OPERATORS.find((o) => rest.startsWith(o));
+  return op ? { name, op, value: rest.slice(op.length).trim() } : undefined;
+}
 
 export function makeVariables(text: string): ReadonlyMap<string, string> {
   const vars = new Map<string, string>();
@@ -16,9 +32,10 @@ export function makeVariables(text: string): ReadonlyMap<string, string> {
     const wasContinued = continued;
     continued = /\\$/.test(line);
     if (wasContinued || line.startsWith('\t')) continue;
-    const m = DEFINITION.exec(line.replace(/\s+#.*$/, ''));
-    if (!m || continued) continue;
-    const [, name, op, value] = m;
+    const hash = line.indexOf('#');
+    const d = continued ? undefined : definition(hash >= 0 ? line.slice(0, hash) : line);
+    if (!d) continue;
+    const { name, op, value } = d;
     if (op === '?=') { if (!vars.has(name)) vars.set(name, value); }
     else if (op === '+=') vars.set(name, vars.has(name) ? `${vars.get(name)} ${value}`.trim() : value);
     else vars.set(name, value);

@@ -47,9 +47,11 @@ export interface DockerSettings {
   readonly groupAdd: readonly Setting<string>[];
   /** `name=value`. */
   readonly sysctls: readonly Setting<string>[];
+  /** Host paths mounted into the container (bind mounts): the value is the host path. */
+  readonly mounts: readonly Setting<string>[];
 }
 
-export const EMPTY_SETTINGS: DockerSettings = { capAdd: [], capDrop: [], devices: [], securityOpt: [], groupAdd: [], sysctls: [] };
+export const EMPTY_SETTINGS: DockerSettings = { capAdd: [], capDrop: [], devices: [], securityOpt: [], groupAdd: [], sysctls: [], mounts: [] };
 
 interface DockerContainerBase {
   readonly name: string;

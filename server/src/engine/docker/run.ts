@@ -4,6 +4,7 @@
  */
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
+import { LineIndex } from '../lines';
 import { dockerRunHostKind } from './detect';
 import { dockerEffective } from './effective';
 import type { DockerFileModel, DockerRunCommand, DockerSettings, Setting } from './model';
@@ -12,15 +13,18 @@ import { SHORT_FLAGS, globalTakesValue, sudoTakesValue, takesValue } from './run
 import { charOffset, shellCommands, wordSpan, wordValue, type Dialect, type ShellWord, type SimpleCommand } from './shell';
 import { parseGoBool } from './values';
 import { expandMakeVariable, makeVariables } from './makeVariables';
+import { mountSource, volumeSource } from './mounts';
 
 export function parseDockerRuns(text: string, fileName: string, options: AnalysisOptions): DockerFileModel {
   try {
     const host = dockerRunHostKind(fileName, text) ?? 'shell';
     const containers: DockerRunCommand[] = [];
     const vars = host === 'makefile' ? makeVariables(text) : undefined;
+    // One line table for the file: counting lines from the start for each command was quadratic.
+    const lines = new LineIndex(text);
     for (const region of shellRegions(text, host)) {
       for (const cmd of commandsIn(text, region.start, region.end, region.dialect, 0)) {
-        const run = dockerRun(cmd, text, options, vars);
+        const run = dockerRun(cmd, lines, options, vars);
         if (run) containers.push(run);
       }
     }
@@ -68,6 +72,7 @@ interface Builder {
   userns?: Setting<string>;
   groupAdd: Setting<string>[];
   sysctls: Setting<string>[];
+  mounts: Setting<string>[];
 }
 
 /** A flag as parsed: its long name, as written, its value (a part of one word) and the span of flag through value. */
@@ -78,7 +83,7 @@ interface Flag {
   readonly value?: { readonly word: ShellWord; readonly from: number };
 }
 
-function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions, makeVars?: ReadonlyMap<string, string>): DockerRunCommand | undefined {
+function dockerRun(cmd: SimpleCommand, lines: LineIndex, options: AnalysisOptions, makeVars?: ReadonlyMap<string, string>): DockerRunCommand | undefined {
   const w = cmd.words;
   const lit = (k: number) => (k < w.length ? wordValue(w[k]) : undefined);
   let i = 0;
@@ -117,7 +122,7 @@ function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions, m
   const command = (w.slice(first, i + 1).some((x) => wordValue(x) === 'sudo') ? 'sudo ' : '') + words.join(' ');
   i++;
 
-  const b: Builder = { capAdd: [], capDrop: [], devices: [], securityOpt: [], groupAdd: [], sysctls: [] };
+  const b: Builder = { capAdd: [], capDrop: [], devices: [], securityOpt: [], groupAdd: [], sysctls: [], mounts: [] };
   const opaque: Setting<string>[] = [];
   let image: Setting<string> | undefined;
   while (i < w.length) {
@@ -163,7 +168,7 @@ function dockerRun(cmd: SimpleCommand, text: string, options: AnalysisOptions, m
   // A Makefile's `$(IMAGE)` with `IMAGE ?= acme/web:dev` above names that image.
   const imageKey = image && makeVars ? expandMakeVariable(image.raw, makeVars) ?? image.raw : image?.raw;
   const name = imageKey ?? '(no image)';
-  const line = lineOf(text, nameSpan.start);
+  const line = lines.position(nameSpan.start).line;
   const effective = dockerEffective({
     kind: 'docker-run', name, workload: `${command} (line ${line})`, nameSpan, span,
     ...(image && imageKey ? { image, imageKey } : {}), settings, source: 'flag',
@@ -209,6 +214,13 @@ function record(b: Builder, f: Flag): void {
     case 'security-opt': b.securityOpt.push(setting(f)); break;
     case 'group-add': b.groupAdd.push(setting(f)); break;
     case 'sysctl': b.sysctls.push(setting(f)); break;
+    case 'volume':
+    case 'mount': {
+      const s = setting(f);
+      const source = s.value === undefined ? undefined : f.long === 'volume' ? volumeSource(s.value) : mountSource(s.value);
+      if (source !== undefined) b.mounts.push({ ...s, value: source });
+      break;
+    }
     case 'pid': b.pid = setting(f); break;
     case 'ipc': b.ipc = setting(f); break;
     case 'userns': b.userns = setting(f); break;
@@ -216,10 +228,4 @@ function record(b: Builder, f: Flag): void {
     case 'network': b.network ??= setting(f); break;
     default: break;
   }
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

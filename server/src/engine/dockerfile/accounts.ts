@@ -55,6 +55,8 @@ export class AccountBook {
   readonly removedGroups = new Set<string>();
   userFallback: AccountFallback = 'base';
   groupFallback: AccountFallback = 'base';
+  /** A package manager ran (`apk add`): its packages' scripts may have created accounts with ids not shown here. */
+  packagesInstalled = false;
 
   /** baseImage: the external image at the root of the stage chain, as written (undefined when unresolved). */
   constructor(readonly facts: BaseImageFacts | undefined, readonly baseImage: string | undefined) {}
@@ -67,6 +69,7 @@ export class AccountBook {
     for (const k of this.removedGroups) copy.removedGroups.add(k);
     copy.userFallback = this.userFallback;
     copy.groupFallback = this.groupFallback;
+    copy.packagesInstalled = this.packagesInstalled;
     return copy;
   }
 

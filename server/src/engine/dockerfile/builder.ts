@@ -61,10 +61,14 @@ interface StageState {
   readonly base: StageBase;
   readonly image?: string;
   readonly parent?: StageState;
+  /** Stages above this one in its FROM chain. */
+  readonly depth: number;
   readonly scope: VariableScope;
   readonly book: AccountBook;
-  readonly users: { line: number; instructionSpan: Span; span: Span; spec: string; value?: string; unresolved: readonly string[]; buildArgs: readonly string[] }[];
+  readonly users: { line: number; instructionSpan: Span; span: Span; spec: string; value?: string; unresolved: readonly string[]; buildArgs: readonly string[]; hidden?: readonly string[] }[];
   posixShell: boolean;
+  /** Stages this one copies from (`COPY --from=<stage>`). */
+  readonly copiesFrom: number[];
   result?: Stage;
 }
 
@@ -84,16 +88,22 @@ export function buildDockerfileModel(source: string, baseFacts: BaseFactsLookup 
   const escape = safe(() => dockerfile.getEscapeCharacter(), '\\');
   const globals = new VariableScope();
   const stages: StageState[] = [];
+  const byName = new Map<string, StageState>();
   for (const instruction of safe(() => dockerfile.getInstructions(), [])) {
     try {
       const stage = stages[stages.length - 1];
-      if (instruction instanceof From) stages.push(fromInstruction(instruction, stages, globals, text, escape, baseFacts));
+      if (instruction instanceof From) {
+        const next = fromInstruction(instruction, stages.length, byName, globals, text, escape, baseFacts);
+        stages.push(next);
+        const key = next.name?.toLowerCase();
+        if (key !== undefined && !byName.has(key)) byName.set(key, next);
+      }
       else if (instruction instanceof Arg) declareArgs(instruction, stage ? stage.scope : globals, stage ? globals : undefined, text, escape);
       else if (!stage) continue;
       else if (instruction instanceof Env) declareEnv(instruction, stage.scope, text, escape);
       else if (instruction.getKeyword() === 'USER') userInstruction(instruction, stage, text, escape);
       else if (instruction instanceof Run) runInstruction(instruction, stage, text, escape);
-      else if (instruction instanceof Copy || instruction.getKeyword() === 'ADD') copyInstruction(instruction as Copy | Add, stage, stages, text);
+      else if (instruction instanceof Copy || instruction.getKeyword() === 'ADD') copyInstruction(instruction as Copy | Add, stage, stages, byName, text);
       else if (instruction.getKeyword() === 'SHELL' && instruction instanceof JSONInstruction) {
         stage.posixShell = POSIX_SHELLS.test(jsonString(text.slice(instruction.getJSONStrings()[0]?.getRange() ?? instruction.getRange())));
       }
@@ -124,23 +134,48 @@ function safe<T>(f: () => T, fallback: T): T {
   }
 }
 
-function fromInstruction(from: From, stages: StageState[], globals: VariableScope, text: Text, escape: string, baseFacts: BaseFactsLookup): StageState {
+/**
+ * A stage copies its parent's variables and accounts: along a chain of thousands of stages that is quadratic
+ * in time and memory. Past this depth a stage's inheritance is not followed (its accounts are unknown).
+ */
+const MAX_STAGE_CHAIN = 256;
+
+function fromInstruction(from: From, index: number, byName: ReadonlyMap<string, StageState>, globals: VariableScope, text: Text, escape: string, baseFacts: BaseFactsLookup): StageState {
   const range = from.getImageRange();
   const span = text.span(from.getRange());
   const raw = range ? text.slice(range) : '';
   const rawSpan = range ? text.span(range) : span;
   const expanded = expandWord(raw, globals, escape);
   const name = from.getBuildStage() ?? undefined;
-  const common = { index: stages.length, ...(name ? { name } : {}), line: text.line(span.start), span, users: [], posixShell: true };
-  const parent = expanded.value ? stages.find((s) => s.name?.toLowerCase() === expanded.value?.toLowerCase()) : undefined;
+  const common = { index, ...(name ? { name } : {}), line: text.line(span.start), span, users: [], posixShell: true, copiesFrom: [] };
+  const parent = expanded.value ? byName.get(expanded.value.toLowerCase()) : undefined;
   if (parent) {
     const base: StageBase = { kind: 'stage', raw, span: rawSpan, stage: parent.index, name: parent.name ?? '' };
-    return { ...common, base, ...(parent.image ? { image: parent.image } : {}), parent, scope: parent.scope.clone(true), book: parent.book.clone(), posixShell: parent.posixShell };
+    if (parent.depth + 1 > MAX_STAGE_CHAIN) {
+      const book = new AccountBook(undefined, undefined);
+      book.userFallback = 'unknown';
+      book.groupFallback = 'unknown';
+      return { ...common, base, parent, depth: parent.depth + 1, scope: new VariableScope(), book, posixShell: parent.posixShell };
+    }
+    const scope = hideGlobals(parent.scope.clone(true), globals, parent.book.facts !== undefined);
+    return { ...common, base, ...(parent.image ? { image: parent.image } : {}), parent, depth: parent.depth + 1, scope, book: parent.book.clone(), posixShell: parent.posixShell };
   }
   const reference = expanded.value || undefined;
   const base: StageBase = { kind: 'image', raw, span: rawSpan, ...(reference ? { reference } : {}), ...(expanded.unresolved.length ? { unresolved: expanded.unresolved } : {}) };
   const facts = reference ? baseFacts(reference) : undefined;
-  return { ...common, base, ...(reference ? { image: reference } : {}), scope: new VariableScope(facts?.family === 'scratch'), book: new AccountBook(facts, reference) };
+  const scope = hideGlobals(new VariableScope(facts?.family === 'scratch'), globals, facts !== undefined);
+  return { ...common, base, ...(reference ? { image: reference } : {}), depth: 0, scope, book: new AccountBook(facts, reference) };
+}
+
+/**
+ * BuildKit dockerfile2llb: an ARG before the first FROM is in scope for FROM lines only; a stage sees
+ * it after re-declaring it (`ARG UID`). Unless re-declared it expands to nothing, when the base
+ * image is known (its ENV does not define it); an unknown base's ENV might, so it stays unknown there.
+ */
+function hideGlobals(scope: VariableScope, globals: VariableScope, baseKnown: boolean): VariableScope {
+  if (!baseKnown) return scope;
+  for (const name of globals.argNames()) if (!scope.get(name)) scope.set(name, { kind: 'hidden' });
+  return scope;
 }
 
 /** ARG: before the first FROM into the globals; in a stage, re-declaring a global takes its value. */
@@ -176,7 +211,7 @@ function userInstruction(user: Instruction, stage: StageState, text: Text, escap
   const span = range ? text.span(range) : { start: instructionSpan.end, end: instructionSpan.end };
   const spec = range ? text.slice(range) : '';
   const e = expandWord(spec.trim(), stage.scope, escape);
-  stage.users.push({ line: text.line(instructionSpan.start), instructionSpan, span, spec, ...(e.value !== undefined ? { value: e.value } : {}), unresolved: e.unresolved, buildArgs: e.buildArgs });
+  stage.users.push({ line: text.line(instructionSpan.start), instructionSpan, span, spec, ...(e.value !== undefined ? { value: e.value } : {}), unresolved: e.unresolved, buildArgs: e.buildArgs, ...(e.hidden ? { hidden: e.hidden } : {}) });
 }
 
 function runInstruction(run: Run, stage: StageState, text: Text, escape: string): void {
@@ -201,7 +236,7 @@ function runInstruction(run: Run, stage: StageState, text: Text, escape: string)
 const ACCOUNT_FILES = ['/etc/passwd', '/etc/group'] as const;
 
 /** COPY/ADD onto /etc/passwd or /etc/group: another stage's file is known, anything else is not. */
-function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly StageState[], text: Text): void {
+function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly StageState[], byName: ReadonlyMap<string, StageState>, text: Text): void {
   const json = copy instanceof JSONInstruction ? copy.getJSONStrings() : [];
   const args = json.length ? json.map((j) => jsonString(text.slice(j.getRange()))) : copy.getArguments().map((a) => a.getValue());
   const heredocs: Heredoc[] = copy instanceof Copy ? copy.getHeredocs() : [];
@@ -209,7 +244,11 @@ function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly S
   if (!dest) return;
   const sources = heredocs.length ? heredocs.map((h) => h.getName()) : args.slice(0, -1);
   const fromFlag = copy.getFlags().find((f) => f.getName() === 'from')?.getValue() ?? undefined;
-  const fromStage = fromFlag === undefined ? undefined : stages.find((s) => s.name?.toLowerCase() === fromFlag.toLowerCase() || String(s.index) === fromFlag);
+  // The first stage with that name or index (by name in a map: a scan per COPY was quadratic).
+  const named = fromFlag === undefined ? undefined : byName.get(fromFlag.toLowerCase());
+  const numbered = fromFlag !== undefined && /^\d+$/.test(fromFlag) && String(Number(fromFlag)) === fromFlag ? stages[Number(fromFlag)] : undefined;
+  const fromStage = named && numbered ? (named.index < numbered.index ? named : numbered) : named ?? numbered;
+  if (fromStage && fromStage !== stage && !stage.copiesFrom.includes(fromStage.index)) stage.copiesFrom.push(fromStage.index);
   for (const file of ACCOUNT_FILES) {
     const src = sources.find((s) => targetPath(s, dest, sources.length) === file);
     if (src === undefined) continue;
@@ -227,7 +266,9 @@ function copyInstruction(copy: Copy | Add, stage: StageState, stages: readonly S
 }
 
 function targetPath(src: string, dest: string, count: number): string {
-  const d = dest.replace(/\/+$/, '');
+  let end = dest.length;
+  while (end > 0 && dest[end - 1] === '/') end--; // (`/\/+$/` is quadratic on a run of slashes)
+  const d = dest.slice(0, end);
   const isDir = dest.endsWith('/') || count > 1 || d === '/etc';
   return isDir ? `${d}/${src.split('/').filter(Boolean).pop() ?? ''}` : d;
 }
@@ -280,7 +321,9 @@ function finishStage(state: StageState, text: Text): Stage {
     accounts: state.book.accounts(),
     accountsKnown: state.book.knowledge(),
     passwd: state.book.allUsers(),
+    groups: state.book.allGroups(),
     user,
+    dependsOn: [...(state.parent ? [state.parent.index] : []), ...state.copiesFrom],
     ...(state.base.kind === 'image' && state.image && state.book.facts ? { baseFacts: factsRecord(state.image, state.book.facts) } : {}),
   };
   state.result = stage;
@@ -289,11 +332,13 @@ function finishStage(state: StageState, text: Text): Stage {
 }
 
 function fromUserInstruction(u: StageState['users'][number], state: StageState): ResolvedUser {
-  const common = { source: 'user-instruction' as const, spec: u.spec, line: u.line, span: u.span, ...(u.buildArgs.length ? { buildArgs: u.buildArgs } : {}) };
+  const common = { source: 'user-instruction' as const, spec: u.spec, line: u.line, span: u.span, ...(u.buildArgs.length ? { buildArgs: u.buildArgs } : {}), ...(u.hidden ? { hiddenArgs: u.hidden } : {}) };
   if (u.value === undefined) {
     const why = u.unresolved.map((name) => unresolvedReason(name, state.scope)).join('; ');
     return { ...common, reason: `USER ${u.spec.trim()} does not resolve: ${why || 'it depends on an unknown value'}` };
   }
+  // USER that expands to nothing: the image config's User is empty, so the container runs as root.
+  if (u.value.trim() === '') return { ...common, value: '', name: 'root', uid: 0, gid: 0, group: 'root' };
   return { ...common, value: u.value, ...resolveSpec(u.value, state.book) };
 }
 

@@ -5,7 +5,7 @@
  * and lines written to /etc/passwd or /etc/group (`echo`, `printf`, `cat <<EOF`, `tee -a`).
  * An id the command does not state is unknown: never guessed.
  */
-import type { Origin, UserAccount } from './accounts';
+import type { AccountFallback, Origin, UserAccount } from './accounts';
 import { AccountBook } from './accounts';
 import { getopt, idValue, optionSpec, type ParsedOptions } from './getopt';
 import type { ShellWord, SimpleCommand } from './shell';
@@ -86,7 +86,9 @@ const USERADD = optionSpec('u,uid: g,gid: G,groups: d,home-dir: s,shell: c,comme
 
 /**
  * useradd: `-g` names the primary group; `-N` uses GROUP from /etc/default/useradd, 100 by default;
- * otherwise (USERGROUPS_ENAB yes, or `-U`) a group named after the user is created, its id not stated.
+ * otherwise (USERGROUPS_ENAB yes in Debian's, Ubuntu's and RHEL's login.defs, or `-U`) a group named after the
+ * user is created. Its id: shadow's useradd.c calls `find_new_gid (rflg, &user_gid, &user_id)`, preferring the
+ * user's uid as the gid when no group has it; with the uid unknown (not given), so is the gid.
  */
 const useradd: Handler = (args, origin, { book }) => {
   const o = getopt(args, USERADD);
@@ -98,8 +100,9 @@ const useradd: Handler = (args, origin, { book }) => {
   if (o.options.has('gid')) primary = groupRef(book, o.options.get('gid'));
   else if (o.options.has('no-user-group')) primary = groupRef(book, '100');
   else {
-    addGroup(book, name, undefined, { ...origin, how: `${origin.how} (user group)` });
-    primary = { group: name };
+    const gid = uid !== undefined && !book.findGroupByGid(uid) ? uid : undefined;
+    addGroup(book, name, gid, { ...origin, how: `${origin.how} (user group)` });
+    primary = { group: name, ...(gid !== undefined ? { gid } : {}) };
   }
   addUser(book, withGroups({ name, ...(uid !== undefined ? { uid } : {}), ...primary, createdAt: origin }, list(o.options.get('groups'))));
 };
@@ -183,6 +186,53 @@ const deluser: Handler = (args, origin, { book }) => {
   if (account?.groups) addUser(book, { ...account, groups: account.groups.filter((g) => g !== group), changedAt: origin });
 };
 
+/**
+ * BusyBox's CONFIG_FIRST_SYSTEM_ID and CONFIG_LAST_SYSTEM_ID as Alpine (aports main/busybox) and
+ * docker-library/busybox build it: the Kconfig defaults, 100 and 999.
+ */
+const FIRST_SYSTEM_ID = 100;
+const LAST_SYSTEM_ID = 999;
+
+/**
+ * Every uid and gid in use, when the stage's accounts are all known on a BusyBox base: the base
+ * table's (Alpine's alpine-baselayout, busybox's buildroot skeleton) and the Dockerfile's, each with
+ * its id, and no package installed since (an `apk add` script may have created accounts).
+ */
+function idsInUse(book: AccountBook): { readonly uids: ReadonlySet<number>; readonly gids: ReadonlySet<number> } | undefined {
+  const family = book.facts?.family;
+  if ((family !== 'alpine' && family !== 'busybox') || book.packagesInstalled) return undefined;
+  const known = (f: AccountFallback) => f === 'base' || f === 'none';
+  if (!known(book.userFallback) || !known(book.groupFallback)) return undefined;
+  const users = book.allUsers();
+  const groups = book.allGroups();
+  if (users.some((u) => u.uid === undefined) || groups.some((g) => g.gid === undefined)) return undefined;
+  return { uids: new Set(users.map((u) => u.uid as number)), gids: new Set(groups.map((g) => g.gid as number)) };
+}
+
+/**
+ * BusyBox passwd_study (loginutils/adduser.c): the first uid from FIRST_SYSTEM_ID (`-S`) or
+ * LAST_SYSTEM_ID + 1 with no passwd entry and, when the user gets a group of its own, no group
+ * with that id either.
+ */
+function busyboxFreeUid(book: AccountBook, system: boolean, ownGroup: boolean): number | undefined {
+  const ids = idsInUse(book);
+  if (!ids) return undefined;
+  const max = system ? LAST_SYSTEM_ID : 2147483647;
+  for (let uid = system ? FIRST_SYSTEM_ID : LAST_SYSTEM_ID + 1; uid <= max; uid++) {
+    if (!ids.uids.has(uid) && !(ownGroup && ids.gids.has(uid))) return uid;
+  }
+  return undefined;
+}
+
+/** BusyBox xgroup_study (loginutils/addgroup.c): the first gid from FIRST_SYSTEM_ID (`-S`) or LAST_SYSTEM_ID + 1 not in /etc/group. */
+function busyboxFreeGid(book: AccountBook, system: boolean): number | undefined {
+  const ids = idsInUse(book);
+  if (!ids) return undefined;
+  const max = system ? LAST_SYSTEM_ID : 2147483647;
+  for (let gid = system ? FIRST_SYSTEM_ID : LAST_SYSTEM_ID + 1; gid <= max; gid++) if (!ids.gids.has(gid)) return gid;
+  return undefined;
+}
+
 const BUSYBOX_ADDUSER = optionSpec('h,home: g,gecos: s,shell: G,ingroup: u,uid: k,skel: D,disabled-password ,empty-password S,system H,no-create-home');
 const DEBIAN_ADDUSER = optionSpec(',home: ,shell: ,ingroup: ,uid: ,gid: ,gecos: ,comment: ,conf: ,firstuid: ,lastuid: ,firstgid: ,lastgid: ,system ,group ,disabled-password ,disabled-login ,no-create-home q,quiet ,debug ,force-badname ,allow-badname ,allow-bad-names ,allow-all-names ,add-extra-groups ,add_extra_groups ,encrypt-home ,verbose h,help');
 const DEBIAN_ONLY = /^--(group|gid|disabled-login|add[-_]extra[-_]groups|firstuid|lastuid|firstgid|lastgid|comment|conf|quiet|debug|verbose|allow-bad-names|allow-all-names|force-badname|encrypt-home)(=|$)/;
@@ -206,10 +256,12 @@ function busyboxAdduser(args: readonly ShellWord[], origin: Origin, book: Accoun
   const [name, second] = o.positional.map((w) => w.value);
   if (!name) return;
   if (o.options.size === 0 && second) return addToGroup(book, name, second, origin);
-  const uid = idValue(o.options.get('uid'));
+  const system = o.options.has('system');
+  const ownGroup = !o.options.has('ingroup') && !system;
+  const uid = o.options.has('uid') ? idValue(o.options.get('uid')) : busyboxFreeUid(book, system, ownGroup);
   let primary: { gid?: number; group?: string };
   if (o.options.has('ingroup')) primary = groupRef(book, o.options.get('ingroup'));
-  else if (o.options.has('system')) primary = groupRef(book, 'nogroup');
+  else if (system) primary = groupRef(book, 'nogroup');
   else {
     addGroup(book, name, uid, { ...origin, how: `${origin.how} (user group)` });
     primary = { ...(uid !== undefined ? { gid: uid } : {}), group: name };
@@ -256,7 +308,15 @@ const addgroup: Handler = (args, origin, { book }) => {
   const [first, second] = o.positional.map((w) => w.value);
   if (!first) return;
   if (second) return addToGroup(book, first, second, origin);
-  addGroup(book, first, idValue(o.options.get('gid')), origin);
+  // Debian's addgroup picks its id from adduser.conf ranges: unknown; BusyBox's is computed when every id is known.
+  const busybox = book.facts?.family === 'alpine' || book.facts?.family === 'busybox';
+  const gid = o.options.has('gid') ? idValue(o.options.get('gid')) : busybox ? busyboxFreeGid(book, o.options.has('system')) : undefined;
+  addGroup(book, first, gid, origin);
+};
+
+/** `apk add`: packages may create accounts in their install scripts (ids then unknown to this model). */
+const apk: Handler = (args, _origin, { book }) => {
+  if (args.some((w) => w.value === 'add')) book.packagesInstalled = true;
 };
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
@@ -268,6 +328,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   groupdel,
   adduser,
   addgroup,
+  apk,
   deluser,
   delgroup: groupdel,
 };

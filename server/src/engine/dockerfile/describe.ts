@@ -22,7 +22,8 @@ export function describeOrigin(o: Origin): string {
 export function userNote(u: ResolvedUser): string {
   const id = u.uid !== undefined ? `uid ${u.uid}` : 'uid unknown';
   const gid = u.gid !== undefined ? `, gid ${u.gid}` : '';
-  const args = u.buildArgs?.length ? ` (ARG ${u.buildArgs.join(', ')} default)` : '';
+  const hidden = u.hiddenArgs?.length ? ` (${u.hiddenArgs.map((a) => `ARG ${a}`).join(', ')} before FROM ${u.hiddenArgs.length > 1 ? 'are' : 'is'} not visible in the stage: re-declare ${u.hiddenArgs.length > 1 ? 'them' : 'it'} after FROM)` : '';
+  const args = (u.buildArgs?.length ? ` (ARG ${u.buildArgs.join(', ')} default, --build-arg can change it)` : '') + (u.value?.trim() === '' ? '' : hidden);
   switch (u.source) {
     case 'base-image':
       return `no USER; base image ${u.image ?? ''} runs as ${u.name ? `${u.name} (${id}${gid})` : `${id}${gid}`}`;
@@ -30,6 +31,7 @@ export function userNote(u: ResolvedUser): string {
       return u.reason ?? 'no USER; the base image decides';
     default: {
       const at = `USER ${u.spec?.trim() ?? ''} in Dockerfile line ${u.line ?? '?'}${args}`;
+      if (u.value?.trim() === '') return `USER ${u.spec?.trim() ?? ''} in Dockerfile line ${u.line ?? '?'} expands to nothing${hidden}: the image runs as root (uid 0, gid 0)`;
       if (u.uid === undefined) return `${at}: ${u.reason ?? 'uid unknown'}`;
       const inherited = u.source === 'inherited-stage' ? ', inherited from an earlier stage' : '';
       if (u.name && !/^\d+$/.test(u.value?.split(':')[0] ?? '')) {

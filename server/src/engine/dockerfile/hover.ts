@@ -1,5 +1,6 @@
 /** Markdown hovers for a Dockerfile: on USER, what it resolves to and where the user comes from; on FROM, the base. */
 import { baseImageFacts } from './baseImages';
+import { describeFacts } from '../images/known';
 import { describeGid, describeOrigin, describeUid, userNote } from './describe';
 import type { DockerfileModel, ResolvedUser, Stage, UserInstruction } from './model';
 import type { Span } from '../types';
@@ -43,6 +44,8 @@ function fromHover(stage: Stage, model: DockerfileModel): string {
     if (parent) lines.push(`Its user: ${userNote(parent.user)}.`);
   } else if (base.reference === undefined) {
     lines.push(`**FROM** \`${base.raw}\` — the image does not resolve${base.unresolved?.length ? ` (${base.unresolved.join(', ')} unknown)` : ''}: its user is unknown.`);
+  } else if (stage.baseFacts && stage.baseFacts.from !== 'table') {
+    lines.push(`**FROM** \`${base.reference}\` — ${describeFacts(stage.baseFacts)} (${stage.baseFacts.from === 'registry' ? 'from its registry' : stage.baseFacts.from === 'docker' ? 'from the local Docker Engine' : 'from the image cache'}).`);
   } else {
     const facts = baseImageFacts(base.reference);
     if (!facts) lines.push(`**FROM** \`${base.reference}\` — not a base image secctx knows: its own USER decides who this stage runs as.`);

@@ -1,7 +1,31 @@
 /** What the manifest side sees of a Dockerfile: the user its final (or target) stage runs as, and its /etc/passwd. */
 import type { ImageAccount, ImageUser } from '../options';
 import { describeGid, describeUid, userNote } from './describe';
-import { targetStage, type DockerfileModel } from './model';
+import { targetStage, type DockerfileModel, type Stage } from './model';
+
+function optionalGroups(groups: readonly number[] | undefined): { readonly supplementaryGroups?: readonly number[] } {
+  return groups?.length ? { supplementaryGroups: groups } : {};
+}
+
+/**
+ * The groups /etc/group lists a user of the Dockerfile in (`useradd -G`, `usermod -aG`, `adduser app
+ * wheel`, `addgroup app wheel`), as containerd WithAdditionalGIDs and CRI-O read them: every group whose
+ * member list names the user, but for the group named after the user. Undefined when not known: the
+ * base image's own users (the table holds no member lists) and groups whose id is not known.
+ */
+export function supplementaryGroups(stage: Stage, userName: string | undefined): readonly number[] | undefined {
+  if (userName === undefined) return undefined;
+  const account = stage.passwd.find((u) => u.name === userName);
+  if (!account || account.createdAt.how.startsWith('base image')) return undefined;
+  const gids: number[] = [];
+  for (const name of account.groups ?? []) {
+    if (name === userName) continue;
+    const gid = stage.groups.find((g) => g.name === name)?.gid;
+    if (gid === undefined) return undefined;
+    if (!gids.includes(gid)) gids.push(gid);
+  }
+  return gids;
+}
 
 /** The ImageUser of a Dockerfile's final stage, or of the stage a build `target` names. */
 export function finalImageUser(model: DockerfileModel, dockerfilePath: string, target?: string): ImageUser {
@@ -14,13 +38,16 @@ export function finalImageUser(model: DockerfileModel, dockerfilePath: string, t
   const fromUser = u.source === 'user-instruction' || u.source === 'inherited-stage';
   const note = target === undefined ? userNote(u) : `${userNote(u)} (stage ${target})`;
   // Without a USER, the image config's User is the base image's (distroless :nonroot says 65532).
-  const spec = u.source === 'base-image' ? u.imageConfigUser || undefined : u.spec?.trim();
+  // What the image config's User holds: the USER after ARG/ENV substitution when it resolves.
+  const spec = u.source === 'base-image' ? u.imageConfigUser || undefined : (u.value ?? u.spec)?.trim();
   return {
     ...(spec !== undefined ? { spec } : {}),
     ...(u.source === 'default' ? { unknownBase: u.image ?? 'the base image' } : {}),
     ...(u.name !== undefined ? { name: u.name } : {}),
     ...(u.uid !== undefined ? { uid: u.uid } : {}),
     ...(u.gid !== undefined ? { gid: u.gid } : {}),
+    ...(u.buildArgs?.length ? { buildArgs: u.buildArgs } : {}),
+    ...optionalGroups(supplementaryGroups(stage, u.name)),
     note,
     dockerfile: dockerfilePath,
     ...(fromUser && u.span ? { userSpan: u.span } : {}),
@@ -40,7 +67,7 @@ export function imageAccount(model: DockerfileModel, uid: number, target?: strin
   if (entry) {
     const created = entry.createdAt.line !== undefined ? ` created in Dockerfile line ${entry.createdAt.line}` : ` from ${entry.createdAt.how}`;
     const ids = `${describeUid({ uid })}${entry.gid !== undefined ? `, ${describeGid({ gid: entry.gid })}` : ', gid unknown'}`;
-    return { uid, name: entry.name, ...(entry.gid !== undefined ? { gid: entry.gid } : {}), note: `user ${entry.name} (${ids})${created}` };
+    return { uid, name: entry.name, ...(entry.gid !== undefined ? { gid: entry.gid } : {}), ...optionalGroups(supplementaryGroups(stage, entry.name)), note: `user ${entry.name} (${ids})${created}` };
   }
   // An account created without an explicit uid may be this one.
   if (stage.accountsKnown !== 'all' || stage.passwd.some((a) => a.uid === undefined)) return undefined;

@@ -5,7 +5,7 @@
  */
 import type { ImageFactsRecord } from '../images/known';
 import type { Span } from '../types';
-import type { AccountKnowledge, Accounts, Origin, UserAccount } from './accounts';
+import type { AccountKnowledge, Accounts, GroupAccount, Origin, UserAccount } from './accounts';
 import { buildDockerfileModel, type BaseFactsLookup } from './builder';
 import type { LongLine } from './longLines';
 
@@ -39,6 +39,8 @@ export interface ResolvedUser {
   readonly imageConfigUser?: string;
   /** ARGs whose defaults the spec used: `--build-arg` can change the user. */
   readonly buildArgs?: readonly string[];
+  /** ARGs before FROM the USER uses but the stage never re-declares: they expand to nothing (BuildKit). */
+  readonly hiddenArgs?: readonly string[];
   /** Names the USER uses that no known account has (the stage does not create them, the base is not known to). */
   readonly missing?: { readonly user?: string; readonly group?: string };
   /** Why the uid or gid is unknown. */
@@ -82,8 +84,12 @@ export interface Stage {
   readonly accountsKnown: AccountKnowledge;
   /** Every /etc/passwd entry known at the end of the stage: the Dockerfile's accounts and the base image's. */
   readonly passwd: readonly UserAccount[];
+  /** Every /etc/group entry known at the end of the stage (memberships only for the Dockerfile's users). */
+  readonly groups: readonly GroupAccount[];
   /** The user at the end of the stage. */
   readonly user: ResolvedUser;
+  /** The stages this one needs: the stage it is built FROM and those it copies from (`COPY --from`). */
+  readonly dependsOn: readonly number[];
   /** What the FROM image is known to be (image facts or the well-known table); absent for a stage base or an unknown image. */
   readonly baseFacts?: ImageFactsRecord;
 }
@@ -102,6 +108,23 @@ export interface DockerfileModel {
  */
 export function parseDockerfile(text: string, baseFacts?: BaseFactsLookup): DockerfileModel {
   return buildDockerfileModel(text, baseFacts);
+}
+
+/**
+ * The stages a build of `target` (the final stage without one) runs: it and, transitively, what it is
+ * built FROM and copies from. BuildKit's dockerfile2llb builds no other stage.
+ */
+export function stagesBuilt(model: DockerfileModel, target?: string): ReadonlySet<number> {
+  const built = new Set<number>();
+  const start = targetStage(model, target);
+  const todo = start ? [start.index] : [];
+  while (todo.length) {
+    const i = todo.pop() as number;
+    if (built.has(i)) continue;
+    built.add(i);
+    todo.push(...(model.stages[i]?.dependsOn ?? []));
+  }
+  return built;
 }
 
 /** The stage a build `--target` (or Compose/Skaffold `target`) names; the final stage without one. */

@@ -126,7 +126,9 @@ class Reader {
       const nl = t.indexOf('\n', this.i);
       if (nl < 0) { this.i = t.length; return; }
       const esc = this.source.dockerfile?.escape;
-      const before = t.slice(this.i, nl).replace(/[ \t\r]+$/, '');
+      let end = nl; // trailing blanks dropped without `/[ \t\r]+$/` (quadratic on a run of blanks)
+      while (end > this.i && (t[end - 1] === ' ' || t[end - 1] === '\t' || t[end - 1] === '\r')) end--;
+      const before = t.slice(this.i, end);
       this.i = nl;
       if (!esc || !before.endsWith(esc)) return;
       this.i = nl + 1;
@@ -356,7 +358,7 @@ function nestedScript(command: SimpleCommand): ShellSource | undefined {
   for (let k = 1; k < command.words.length; k++) {
     const w = command.words[k];
     if (!w.value?.startsWith('-')) break;
-    if (/^-[a-z]*c[a-z]*$/.test(w.value)) return wordAsSource(command.words[k + 1]);
+    if (/^-[a-z]+$/.test(w.value) && w.value.includes('c')) return wordAsSource(command.words[k + 1]);
   }
   return command.words.length === 1 || command.words.slice(1).every((w) => w.value?.startsWith('-')) ? stdin?.source : undefined;
 }

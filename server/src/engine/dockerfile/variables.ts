@@ -12,7 +12,13 @@
 export type Binding =
   | { readonly kind: 'env'; readonly value?: string }
   /** `value` undefined: declared without a default, so unset unless `--build-arg` sets it; `unknown`: set by BuildKit or from an unresolved default. */
-  | { readonly kind: 'arg'; readonly value?: string; readonly unknown?: boolean };
+  | { readonly kind: 'arg'; readonly value?: string; readonly unknown?: boolean }
+  /**
+   * An ARG declared before the first FROM and not re-declared in this stage: BuildKit (dockerfile2llb)
+   * does not put it in the stage's environment, so it expands to nothing (the base image's ENV, known
+   * not to define it, is all there is).
+   */
+  | { readonly kind: 'hidden' };
 
 export class VariableScope {
   private readonly bindings = new Map<string, Binding>();
@@ -32,6 +38,11 @@ export class VariableScope {
     this.bindings.set(name, binding);
   }
 
+  /** Names bound to an ARG (what an ARG before FROM declares). */
+  argNames(): string[] {
+    return [...this.bindings].filter(([, b]) => b.kind === 'arg').map(([k]) => k);
+  }
+
   /** A copy; `envOnly` keeps ENV bindings (what a stage built FROM this one inherits). */
   clone(envOnly = false, closed = this.closed): VariableScope {
     const copy = new VariableScope(closed);
@@ -47,13 +58,16 @@ export interface Expansion {
   readonly unresolved: readonly string[];
   /** ARGs whose value decided the result: `--build-arg` can change it. */
   readonly buildArgs: readonly string[];
+  /** ARGs before FROM that the stage did not re-declare: they expanded to nothing. */
+  readonly hidden?: readonly string[];
 }
 
-type Lookup = { readonly state: 'set'; readonly value: string; readonly buildArg: boolean } | { readonly state: 'unset'; readonly buildArg: boolean } | { readonly state: 'unknown' };
+type Lookup = { readonly state: 'set'; readonly value: string; readonly buildArg: boolean } | { readonly state: 'unset'; readonly buildArg: boolean; readonly hidden?: boolean } | { readonly state: 'unknown' };
 
 function lookup(scope: VariableScope, name: string): Lookup {
   const b = scope.get(name);
   if (!b) return scope.closed ? { state: 'unset', buildArg: false } : { state: 'unknown' };
+  if (b.kind === 'hidden') return { state: 'unset', buildArg: false, hidden: true };
   if (b.kind === 'env') return b.value === undefined ? { state: 'unknown' } : { state: 'set', value: b.value, buildArg: false };
   if (b.unknown) return { state: 'unknown' };
   return b.value === undefined ? { state: 'unset', buildArg: true } : { state: 'set', value: b.value, buildArg: true };
@@ -68,11 +82,12 @@ export class Expander {
   unknown = false;
   readonly unresolved = new Set<string>();
   readonly buildArgs = new Set<string>();
+  readonly hidden = new Set<string>();
 
   constructor(readonly scope: VariableScope) {}
 
   result(): Expansion {
-    return { ...(this.unknown ? {} : { value: this.out }), unresolved: [...this.unresolved], buildArgs: [...this.buildArgs] };
+    return { ...(this.unknown ? {} : { value: this.out }), unresolved: [...this.unresolved], buildArgs: [...this.buildArgs], ...(this.hidden.size ? { hidden: [...this.hidden] } : {}) };
   }
 
   private unknownVar(name: string): void {
@@ -100,7 +115,8 @@ export class Expander {
       if (v.buildArg) this.buildArgs.add(name);
       this.out += v.value;
     } else if (v.state === 'unset' && !v.buildArg) {
-      // closed scope: the variable is empty
+      // closed scope, or an ARG before FROM the stage did not re-declare: the variable is empty
+      if (v.hidden) this.hidden.add(name);
     } else this.unknownVar(name);
   }
 
@@ -124,6 +140,7 @@ export class Expander {
     const v = lookup(this.scope, name);
     if (v.state === 'unknown') return this.unknownVar(name);
     if (v.buildArg) this.buildArgs.add(name);
+    if (v.state === 'unset' && v.hidden) this.hidden.add(name);
     const isSet = v.state === 'set' && (op.startsWith(':') ? v.value !== '' : true);
     const useWord = op.endsWith('-') ? !isSet : op.endsWith('+') ? isSet : false;
     if (op.endsWith('?')) {

@@ -10,7 +10,7 @@ import type { AnalysisOptions } from '../options';
 import { evaluatePodSecurity, formatPssViolation, parseKubeVersion, type PssViolation } from '../pss';
 import type { Finding, Fix, FixSafety, PssLevel, Span, TextEdit } from '../types';
 import { hasTemplateDirectives, parseYamlChunk, splitYamlDocuments } from '../yaml/documents';
-import { deepestNode, mapAt, pairOf, spanOf, type YamlPath } from '../yaml/nodes';
+import { deepestNode, mapAt, pairOf, plainOf, spanOf, type YamlPath } from '../yaml/nodes';
 import {
   containerAtPath,
   containerSeccompRuntimeDefaultFix,
@@ -176,6 +176,13 @@ export interface HardenResult {
   readonly applied: readonly AppliedFix[];
   /** What still keeps a workload from restricted: for a person to decide. */
   readonly unfixed: readonly UnfixedViolation[];
+  /**
+   * Errors and warnings secctx still reports on the hardened text (analysed under the restricted profile) on
+   * lines that no `unfixed` violation is on: what Pod Security admission does not check but that is still
+   * wrong (capabilities in the pod-level securityContext, a CAP_-prefixed name, …). The file passes only when
+   * this and `unfixed` are both empty.
+   */
+  readonly remaining: readonly Finding[];
 }
 
 /** The fixes for one violation; several when it names several fields. */
@@ -230,7 +237,7 @@ function restrictedViolations(text: string, options: AnalysisOptions): PodViolat
     const parsed = parseYamlChunk(chunk.text);
     if (parsed.syntaxError || !isKubernetesResource(parsed.doc.contents)) continue;
     for (const pod of buildKubernetesDocument(parsed.doc).pods) {
-      const violations = evaluatePodSecurity(pod.podObject.toJSON() as unknown, 'restricted', version);
+      const violations = evaluatePodSecurity(plainOf(pod.podObject), 'restricted', version);
       if (violations.length) out.push({ offset: chunk.offset, text: chunk.text, pod, violations });
     }
   }
@@ -254,7 +261,6 @@ function spanOfPath(pod: PodModel, path: YamlPath): Span {
  * deleted but listed in `unfixed`, as is anything a fix could not be written for.
  */
 export function hardenToRestricted(path: string, text: string, options: AnalysisOptions): HardenResult {
-  void path; // the same signature as fixAll; only YAML text is hardened
   const applied: AppliedFix[] = [];
   let current = text;
   let found = restrictedViolations(current, options);
@@ -279,7 +285,16 @@ export function hardenToRestricted(path: string, text: string, options: Analysis
       unfixed.push({ workload: pod.workload, check: v.check, level: v.level, message: formatPssViolation(v), span: shiftSpan(spanOfPath(pod, v.paths[0] ?? ['spec']), offset) });
     }
   }
-  return { text: current, applied, unfixed };
+  const lineOf = (offset: number): number => {
+    let n = 0;
+    for (let i = current.indexOf('\n'); i >= 0 && i < offset; i = current.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const unfixedLines = new Set(unfixed.map((u) => lineOf(u.span.start)));
+  const remaining = new Analyzer()
+    .analyze(path, current, { ...options, profile: 'restricted' })
+    .findings.filter((f) => (f.severity === 'error' || f.severity === 'warning') && !unfixedLines.has(lineOf(f.span.start)));
+  return { text: current, applied, unfixed, remaining };
 }
 
 function shiftSpan(span: Span, delta: number): Span {

@@ -277,9 +277,32 @@ export function disallowPrivilegeEscalationFix(text: string, container: Containe
   return unsafeFix('Set allowPrivilegeEscalation: false', writeChanges(text, container.node, [{ path: ['securityContext', 'allowPrivilegeEscalation'], leaf: { kind: 'value', text: 'false' } }]));
 }
 
+/**
+ * A `drop` entry that means ALL to the runtime but not to Pod Security (`all`, `CAP_ALL`): the fix respells it
+ * instead of adding a second `ALL` (with capability-case's fix in the same pass that wrote `drop: [ALL, ALL]`).
+ */
+function misspelledDropAll(container: ContainerModel): { start: number; end: number; quote: ReturnType<typeof quoteOf>; inList: boolean } | undefined {
+  const value = pairOf(asMap(pairOf(container.securityContext, 'capabilities')?.value), 'drop')?.value;
+  const seq = asSeq(value);
+  const items = seq ? seq.items : [value];
+  for (const item of items) {
+    if (!isScalar(item) || typeof item.value !== 'string' || !item.range) continue;
+    if (item.value === 'ALL') return undefined;
+    const upper = item.value.toUpperCase();
+    if (upper === 'ALL' || upper === 'CAP_ALL') return { start: item.range[0], end: item.range[1], quote: quoteOf(item), inList: !!seq };
+  }
+  return undefined;
+}
+
+function dropAllEdits(text: string, container: ContainerModel): TextEdit[] | undefined {
+  const spelled = misspelledDropAll(container);
+  if (spelled) return [{ start: spelled.start, end: spelled.end, newText: spelled.inList ? scalarText('ALL', spelled.quote) : `[${scalarText('ALL', spelled.quote)}]` }];
+  return tryWriteChanges(text, container.node, [{ path: ['securityContext', 'capabilities', 'drop'], leaf: { kind: 'list', items: ['ALL'], style: FLOW_LIST } }]);
+}
+
 /** Adds `ALL` to the container's `capabilities.drop` (keeping the list's style, or creating `drop: ["ALL"]`). Unsafe. */
 export function dropAllCapabilitiesFix(text: string, container: ContainerModel): Fix[] {
-  return unsafeFix('Drop all capabilities (drop: ["ALL"])', writeChanges(text, container.node, [{ path: ['securityContext', 'capabilities', 'drop'], leaf: { kind: 'list', items: ['ALL'], style: FLOW_LIST } }]));
+  return unsafeFix('Drop all capabilities (drop: ["ALL"])', dropAllEdits(text, container) ?? []);
 }
 
 function addedCapabilities(container: ContainerModel): { seq: YAMLSeq<unknown>; forbidden: number[]; names: string[] } | undefined {
@@ -333,7 +356,7 @@ export function restrictCapabilitiesFix(text: string, container: ContainerModel)
     edits = replaceEntry(text, caps, 'add', 'drop', drop.leaf);
   } else {
     const removal = all ? removePath(text, container.node, ['securityContext', 'capabilities', 'add']) : removeListItems(text, added.seq, added.forbidden);
-    const set = tryWriteChanges(text, container.node, [drop]);
+    const set = dropAllEdits(text, container);
     edits = set && normalizeEdits([...removal, ...set]);
   }
   return unsafeFix(`Drop all capabilities and remove added ones other than NET_BIND_SERVICE (${added.names.join(', ')})`, edits ?? []);

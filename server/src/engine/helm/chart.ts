@@ -27,6 +27,8 @@ export interface Dependency {
 
 export interface ChartModel {
   readonly root: string;
+  /** False for a folder that is a chart only by values.yaml beside templates/ (no Chart.yaml: maybe a partial copy). */
+  readonly hasChartYaml: boolean;
   readonly name: string;
   readonly version: string;
   readonly appVersion?: string;
@@ -67,8 +69,22 @@ export function parseValuesCached(path: string, text: string): { values: VMap; p
   return parsed;
 }
 
-function chartMeta(text: string | undefined): { name?: string; version?: string; appVersion?: string; type?: string; dependencies: Dependency[] } {
+type ChartMeta = { name?: string; version?: string; appVersion?: string; type?: string; dependencies: Dependency[] };
+const metaCache = new Map<string, ChartMeta>();
+
+/** Chart.yaml's fields, parsed once per text. */
+function chartMeta(text: string | undefined): ChartMeta {
   if (!text) return { dependencies: [] };
+  let meta = metaCache.get(text);
+  if (!meta) {
+    meta = readChartMeta(text);
+    if (metaCache.size > 200) metaCache.clear();
+    metaCache.set(text, meta);
+  }
+  return meta;
+}
+
+function readChartMeta(text: string): ChartMeta {
   const doc = parseDocument(text, { prettyErrors: false, strict: false }).toJSON() as Record<string, unknown> | null;
   const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
   const deps = Array.isArray(doc?.dependencies) ? (doc?.dependencies as Record<string, unknown>[]) : [];
@@ -116,7 +132,7 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   const subcharts = [...subRoots].sort().filter((r) => isChartRoot(r, files)).map((r) => buildChart(r, files));
   const name = meta.name ?? root.replace(/\/+$/, '').split('/').pop() ?? 'chart';
   return {
-    root, name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
+    root, hasChartYaml: files.has(joinPath(root, 'Chart.yaml')), name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
     type: meta.type === 'library' ? 'library' : 'application',
     valuesPath, valuesText, defaults: values, valuesProblems: problems, schema,
     templates, subcharts, dependencies: meta.dependencies,

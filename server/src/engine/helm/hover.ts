@@ -52,7 +52,8 @@ function describePlacements(chart: ChartAnalysis, placements: readonly Placement
   return parts.join('\n');
 }
 
-function disabledBy(chart: ChartAnalysis, path: string): string | undefined {
+/** Why the block at `path` renders nowhere when a false condition skipped the template text using it. */
+export function disabledBy(chart: ChartAnalysis, path: string): string | undefined {
   const key = path.split('.');
   const last = key[key.length - 1];
   for (const s of chart.skipped) {

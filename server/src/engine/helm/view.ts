@@ -11,6 +11,7 @@ import { parseValuesCached } from './chart';
 import type { EffectiveContext } from '../effective';
 import type { Finding } from '../types';
 import { contextsForFile } from './contexts';
+import { disabledBy } from './hover';
 
 export interface HelmFileView {
   readonly chart: ChartAnalysis;
@@ -60,6 +61,8 @@ function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
 /** A hint on each security-context-like values block (`…SecurityContext:` maps) that no template reads. */
 function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding[] {
   const out: Finding[] = [];
+  // Without Chart.yaml the folder may be a partial copy of a chart: templates using a block may be missing.
+  if (!chart.chart.hasChartYaml) return out;
   const doc = parseValuesCached(file, text).doc;
   const visit = (node: unknown, path: string[], depth: number) => {
     if (!isMap(node) || depth > 6) return;
@@ -70,7 +73,7 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding
       const k = (pair.key as { range?: [number, number, number] }).range;
       if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
         const dotted = p.join('.');
-        if (!reached(chart).has(dotted) && !disabledParent(chart, dotted)) {
+        if (!reached(chart).has(dotted) && !disabledParent(chart, dotted) && !disabledBy(chart, dotted)) {
           out.push({ rule: 'values-not-used', severity: 'hint', message: `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`, span: { start: k[0], end: k[1] }, fixes: [] });
         }
       }

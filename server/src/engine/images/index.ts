@@ -16,7 +16,7 @@ import { parseDockerfile, type DockerfileModel } from '../dockerfile/model';
 import type { ImageFactsLookup } from './facts';
 import { baseFactsLookup } from './known';
 import type { ImageBuild, ImageResolver, ImageUser } from '../options';
-import { buildDockerfile, composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkProblem } from './links';
+import { buildDockerfile, composeLinks, configLinks, posix, skaffoldLinks, toPosix, type ImageLink, type LinkKind, type LinkPlace, type LinkProblem } from './links';
 import { imageRepository } from './reference';
 
 export type { ImageLink, LinkProblem } from './links';
@@ -51,6 +51,8 @@ interface LinkFile {
   readonly text: string;
   readonly links: readonly ImageLink[];
   readonly problems: readonly LinkProblem[];
+  /** `.secctx.yaml` entries and the Dockerfiles they name. */
+  readonly places?: readonly LinkPlace[];
 }
 
 const PRIORITY: Readonly<Record<LinkKind, number>> = { config: 0, compose: 1, skaffold: 2 };
@@ -62,6 +64,8 @@ export class ImageIndex {
   private readonly linkFiles = new Map<string, LinkFile>();
   /** Parsed models shared by identical Dockerfiles (templated repositories). */
   private readonly models = new Map<string, DockerfileModel>();
+  /** Dockerfiles the host looked for and did not find (`markMissing`). */
+  private readonly absent = new Set<string>();
   /** What FROM images are: the table, and image facts once `setImageFacts` gives them. */
   private baseFacts: BaseFactsLookup = baseFactsLookup(undefined);
 
@@ -83,12 +87,22 @@ export class ImageIndex {
     }
   }
 
+  /** The FROM images of every indexed Dockerfile: their facts decide what the linked images run as. */
+  baseReferences(): readonly string[] {
+    const refs = new Set<string>();
+    for (const entry of this.dockerfiles.values()) {
+      for (const stage of this.modelOf(entry).stages) if (stage.base.kind === 'image' && stage.base.reference) refs.add(stage.base.reference);
+    }
+    return [...refs].sort();
+  }
+
   /** Adds or replaces a file's content; returns whether anything changed. Unrelated files are ignored. */
   update(path: string, text: string): boolean {
     const key = toPosix(path);
     const kind = indexedKind(key);
     if (!kind) return false;
     if (kind === 'dockerfile') {
+      this.absent.delete(key);
       if (this.dockerfiles.get(key)?.text === text) return false;
       this.dockerfiles.set(key, { path, text, users: new Map() });
       this.pruneModels();
@@ -102,6 +116,7 @@ export class ImageIndex {
   remove(path: string): boolean {
     const key = toPosix(path);
     const removed = this.dockerfiles.delete(key) || this.linkFiles.delete(key);
+    if (indexedKind(key) === 'dockerfile') this.absent.add(key);
     if (removed) this.pruneModels();
     return removed;
   }
@@ -114,9 +129,25 @@ export class ImageIndex {
     });
   }
 
-  /** Problems with `.secctx.yaml` `images:` entries (outside the workspace, untrusted). */
+  /** Problems with `.secctx.yaml` `images:` entries (outside the workspace, untrusted, no such Dockerfile). */
   configProblems(path: string): readonly LinkProblem[] {
-    return this.linkFiles.get(toPosix(path))?.problems ?? [];
+    const file = this.linkFiles.get(toPosix(path));
+    if (!file) return [];
+    const missing = (file.places ?? [])
+      .filter((p) => this.absent.has(p.dockerfile) && !this.dockerfiles.has(p.dockerfile))
+      .map((p) => ({ span: p.span, message: `${p.target} does not exist: images named by this entry are not linked to a Dockerfile.` }));
+    return missing.length ? [...file.problems, ...missing].sort((a, b) => a.span.start - b.span.start) : file.problems;
+  }
+
+  /**
+   * The host looked for a Dockerfile that a link names (`missingDockerfiles`) and found nothing there: the
+   * `.secctx.yaml` entries naming it get a problem. Returns whether that is new.
+   */
+  markMissing(dockerfilePath: string): boolean {
+    const key = toPosix(dockerfilePath);
+    if (this.absent.has(key) || this.dockerfiles.has(key)) return false;
+    this.absent.add(key);
+    return true;
   }
 
   /** The image repositories linked to a Dockerfile: manifests using them change when it does. */
@@ -175,7 +206,7 @@ export class ImageIndex {
     return root && path !== root ? path.slice(root.length).replace(/^\/+/, '') : path.split('/').pop() ?? path;
   }
 
-  private readLinks(key: string, kind: LinkKind, text: string): { links: ImageLink[]; problems: LinkProblem[] } {
+  private readLinks(key: string, kind: LinkKind, text: string): { links: ImageLink[]; problems: LinkProblem[]; places?: LinkPlace[] } {
     try {
       if (kind === 'compose') return { links: composeLinks(key, text, this.label(key)), problems: [] };
       if (kind === 'skaffold') return { links: skaffoldLinks(key, text, this.label(key)), problems: [] };

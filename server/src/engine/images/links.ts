@@ -6,7 +6,7 @@ import { parseAllDocuments, parseDocument, type Node } from 'yaml';
 import type { ProjectConfig } from '../config';
 import type { ImageBuild } from '../options';
 import type { Span } from '../types';
-import { asMap, entries, mapAt, seqAt, stringAt } from '../yaml/nodes';
+import { asMap, entries, indexAliases, mapAt, seqAt, stringAt } from '../yaml/nodes';
 import { imageRepository } from './reference';
 
 export type LinkKind = 'config' | 'compose' | 'skaffold';
@@ -61,7 +61,8 @@ export function toPosix(path: string): string {
 }
 
 function isRemoteContext(context: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || /\.git(#.*)?$/.test(context);
+  // `.git` at the end or before a `#ref` (not `/\.git(#.*)?$/`: quadratic on repeated `.git#`).
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || context.endsWith('.git') || context.includes('.git#');
 }
 
 /** The Dockerfile a Compose `build:` names, from the Compose file's directory; undefined for a remote context. */
@@ -72,14 +73,52 @@ export function buildDockerfile(composeFile: string, build: ImageBuild): string 
 
 /** Compose's `${VAR:-default}` / `${VAR-default}` take their default; other variables are unknown. */
 function composeRepository(image: string): string | undefined {
-  const expanded = image.replace(/\$\{[A-Za-z_]\w*:?-([^}]*)\}/g, '$1').replace(/\$\{[^}]*\}|\$[A-Za-z_]\w*/g, '\u0000');
-  const repo = imageRepository(expanded);
+  const expanded = expandComposeDefaults(image);
+  const repo = expanded === undefined ? undefined : imageRepository(expanded);
   return repo && !repo.includes('\u0000') ? repo : undefined;
+}
+
+const VARIABLE = /[A-Za-z_]\w*/y;
+const DEFAULT_OPERATOR = /[A-Za-z_]\w*:?-/y;
+
+/**
+ * One pass, left to right: `${VAR:-x}` / `${VAR-x}` → `x`, any other `${…}` or `$VAR` → NUL (unknown), an
+ * unterminated `${` → undefined. (Two global replaces with `[^}]*` rescanned to the end of the text from every
+ * `${` without a `}`: quadratic.)
+ */
+function expandComposeDefaults(image: string): string | undefined {
+  let out = '';
+  let i = 0;
+  while (i < image.length) {
+    const dollar = image.indexOf('$', i);
+    if (dollar < 0) break;
+    out += image.slice(i, dollar);
+    if (image[dollar + 1] === '{') {
+      const close = image.indexOf('}', dollar + 2);
+      if (close < 0) return undefined;
+      DEFAULT_OPERATOR.lastIndex = dollar + 2;
+      const m = DEFAULT_OPERATOR.exec(image);
+      out += m && m.index === dollar + 2 && DEFAULT_OPERATOR.lastIndex <= close ? image.slice(DEFAULT_OPERATOR.lastIndex, close) : '\u0000';
+      i = close + 1;
+      continue;
+    }
+    VARIABLE.lastIndex = dollar + 1;
+    const v = VARIABLE.exec(image);
+    if (v) {
+      out += '\u0000';
+      i = VARIABLE.lastIndex;
+    } else {
+      out += '$';
+      i = dollar + 1;
+    }
+  }
+  return out + image.slice(i);
 }
 
 /** Compose services with a `build` (string context, or `{context, dockerfile, target}`) and an `image`. */
 export function composeLinks(path: string, text: string, label: string): ImageLink[] {
   const doc = parseDocument(text);
+  indexAliases(doc, text);
   const root = asMap(doc.contents);
   const project = (stringAt(root, 'name') ?? posix.dirname(path).split('/').pop() ?? '').toLowerCase().replace(/[^a-z0-9_-]/g, '');
   const links: ImageLink[] = [];
@@ -121,6 +160,7 @@ export function skaffoldLinks(path: string, text: string, label: string): ImageL
   };
   for (const doc of parseAllDocuments(text)) {
     if (!('contents' in doc)) continue;
+    indexAliases(doc, text);
     const root = asMap(doc.contents);
     artifacts(mapAt(root, 'build'));
     for (const profile of seqAt(root, 'profiles')?.items ?? []) artifacts(mapAt(asMap(profile), 'build'));
@@ -139,9 +179,18 @@ export interface ConfigOptions {
  * `.secctx.yaml` `images:` — `<image>: <Dockerfile path relative to the config file>`, as the config
  * parser read them (it alone reads the file and reports its shape); here, where the paths lead.
  */
-export function configLinks(path: string, images: ProjectConfig['images'], label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[] } {
+/** Where a `.secctx.yaml` entry names its Dockerfile: to flag the entry when that file does not exist. */
+export interface LinkPlace {
+  readonly dockerfile: string;
+  /** The path as written. */
+  readonly target: string;
+  readonly span: Span;
+}
+
+export function configLinks(path: string, images: ProjectConfig['images'], label: string, options: ConfigOptions): { links: ImageLink[]; problems: LinkProblem[]; places: LinkPlace[] } {
   const links: ImageLink[] = [];
   const problems: LinkProblem[] = [];
+  const places: LinkPlace[] = [];
   const dir = posix.dirname(path);
   for (const [key, { path: target, span }] of Object.entries(images)) {
     const repo = imageRepository(key);
@@ -149,7 +198,10 @@ export function configLinks(path: string, images: ProjectConfig['images'], label
     const dockerfile = posix.join(dir, target);
     if (!options.follow) problems.push({ span, message: `Not followed: the workspace is not trusted, so secctx does not read ${target}.` });
     else if (!options.root || !posix.within(dockerfile, options.root)) problems.push({ span, message: `${target} is outside the workspace; secctx does not follow it.` });
-    else links.push({ image: repo, dockerfile, kind: 'config', source: path, via: label });
+    else {
+      links.push({ image: repo, dockerfile, kind: 'config', source: path, via: label });
+      places.push({ dockerfile, target, span });
+    }
   }
-  return { links, problems };
+  return { links, problems, places };
 }

@@ -1,7 +1,8 @@
 /** Analysis of one YAML document (a chunk of a stream): model, effective contexts, findings. Spans are chunk-relative. */
+import { yamlSyntax } from '../rules/yaml-syntax';
 import type { EffectiveContext } from '../effective';
 import type { AnalysisOptions } from '../options';
-import { runRules } from '../rules/run';
+import { finalSeverity, runRules } from '../rules/run';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { Finding } from '../types';
 import { hasTemplateDirectives, parseYamlChunk } from '../yaml/documents';
@@ -18,8 +19,9 @@ export interface YamlDocumentAnalysis {
 }
 
 /** A root `apiVersion` and a `kind` key, in YAML or JSON spelling: meant as a Kubernetes resource even when it does not parse. */
-function looksKubernetes(text: string): boolean {
-  return (/^apiVersion[ \t]*:/m.test(text) || /"apiVersion"\s*:/.test(text)) && (/^\s*kind[ \t]*:/m.test(text) || /"kind"\s*:/.test(text));
+export function looksKubernetes(text: string): boolean {
+  // `^[ \t]*`, not `^\s*`: with /m every line start is tried, and `\s*` ran over all the blank lines after each.
+  return (/^apiVersion[ \t]*:/m.test(text) || /"apiVersion"\s*:/.test(text)) && (/^[ \t]*kind[ \t]*:/m.test(text) || /"kind"\s*:/.test(text));
 }
 
 export function analyzeYamlDocument(text: string, options: AnalysisOptions): YamlDocumentAnalysis {
@@ -27,7 +29,10 @@ export function analyzeYamlDocument(text: string, options: AnalysisOptions): Yam
   const parsed = parseYamlChunk(text);
   const findings: Finding[] = [];
   if (parsed.syntaxError && looksKubernetes(text)) {
-    findings.push({ rule: 'yaml-syntax', severity: 'error', message: `YAML syntax error: ${parsed.syntaxError.message}`, span: parsed.syntaxError.span, fixes: [] });
+    // The parser's finding, under its registry entry's settings (`rules: {yaml-syntax: warning}` applies).
+    const report = { span: parsed.syntaxError.span, message: `YAML syntax error: ${parsed.syntaxError.message}` };
+    const severity = finalSeverity(yamlSyntax.meta, report, options);
+    if (severity) findings.push({ rule: 'yaml-syntax', severity, ...report, fixes: [] });
   }
   if (!isKubernetesResource(parsed.doc.contents)) {
     return { text, status: parsed.syntaxError ? 'syntax-error' : 'skipped', findings, contexts: [] };
@@ -36,7 +41,16 @@ export function analyzeYamlDocument(text: string, options: AnalysisOptions): Yam
   for (const pod of model.pods) for (const c of pod.containers) model.contexts.push(resolveContainer(pod, c, options));
   const suppressions = parseSuppressions(text);
   const ignoring = model.resources.filter((r) => r.ignored.length > 0);
+  // Containers that share an anchor (`securityContext: *sc`) share its spans: one finding per span and message.
+  // (Keyed without the message: Pod Security messages list every container, and copying them into keys cost more
+  // than the rules.)
+  const seen = new Map<string, string[]>();
   for (const f of runRules('kubernetes', model, text, options)) {
+    const key = `${f.rule} ${f.span.start} ${f.span.end}`;
+    const messages = seen.get(key);
+    if (messages?.includes(f.message)) continue;
+    if (messages) messages.push(f.message);
+    else seen.set(key, [f.message]);
     if (isSuppressed(f, text, suppressions)) continue;
     const ignoredBy = ignoring.find((r) => r.ignored.includes(f.rule) && r.node.range && f.span.start >= r.node.range[0] && f.span.start <= r.node.range[2]);
     if (!ignoredBy) findings.push(f);

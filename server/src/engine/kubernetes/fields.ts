@@ -1,7 +1,7 @@
 /** Reading typed securityContext values from YAML, as the API server would decode them. */
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import type { Span } from '../types';
-import { asScalar, pairOf, seqAt, spanOf } from '../yaml/nodes';
+import { aliasName, asScalar, pairOf, seqAt, spanOf } from '../yaml/nodes';
 
 export interface FieldValue<T> {
   readonly value: T;
@@ -9,6 +9,8 @@ export interface FieldValue<T> {
   readonly span: Span;
   /** The key's span. */
   readonly keySpan: Span;
+  /** `*name` when the value is an alias: `span` is then the anchor's value. */
+  readonly alias?: string;
 }
 
 export const MAX_ID = 2147483647;
@@ -20,7 +22,9 @@ function field<T>(map: YAMLMap<unknown, unknown> | undefined, key: string, read:
   const value = read(s);
   const span = spanOf(s);
   const keySpan = spanOf(pair.key as Node);
-  return value === undefined || !span || !keySpan ? undefined : { value, span, keySpan };
+  if (value === undefined || !span || !keySpan) return undefined;
+  const alias = aliasName(pair.value);
+  return alias ? { value, span, keySpan, alias } : { value, span, keySpan };
 }
 
 /** A user or group id the API accepts: an integer in [0, 2147483647]. */
@@ -45,8 +49,8 @@ export interface ListItem {
 export function stringList(map: YAMLMap<unknown, unknown> | undefined, key: string): ListItem[] {
   const out: ListItem[] = [];
   for (const item of seqAt(map, key)?.items ?? []) {
-    const s = item as Scalar | undefined;
-    const span = spanOf(s as Node | undefined);
+    const s = asScalar(item);
+    const span = spanOf(s);
     if (s && span && (typeof s.value === 'string' || typeof s.value === 'number')) out.push({ value: String(s.value), span });
   }
   return out;
@@ -55,7 +59,7 @@ export function stringList(map: YAMLMap<unknown, unknown> | undefined, key: stri
 export function idList(map: YAMLMap<unknown, unknown> | undefined, key: string): number[] {
   const out: number[] = [];
   for (const item of seqAt(map, key)?.items ?? []) {
-    const v = (item as Scalar | undefined)?.value;
+    const v = asScalar(item)?.value;
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out.push(v);
   }
   return out;

@@ -72,6 +72,9 @@ function resourceModel(node: YAMLMap<unknown, unknown>): ResourceModel {
   return { kind, name, node, kindSpan, ignored: ignore ? ignore.split(',').map((s) => s.trim()).filter(Boolean) : [] };
 }
 
+/** Built-in kinds whose `spec.template` is a PodTemplateSpec. */
+const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+
 /** Where a resource keeps its pod: the pod object (holding metadata + spec). */
 function podObjectOf(res: ResourceModel): YAMLMap<unknown, unknown> | undefined {
   const { node, kind } = res;
@@ -80,7 +83,10 @@ function podObjectOf(res: ResourceModel): YAMLMap<unknown, unknown> | undefined 
   const spec = mapAt(node, 'spec');
   if (kind === 'CronJob') return mapAt(mapAt(mapAt(spec, 'jobTemplate'), 'spec'), 'template');
   const template = mapAt(spec, 'template');
-  if (template && mapAt(template, 'spec') && seqAt(mapAt(template, 'spec'), 'containers')) return template;
+  const templateSpec = mapAt(template, 'spec');
+  // A built-in workload's template is a pod template even without `containers` (the API server then
+  // says `containers` is required); any other kind's `spec.template` only when it holds containers.
+  if (template && templateSpec && (POD_TEMPLATE_KINDS.has(kind) || seqAt(templateSpec, 'containers'))) return template;
   return undefined;
 }
 

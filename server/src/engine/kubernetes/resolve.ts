@@ -15,7 +15,8 @@ import { keySpanAt, type ContainerModel, type PodModel } from './model';
 const SC = 'securityContext';
 
 function fromField<T>(f: FieldValue<T>, source: 'container' | 'pod', field: string, note?: string): Valued<T> {
-  return { value: f.value, source, field: `${source === 'pod' ? 'spec.' : ''}${SC}.${field}`, span: f.keySpan, note };
+  const valued: Valued<T> = { value: f.value, source, field: `${source === 'pod' ? 'spec.' : ''}${SC}.${field}`, span: f.alias ? f.span : f.keySpan, note };
+  return f.alias ? { ...valued, alias: f.alias } : valued;
 }
 
 function overrideNote(pod: FieldValue<number | boolean | string> | undefined, field: string): string | undefined {
@@ -57,7 +58,7 @@ export function kubeletVerdict(
   if ('username' in user) return { verdict: 'unverifiable', message: `container has runAsNonRoot and image has non-numeric user (${user.username}), cannot verify user is non-root` };
   if (user.uid === 0) return { verdict: 'fail', message: 'container has runAsNonRoot and image will run as root' };
   if (user.uid < 0 || user.uid > MAX_INT32) return { verdict: 'fail', message: `container has runAsNonRoot and image has an invalid user id (${user.uid}). (Must be 1-(${MAX_INT32}))` };
-  return { verdict: 'pass' };
+  return image.buildArgs?.length ? { verdict: 'pass', message: `judged by the default of ARG ${image.buildArgs.join(', ')}: --build-arg can change it` } : { verdict: 'pass' };
 }
 
 function seccompOf(sc: YAMLMap<unknown, unknown> | undefined): FieldValue<string> | undefined {
@@ -102,8 +103,11 @@ const DEFAULT_FALSE: Valued<boolean> = { value: false, source: 'default' };
 interface PodLevel {
   readonly annotations: YAMLMap<unknown, unknown> | undefined;
   readonly runAsUser: FieldValue<number> | undefined;
+  readonly runAsUserName: FieldValue<string> | undefined;
   readonly runAsGroup: FieldValue<number> | undefined;
   readonly supplementalGroups: Valued<readonly number[]>;
+  /** `supplementalGroupsPolicy`: Merge (the default) adds the image's /etc/group memberships, Strict does not. */
+  readonly supplementalGroupsPolicy: FieldValue<string> | undefined;
   readonly runAsNonRoot: FieldValue<boolean> | undefined;
   readonly seccomp: FieldValue<string> | undefined;
   readonly appArmor: FieldValue<string> | undefined;
@@ -127,15 +131,18 @@ function podLevelOf(pod: PodModel): PodLevel {
   const groupFields = [...(supplemental.length ? ['supplementalGroups'] : []), ...(fsGroup ? ['fsGroup'] : [])];
   const podBool = (key: string, fallback: boolean): Valued<boolean> => {
     const f = boolField(pod.spec, key);
-    return f ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan } : { value: fallback, source: 'default' };
+    if (!f) return { value: fallback, source: 'default' };
+    return f.alias ? { value: f.value, source: 'pod', field: `spec.${key}`, span: f.span, alias: f.alias } : { value: f.value, source: 'pod', field: `spec.${key}`, span: f.keySpan };
   };
   const level: PodLevel = {
     annotations: mapAt(mapAt(pod.podObject, 'metadata'), 'annotations'),
     runAsUser: idField(psc, 'runAsUser'),
+    runAsUserName: stringField(mapAt(psc, 'windowsOptions'), 'runAsUserName'),
     runAsGroup: idField(psc, 'runAsGroup'),
     supplementalGroups: groups.length
       ? { value: groups, source: 'pod', field: `spec.securityContext.${groupFields.join(' + ')}`, span: fsGroup?.keySpan ?? keySpanAt(psc, 'supplementalGroups') }
       : { value: [], source: 'default' },
+    supplementalGroupsPolicy: stringField(psc, 'supplementalGroupsPolicy'),
     runAsNonRoot: boolField(psc, 'runAsNonRoot'),
     seccomp: seccompOf(psc),
     appArmor: appArmorOf(psc),
@@ -149,6 +156,69 @@ function podLevelOf(pod: PodModel): PodLevel {
   return level;
 }
 
+const WINDOWS_ROOT = 'ContainerAdministrator';
+
+/**
+ * The Windows kubelet's runAsNonRoot check (kuberuntime security_context_windows.go verifyRunAsNonRoot):
+ * ContainerAdministrator, compared case-insensitively, is root; any other runAsUserName passes; without
+ * one, the image's user decides the same way.
+ */
+export function windowsKubeletVerdict(runAsNonRoot: boolean, runAsUserName: string | undefined, image: ImageUser | undefined): { verdict: RunAsNonRootVerdict; message?: string } {
+  if (!runAsNonRoot) return { verdict: 'not-required' };
+  if (runAsUserName !== undefined) {
+    return runAsUserName.toLowerCase() === WINDOWS_ROOT.toLowerCase()
+      ? { verdict: 'fail', message: `container's runAsUserName (${runAsUserName}) which will be regarded as root identity and will break non-root policy` }
+      : { verdict: 'pass' };
+  }
+  if (!image || image.unknownBase !== undefined) return { verdict: 'unknown', message: 'the image\'s default account is not known: the kubelet checks it when the container starts' };
+  const name = image.spec ?? '';
+  if (name.toLowerCase() === WINDOWS_ROOT.toLowerCase()) return { verdict: 'fail', message: `container's runAsUser (${name}) which will be regarded as root identity and will break non-root policy` };
+  return { verdict: 'pass' };
+}
+
+/**
+ * The primary group when no runAsGroup is set. The kubelet passes the runtime only the uid (or the
+ * name) of the image's User, never its `:group` (kuberuntime determineEffectiveSecurityContext sets
+ * RunAsUser; containerd's getUserFromImage drops the group), so containerd (WithUserID) and CRI-O
+ * (setupContainerUser) take the primary group from the image's /etc/passwd: gid 0 without an entry
+ * (kubernetes#61967). Docker and Compose pass `uid:gid` through and keep the image's group.
+ */
+function imageGroup(container: ContainerModel, image: ImageUser | undefined, user: EffectiveContext['user'], explicitUid: number | undefined, options: AnalysisOptions): Valued<number | undefined> {
+  const noEntry: Valued<number | undefined> = { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' };
+  if (user.source === 'image' && image) {
+    const groupPart = image.spec?.includes(':') ? image.spec.slice(image.spec.indexOf(':') + 1) : undefined;
+    if (groupPart === undefined) {
+      return image.gid !== undefined ? { value: image.gid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) } : noEntry;
+    }
+    const why = `the kubelet passes the runtime only the user of USER ${image.spec}, not its group (kubernetes#61967): the runtime takes the primary group from the image's /etc/passwd; Docker and Compose would use ${groupPart}`;
+    if (image.uid === undefined) return { value: undefined, source: 'image', field: '/etc/passwd', note: why };
+    const account = container.image ? imageUserOf(options, container.image, image.uid)?.account : undefined;
+    if (account && account.uid === image.uid) return { value: account.gid, source: 'image', field: '/etc/passwd', note: `${why}: ${account.name === undefined ? `${account.note}: gid 0` : account.note}` };
+    return { value: 0, source: 'default', note: `${why}: gid 0 unless it has an entry for uid ${image.uid}` };
+  }
+  const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
+  if (account) return { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note };
+  return noEntry;
+}
+
+/**
+ * The pod's supplementary groups plus, under supplementalGroupsPolicy Merge (the default), the groups
+ * the image's /etc/group lists the user in: containerd (WithAdditionalGIDs) and CRI-O
+ * (setupContainerUser) add them for Merge and not for Strict.
+ */
+function withImageGroups(pod: PodLevel, imageGroups: readonly number[] | undefined): Valued<readonly number[]> {
+  const base = pod.supplementalGroups;
+  const strict = pod.supplementalGroupsPolicy?.value === 'Strict';
+  if (strict) {
+    const note = 'supplementalGroupsPolicy Strict: the image\'s /etc/group memberships are not added';
+    return base.source === 'default' ? { value: base.value, source: 'pod', field: 'spec.securityContext.supplementalGroupsPolicy', span: pod.supplementalGroupsPolicy?.keySpan, note } : { ...base, note };
+  }
+  const added = (imageGroups ?? []).filter((g) => !base.value.includes(g));
+  if (added.length === 0) return base;
+  const note = `plus ${added.join(', ')} from the image's /etc/group (supplementalGroupsPolicy ${pod.supplementalGroupsPolicy ? 'Merge' : 'Merge, the default'})`;
+  return base.source === 'default' ? { value: added, source: 'image', field: '/etc/group', note } : { ...base, value: [...base.value, ...added], note };
+}
+
 export function resolveContainer(pod: PodModel, container: ContainerModel, options: AnalysisOptions): EffectiveContext {
   const podLevel = podLevelOf(pod);
   const csc = container.securityContext;
@@ -159,7 +229,14 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const image = container.image ? imageUserOf(options, container.image, explicitUid) : undefined;
   const annotations = podLevel.annotations;
   let user: EffectiveContext['user'];
-  if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
+  const userName = pod.windows ? preferContainer<string | undefined>(stringField(mapAt(csc, 'windowsOptions'), 'runAsUserName'), podLevel.runAsUserName, 'windowsOptions.runAsUserName', { value: undefined, source: 'default' }) : undefined;
+  if (pod.windows) {
+    // Windows: the user is a named account (windowsOptions.runAsUserName, else the image's User); uid is not a concept.
+    const imageName = image?.spec !== undefined && image.spec !== '' ? image.spec : undefined;
+    user = userName?.value !== undefined ? { ...userName, value: undefined, name: userName.value }
+      : imageName !== undefined && image ? { value: undefined, name: imageName, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) }
+      : { value: undefined, source: image ? 'image' : 'default', note: 'the image\'s default account (ContainerUser or ContainerAdministrator, from the image config)' };
+  } else if (cUid) user = fromField(cUid, 'container', 'runAsUser', overrideNote(pUid, 'runAsUser'));
   else if (pUid) user = fromField(pUid, 'pod', 'runAsUser');
   else if (image?.spec !== undefined) user = { value: image.uid, name: image.name, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) };
   else if (image?.unknownBase !== undefined) user = { value: undefined, source: 'image', field: 'USER', note: image.note };
@@ -171,12 +248,9 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   // group in the image's /etc/passwd (the runtime looks it up: gid 0 without an entry) → 0.
   const cGid = idField(csc, 'runAsGroup');
   const pGid = podLevel.runAsGroup;
-  const imageGid = user.source === 'image' ? image?.gid : undefined;
-  const account = explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account : undefined;
-  const group = preferContainer<number | undefined>(cGid, pGid, 'runAsGroup',
-    imageGid !== undefined && image ? { value: imageGid, source: 'image', field: 'USER', note: image.note, ...imageUserLine(image) }
-      : account ? { value: account.gid, source: 'image', field: '/etc/passwd', note: account.name === undefined ? `${account.note}: gid 0` : account.note }
-      : { value: user.source === 'image' && user.value === undefined ? undefined : 0, source: 'default', note: 'the primary group of a uid not in the image\'s /etc/passwd is 0' });
+  const group = pod.windows
+    ? { value: undefined, source: 'default' as const, note: 'Windows containers have no Linux group' }
+    : preferContainer<number | undefined>(cGid, pGid, 'runAsGroup', imageGroup(container, image, user, explicitUid, options));
 
   const privileged = preferContainer(boolField(csc, 'privileged'), undefined, 'privileged', DEFAULT_FALSE);
   const ape = boolField(csc, 'allowPrivilegeEscalation');
@@ -187,7 +261,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const cRanr = boolField(csc, 'runAsNonRoot');
   const pRanr = podLevel.runAsNonRoot;
   const ranr = preferContainer(cRanr, pRanr, 'runAsNonRoot', DEFAULT_FALSE);
-  const verdict = kubeletVerdict(ranr.value, explicitUid, image);
+  const verdict = pod.windows ? windowsKubeletVerdict(ranr.value, userName?.value, image) : kubeletVerdict(ranr.value, explicitUid, image);
 
   let capabilities: EffectiveContext['capabilities'];
   if (!pod.windows) {
@@ -206,7 +280,11 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
   const seccompFallback: Valued<string> = options.seccompDefault
     ? { value: 'RuntimeDefault', source: 'default', note: 'the kubelet\'s SeccompDefault is on' }
     : { value: 'Unconfined', source: 'default', note: 'no seccompProfile: the kubelet runs the container Unconfined unless its SeccompDefault setting is on' };
-  const seccomp = preferContainer(seccompOf(csc), podLevel.seccomp, 'seccompProfile', seccompFallback);
+  const askedSeccomp = preferContainer(seccompOf(csc), podLevel.seccomp, 'seccompProfile', seccompFallback);
+  // containerd generateSeccompSpecOpts and CRI-O setupSeccomp apply no profile to a privileged container.
+  const seccomp: Valued<string> = privileged.value && askedSeccomp.value !== 'Unconfined'
+    ? { value: 'Unconfined', source: 'container', field: 'securityContext.privileged', span: privileged.span, note: `privileged: the runtime applies no seccomp profile (${askedSeccomp.value} ${askedSeccomp.source === 'default' ? 'by default' : `from ${askedSeccomp.source} ${askedSeccomp.field}`} is ignored)` }
+    : askedSeccomp;
 
   const annotationProfile = stringAt(annotations, `container.apparmor.security.beta.kubernetes.io/${container.name}`);
   const appArmorFallback: Valued<string> = annotationProfile
@@ -227,7 +305,7 @@ export function resolveContainer(pod: PodModel, container: ContainerModel, optio
     ...(image?.facts ? { imageFacts: image.facts } : {}),
     user,
     group,
-    supplementalGroups: podLevel.supplementalGroups,
+    supplementalGroups: pod.windows ? podLevel.supplementalGroups : withImageGroups(podLevel, user.source === 'image' ? image?.supplementaryGroups : explicitUid !== undefined && image?.account?.uid === explicitUid ? image.account.supplementaryGroups : undefined),
     privileged,
     allowPrivilegeEscalation,
     runAsNonRoot: { ...ranr, ...verdict },

@@ -108,7 +108,8 @@ function selector(node: Node | undefined): Selector | undefined {
 
 /** `spec.template.spec.containers.[name=web].securityContext` → steps; cut where a step is not a field or a by-name item (wildcards, other keys). */
 export function parseReplacementFieldPath(path: string): FieldPath {
-  const parts = path.match(/\[[^\]]*\]|[^.[\]]+/g) ?? [];
+  // A bracket step holds no `[` (`[^\][]`): with `[^\]]*` a run of `[` rescanned to the end from each one.
+  const parts = path.match(/\[[^\][]*\]|[^.[\]]+/g) ?? [];
   const steps: FieldStep[] = [];
   for (const part of parts) {
     const keyed = /^\[name=(.*)\]$/.exec(part);

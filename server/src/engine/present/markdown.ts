@@ -31,7 +31,8 @@ export function describeSource(p: Provenance, link?: SpanLink): string {
   const at = provenanceTarget(p);
   const target = at && link?.(at);
   const linked = target ? `[${base}](${target})` : base;
-  return p.note ? `${linked} — ${p.note}` : linked;
+  const notes = [...(p.alias ? [`set through alias \`${p.alias}\`${target ? ` ([anchor](${target}))` : ''}`] : []), ...(p.note ? [p.note] : [])];
+  return notes.length ? `${linked} — ${notes.join('; ')}` : linked;
 }
 
 function escape(s: string): string {
@@ -40,6 +41,7 @@ function escape(s: string): string {
 
 export function formatUser(c: EffectiveContext): string {
   const { value, name } = c.user;
+  if (c.windows) return name ? `${name} (Windows account)` : 'the image\'s default account (Windows)';
   if (value === undefined) return name ? `${name} (uid unknown)` : 'unknown';
   if (value === 0) return 'uid 0 (root)';
   return name ? `uid ${value} (${name})` : `uid ${value}`;
@@ -161,7 +163,8 @@ export function containerCard(c: EffectiveContext, runtime: Runtime, link?: Span
   rows.push(['Supplemental groups', c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', describeSource(c.supplementalGroups, link)]);
   if (c.capabilities) {
     rows.push(['Bounding capabilities', capabilityCount(c, runtime, 'bounding'), describeSource(c.capabilities.provenance, link)]);
-    rows.push(['Effective capabilities', capabilityCount(c, runtime, 'effective'), c.user.value === 0 ? 'uid 0 keeps the bounding set' : c.user.value === undefined ? 'the bounding set if the image runs as root, none otherwise' : 'a non-root uid starts with none']);
+    const ifRoot = c.user.value === undefined && c.capabilities ? capabilityCount({ ...c, user: { ...c.user, value: 0 }, capabilities: { ...c.capabilities, effective: c.capabilities.bounding } }, runtime, 'effective') : undefined;
+    rows.push(['Effective capabilities', ifRoot !== undefined ? `as root: ${ifRoot}; as non-root: none` : capabilityCount(c, runtime, 'effective'), c.user.value === 0 ? 'uid 0 keeps the bounding set' : c.user.value === undefined ? 'the bounding set if the image runs as root, none otherwise' : 'a non-root uid starts with none']);
   } else rows.push(['Capabilities', 'n/a', 'Windows pod']);
   rows.push(['Privileged', c.privileged.value ? '**yes**' : 'no', describeSource(c.privileged, link)]);
   rows.push(['Privilege escalation', c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', describeSource(c.allowPrivilegeEscalation, link)]);

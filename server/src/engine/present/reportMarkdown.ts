@@ -60,5 +60,8 @@ function file(f: ReportFile): string[] {
 
 export function reportMarkdown(model: ReportModel, title = 'Effective security context'): string {
   const body = model.files.length ? model.files.flatMap(file) : ['No containers, services or Dockerfile stages here.', ''];
-  return [`# ${title}`, '', ...body].join('\n').replace(/\n+$/, '\n');
+  const text = [`# ${title}`, '', ...body].join('\n');
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\n') end--;
+  return `${text.slice(0, end)}\n`;
 }

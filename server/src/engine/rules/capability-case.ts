@@ -1,7 +1,7 @@
 import type { Rule } from './rule';
 import { capabilityInfo } from '../capabilities';
 import { capabilityItems } from '../kubernetes/walk';
-import { replaceSpan } from '../fixes/edits';
+import { quoteOf, replaceSpan, scalarText } from '../fixes/edits';
 
 export const capabilityCase: Rule = {
   meta: {
@@ -26,7 +26,7 @@ export const capabilityCase: Rule = {
       ctx.report({
         span: item.span,
         message: `${item.raw} works in the runtime (names are upper-cased) but Pod Security admission compares names exactly${upper === 'ALL' && item.list === 'drop' ? ': drop "all" does not satisfy the restricted profile' : ''}. Write ${upper}.`,
-        fixes: [{ title: `Change to ${upper}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, upper) }],
+        fixes: [{ title: `Change to ${upper}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, scalarText(upper, quoteOf(item.seq.items[item.index]))) }],
       });
     }
   },

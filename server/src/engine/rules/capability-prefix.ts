@@ -1,7 +1,7 @@
 import type { Rule } from './rule';
 import { capabilityInfo, interpretCapabilityName } from '../capabilities';
 import { capabilityItems } from '../kubernetes/walk';
-import { replaceSpan } from '../fixes/edits';
+import { quoteOf, replaceSpan, scalarText } from '../fixes/edits';
 import { bareCapability } from './unknown-capability';
 
 export const capabilityPrefix: Rule = {
@@ -37,7 +37,7 @@ export const capabilityPrefix: Rule = {
           : refused
             ? `${runtime} refuses ${item.raw} and does not create the container: only ALL, without CAP_, means every capability. Write ${bare}.`
             : `${runtime} accepts ${item.raw}, but containerd would ignore it (CAP_${item.raw.toUpperCase()}) and Pod Security admission compares names exactly. Write ${bare}.`,
-        fixes: [{ title: `Change to ${bare}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, bare) }],
+        fixes: [{ title: `Change to ${bare}`, safety: 'safe', preferred: true, edits: replaceSpan(item.span, scalarText(bare, quoteOf(item.seq.items[item.index]))) }],
       });
     }
   },

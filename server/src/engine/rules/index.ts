@@ -1,11 +1,13 @@
 /** The registry: every rule, in the order findings are reported. Adding a rule = one file + one line here. */
 import type { Rule } from './rule';
+import { yamlSyntax } from './yaml-syntax';
 import { capabilitiesAtPodLevel } from './capabilities-at-pod-level';
 import { containerFieldAtPodLevel } from './container-field-at-pod-level';
 import { podFieldAtContainerLevel } from './pod-field-at-container-level';
 import { unknownSecurityContextField } from './unknown-security-context-field';
 import { invalidValue } from './invalid-value';
 import { invalidSecurityContext } from './invalid-security-context';
+import { invalidPodSpec } from './invalid-pod-spec';
 import { unknownCapability } from './unknown-capability';
 import { capabilityPrefix } from './capability-prefix';
 import { capabilityCase } from './capability-case';
@@ -24,6 +26,7 @@ import { procMount } from './proc-mount';
 import { unsafeSysctl } from './unsafe-sysctl';
 import { appArmorProfile } from './apparmor-profile';
 import { hostPathVolume } from './host-path-volume';
+import { hostRootMount } from './host-root-mount';
 import { hostPort } from './host-port';
 import { hostProbe } from './host-probe';
 import { windowsHostProcess } from './windows-host-process';
@@ -35,12 +38,14 @@ import { restrictedVolumeType } from './restricted-volume-type';
 import { devicePassthrough } from './device-passthrough';
 
 export const RULES: readonly Rule[] = [
+  yamlSyntax,
   capabilitiesAtPodLevel,
   containerFieldAtPodLevel,
   podFieldAtContainerLevel,
   unknownSecurityContextField,
   invalidValue,
   invalidSecurityContext,
+  invalidPodSpec,
   unknownCapability,
   capabilityPrefix,
   capabilityCase,
@@ -59,6 +64,7 @@ export const RULES: readonly Rule[] = [
   unsafeSysctl,
   appArmorProfile,
   hostPathVolume,
+  hostRootMount,
   hostPort,
   hostProbe,
   windowsHostProcess,

@@ -34,9 +34,10 @@ function checkBool(field: string, s: Scalar): Problem | undefined {
   if (text === 'true' || text === 'false') {
     return { span, message: `${field} must be a boolean, not the string "${s.value}"${isQuoted(s) ? '' : ''}: the API server rejects the object.`, fix: { title: `Change to ${text}`, safety: 'safe', preferred: true, edits: replaceSpan(span, text) } };
   }
+  // Plain `yes`/`no`/`on`/`off` are booleans to go-yaml v2 (YAML 1.1); only a quoted one reaches this point.
   if (text === 'yes' || text === 'no' || text === 'on' || text === 'off') {
     const b = text === 'yes' || text === 'on' ? 'true' : 'false';
-    return { span, message: `${field} must be true or false; "${s.value}" is a string in YAML 1.2 and is rejected by the API server.`, fix: { title: `Change to ${b}`, safety: 'safe', preferred: true, edits: replaceSpan(span, b) } };
+    return { span, message: `${field} must be true or false; the quoted "${s.value}" is a string (unquoted, YAML 1.1 reads it as ${b}) and is rejected by the API server.`, fix: { title: `Change to ${b}`, safety: 'safe', preferred: true, edits: replaceSpan(span, b) } };
   }
   return { span, message: `${field} must be true or false; ${JSON.stringify(s.value)} is rejected by the API server.` };
 }

@@ -5,10 +5,13 @@
 import type { Node } from 'yaml';
 import { evaluatePodSecurity, parseKubeVersion, type PssViolation } from '../pss';
 import type { KubernetesDocument, PodModel } from '../kubernetes/model';
-import { asMap, deepestNode, pairOf, spanOf } from '../yaml/nodes';
+import { asMap, asScalar, deepestNode, pairOf, plainOf, spanOf } from '../yaml/nodes';
 import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
 import type { RuleContext } from './rule';
+import { quotedContents, quotedListEnd } from './quoted';
+
+const MUST_NOT_INCLUDE = 'must not include ';
 
 const cache = new WeakMap<PodModel, { key: string; violations: PssViolation[] }>();
 
@@ -24,7 +27,7 @@ export function podViolations(pod: PodModel, options: AnalysisOptions): PssViola
   if (hit && hit.key === key) return hit.violations;
   // Baseline violations always come from the baseline evaluation (restricted replaces some baseline
   // checks by stricter ones, but a baseline violation stays a warning); restricted adds its own checks.
-  const pod_ = pod.podObject.toJSON() as unknown;
+  const pod_ = plainOf(pod.podObject);
   const version = parseKubeVersion(options.kubernetesVersion ?? '');
   const violations = evaluatePodSecurity(pod_, 'baseline', version);
   if (restricted) violations.push(...evaluatePodSecurity(pod_, 'restricted', version, 'restricted'));
@@ -43,11 +46,94 @@ export function spanOfPath(pod: PodModel, path: readonly (string | number)[]): S
   return name ?? spanOf(found.node) ?? pod.resource.kindSpan;
 }
 
-/** What a violation reports: one span per offending field (`spec` when it names none) and its message. */
+/** What a violation reports: one span per offending field (`spec` when it names none) and the message for each. */
 interface PlacedViolation {
   readonly paths: readonly (readonly (string | number)[])[];
   readonly spans: readonly Span[];
-  readonly message: string;
+  /** Per path: the upstream message narrowed to that place (see `narrowDetail`). */
+  readonly messages: readonly string[];
+}
+
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/**
+ * The upstream detail names every offending container at once (`containers "a", "b" must set …`,
+ * see `withBadContainers`/`joinQuote` in k8s.io/pod-security-admission/policy), and the violation is
+ * reported at each offending field: each place then named both containers. Narrowed to the place:
+ * the clauses about this container only (`container "a" must set …`), about this field only (a
+ * `drop` place does not repeat the `add` clause), and for an item of `capabilities.add`, only that
+ * capability. A detail that does not parse this way is kept whole.
+ */
+/** A detail narrowed to one container and field: the clauses kept, each split around its capability list. */
+type Narrowed = readonly { readonly head: string; readonly list?: { readonly before: string; readonly after: string } }[] | undefined;
+
+/** One clause of an upstream detail: `[pod or ]container(s) "a", "b" <rest>`. */
+interface Clause {
+  readonly prefix: string;
+  readonly names: ReadonlySet<string>;
+  readonly rest: string;
+  /** The securityContext path the clause is about (`capabilities.drop`), empty when it names none. */
+  readonly field: readonly string[];
+  /** Where the quoted list after `must not include ` ends in `rest`, or -1. */
+  readonly listEnd: number;
+}
+
+/** What narrowing reuses across the places of one violation: the parsed clauses (once), and each place's result. */
+export interface NarrowMemo {
+  clauses?: readonly Clause[] | null;
+  readonly byPlace: Map<string, Narrowed>;
+}
+
+/** The detail's clauses, read once (a detail may name thousands of containers); null when one does not parse. */
+function parseClauses(detail: string): readonly Clause[] | null {
+  const clauses: Clause[] = [];
+  for (const clause of detail.split('; ')) {
+    const prefix = clause.startsWith('pod or ') ? 'pod or ' : '';
+    let at = prefix.length;
+    if (clause.startsWith('containers ', at)) at += 'containers '.length;
+    else if (clause.startsWith('container ', at)) at += 'container '.length;
+    else return null;
+    const listEnd = quotedListEnd(clause.slice(at));
+    if (listEnd <= 0 || clause[at + listEnd] !== ' ') return null;
+    const rest = clause.slice(at + listEnd + 1);
+    const field = /securityContext\.([\w.]+)/.exec(rest)?.[1].split('.') ?? [];
+    const mustNot = rest.startsWith(MUST_NOT_INCLUDE) ? quotedListEnd(rest.slice(MUST_NOT_INCLUDE.length)) : -1;
+    clauses.push({ prefix, names: new Set(quotedContents(clause.slice(at, at + listEnd))), rest, field, listEnd: mustNot });
+  }
+  return clauses;
+}
+
+export function narrowDetail(pod: PodModel, detail: string, path: readonly (string | number)[], memo: NarrowMemo = { byPlace: new Map() }): string {
+  const listAt = path.findIndex((step) => typeof step === 'string' && CONTAINER_LISTS.has(step));
+  if (listAt < 0 || typeof path[listAt + 1] !== 'number') return detail;
+  const container = asMap(deepestNode(pod.podObject as unknown as Node, path.slice(0, listAt + 2)).node);
+  const name = asScalar(pairOf(container, 'name')?.value)?.value;
+  if (typeof name !== 'string') return detail;
+  const scIndex = path.indexOf('securityContext');
+  const fieldSteps = scIndex >= 0 ? path.slice(scIndex + 1).filter((x): x is string => typeof x === 'string') : [];
+  const last = path[path.length - 1];
+  const item = typeof last === 'number' && path[path.length - 2] === 'add' ? asScalar(deepestNode(pod.podObject as unknown as Node, path).node)?.value : undefined;
+  // The clauses depend on the container and field only: worked out once per violation and place kind (a
+  // detail may list thousands of containers or capabilities, and every one of them is a place).
+  const key = `${name}\0${fieldSteps.join('.')}`;
+  let narrowed = memo.byPlace.get(key);
+  if (!memo.byPlace.has(key)) {
+    if (memo.clauses === undefined) memo.clauses = parseClauses(detail);
+    const kept: { head: string; list?: { before: string; after: string } }[] = [];
+    for (const clause of memo.clauses ?? []) {
+      if (!clause.names.has(name)) continue;
+      const n = Math.min(clause.field.length, fieldSteps.length);
+      if (clause.field.length && fieldSteps.length && clause.field.slice(0, n).join('.') !== fieldSteps.slice(0, n).join('.')) continue;
+      const head = `${clause.prefix}container ${JSON.stringify(name)} ${clause.rest}`;
+      kept.push(clause.listEnd > 0
+        ? { head, list: { before: `${clause.prefix}container ${JSON.stringify(name)} ${MUST_NOT_INCLUDE}`, after: clause.rest.slice(MUST_NOT_INCLUDE.length + clause.listEnd) } }
+        : { head });
+    }
+    narrowed = memo.clauses && kept.length ? kept : undefined;
+    memo.byPlace.set(key, narrowed);
+  }
+  if (!narrowed) return detail;
+  return narrowed.map((c) => (c.list && typeof item === 'string' ? `${c.list.before}${JSON.stringify(item)}${c.list.after}` : c.head)).join('; ');
 }
 
 /** Per violation (cached with it): every PSS rule, and a restricted rule skipping its baseline twin's fields, reads the same spans. */
@@ -57,7 +143,8 @@ export function placeViolation(pod: PodModel, v: PssViolation): PlacedViolation 
   let placed = placements.get(v);
   if (!placed) {
     const paths = v.paths.length ? v.paths : [['spec']];
-    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), message: `${v.reason} (${v.detail})` };
+    const memo: NarrowMemo = { byPlace: new Map() };
+    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), messages: paths.map((path) => `${v.reason} (${narrowDetail(pod, v.detail, path, memo)})`) };
     placements.set(v, placed);
   }
   return placed;
@@ -73,12 +160,12 @@ export function reportPss(ctx: RuleContext<KubernetesDocument>, checks: readonly
   for (const pod of ctx.model.pods) {
     for (const v of podViolations(pod, ctx.options)) {
       if (!checks.includes(v.check)) continue;
-      const { paths, spans, message } = placeViolation(pod, v);
+      const { paths, spans, messages } = placeViolation(pod, v);
       const severity = v.level === 'baseline' ? 'warning' : 'info';
       const pss = { level: v.level, check: v.check };
       for (let i = 0; i < paths.length; i++) {
         if (keep && !keep(spans[i])) continue;
-        ctx.report({ span: spans[i], message, severity, pss, fixes: fixes?.(pod, v, paths[i]) ?? [] });
+        ctx.report({ span: spans[i], message: messages[i], severity, pss, fixes: fixes?.(pod, v, paths[i]) ?? [] });
       }
     }
   }

@@ -17,7 +17,7 @@ export const redundantCapability: Rule = {
       why: 'Such entries change nothing at run time but suggest an intent the result does not have: with containerd and CRI-O a name in both `add` and `drop` is dropped; with Docker it is added.',
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n      securityContext:\n        capabilities:\n          add: ["CHOWN"]\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n      securityContext:\n        capabilities:\n          drop: ["ALL"]\n          add: ["CHOWN"]\n' },
-      fix: 'Safe: removes the entry that has no effect.',
+      fix: 'Safe for a repeated name or one both added and dropped: removes the entry that has no effect. Unsafe for a capability in the runtime\'s default set: the default set is the configured runtime\'s, and another runtime may not grant it (CRI-O does not grant `NET_RAW` by default, containerd does), so removing it can take the capability away where the manifest also runs.',
       references: ['https://github.com/containerd/containerd/blob/main/pkg/oci/spec_opts.go'],
     },
   },
@@ -38,7 +38,7 @@ export const redundantCapability: Rule = {
       const seen = { add: new Set<string>(), drop: new Set<string>() };
       for (const { item, v } of entries) {
         if (!v.capability) continue;
-        const fix = (): Fix => ({ title: `Remove ${item.raw}`, safety: 'safe', preferred: true, edits: removeListItem(ctx.text, item.seq, item.index) });
+        const fix = (safety: Fix['safety'] = 'safe'): Fix => ({ title: `Remove ${item.raw}`, safety, preferred: true, edits: removeListItem(ctx.text, item.seq, item.index) });
         if (seen[item.list].has(v.capability)) {
           ctx.report({ span: item.span, message: `${item.raw} is listed twice in ${item.list}.`, fixes: [fix()] });
           continue;
@@ -50,7 +50,8 @@ export const redundantCapability: Rule = {
           continue;
         }
         if (item.list === 'add' && !dropsAll && !addsAll && isDefaultCapability(runtime, v.capability)) {
-          ctx.report({ span: item.span, message: `${v.capability} is already in ${runtime}'s default capability set: adding it changes nothing.`, fixes: [fix()] });
+          // Unsafe: the default set is this runtime's; on another (CRI-O lacks NET_RAW) the add is what grants it.
+          ctx.report({ span: item.span, message: `${v.capability} is already in ${runtime}'s default capability set: adding it changes nothing.`, fixes: [fix('unsafe')] });
         }
       }
     }
@@ -67,20 +68,24 @@ export const redundantCapability: Rule = {
         if (item.s.inheritedFrom !== undefined || item.s.value === undefined || seen.has(item.s.span.start)) return;
         const same = (o: typeof item) => o.v.all === item.v.all && o.v.capability === item.v.capability;
         let why: string | undefined;
+        let safety: Fix['safety'] = 'safe';
         if (c.effective.privileged.value) why = 'the container is privileged, so Docker ignores cap_add and cap_drop';
         else if (!item.v.all && !item.v.capability) return;
         else if (items.some((o, j) => j < index && o.list === item.list && same(o))) why = `it is listed twice in ${item.s.field}`;
         else if (item.list === 'drop' && !item.v.all && !addsAll && items.some((o) => o.list === 'add' && same(o))) why = 'it is also added, and with Docker the add wins';
         else if (item.list === 'add' && !item.v.all && addsAll) why = 'ALL already adds it';
         else if (item.list === 'drop' && !item.v.all && dropsAll && !addsAll) why = 'ALL already drops it';
-        else if (item.list === 'add' && item.v.capability && !dropsAll && !addsAll && isDefaultCapability('docker', item.v.capability) && !items.some((o) => o.list === 'drop' && same(o))) why = 'it is already in Docker\'s default capability set';
+        else if (item.list === 'add' && item.v.capability && !dropsAll && !addsAll && isDefaultCapability('docker', item.v.capability) && !items.some((o) => o.list === 'drop' && same(o))) {
+          why = 'it is already in Docker\'s default capability set';
+          safety = 'unsafe'; // Podman runs the same files with a smaller default set
+        }
         if (!why) return;
         seen.add(item.s.span.start);
         const edits = c.effective.privileged.value ? undefined : removeSetting(ctx.text, c, item.s);
         ctx.report({
           span: item.s.valueSpan,
           message: `${item.s.raw} in ${item.s.field} of ${containerLabel(c)} changes nothing: ${why}.`,
-          fixes: edits ? [{ title: `Remove ${item.s.raw}`, safety: 'safe', preferred: true, edits }] : [],
+          fixes: edits ? [{ title: `Remove ${item.s.raw}`, safety, preferred: true, edits }] : [],
         });
       });
     }

@@ -1,8 +1,7 @@
 import type { Rule } from './rule';
 import { reportPssBeyondBaseline } from './pss-overrides';
-import { containerAt, unsafeFix } from './pss-fixes';
-import { appendToList } from '../fixes/edits';
-import { removeForbiddenCapabilitiesFix } from '../fixes/fields';
+import { containerAt } from './pss-fixes';
+import { dropAllCapabilitiesFix, removeForbiddenCapabilitiesFix } from '../fixes/fields';
 import type { Fix } from '../types';
 
 export const restrictedCapabilities: Rule = {
@@ -17,7 +16,7 @@ export const restrictedCapabilities: Rule = {
       why: 'Without `drop: ["ALL"]` the container keeps the runtime\'s default set: 14 capabilities on containerd, including NET_RAW (forge packets, spoof ARP and DNS on the pod network), DAC_OVERRIDE (ignore file permissions), SETUID/SETGID and MKNOD. A process running as root has them all; a non-root one regains them through setuid binaries or file capabilities unless privilege escalation is off. Dropping a few names leaves the rest.',
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      securityContext:\n        capabilities:\n          drop: ["NET_RAW"]\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      securityContext:\n        capabilities:\n          drop: ["ALL"]\n          add: ["NET_BIND_SERVICE"]\n' },
-      fix: 'Unsafe: adds `ALL` to the container\'s `capabilities.drop`, keeping the list\'s style (or creating it). A workload that relies on a default capability (CHOWN, SETUID, …) stops working; at restricted only NET_BIND_SERVICE may be added back. Unsafe: on an added capability other than NET_BIND_SERVICE, removes the container\'s added capabilities other than NET_BIND_SERVICE (the whole `add` when nothing else is left); the workload loses what they allowed.',
+      fix: 'Unsafe: adds `ALL` to the container\'s `capabilities.drop`, keeping the list\'s style (or creating it); an entry the runtime already reads as ALL (`all`, `CAP_ALL`) is respelled `ALL` instead. A workload that relies on a default capability (CHOWN, SETUID, …) stops working; at restricted only NET_BIND_SERVICE may be added back. Unsafe: on an added capability other than NET_BIND_SERVICE, removes the container\'s added capabilities other than NET_BIND_SERVICE (the whole `add` when nothing else is left); the workload loses what they allowed.',
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',
@@ -37,7 +36,8 @@ export const restrictedCapabilities: Rule = {
         return fixes;
       }
       if (path[path.length - 1] !== 'drop') return [];
-      return unsafeFix('Drop all capabilities (drop: ["ALL"])', appendToList(ctx.text, container.node, ['securityContext', 'capabilities', 'drop'], ['ALL']));
+      // Respells a `drop` entry the runtime reads as ALL (`all`, `CAP_ALL`) instead of adding a second one.
+      return dropAllCapabilitiesFix(ctx.text, container);
     });
   },
 };

@@ -33,6 +33,8 @@ export interface RuleMeta {
   readonly title: string;
   readonly category: RuleCategory;
   readonly defaultSeverity: Severity;
+  /** Set for a finding the parser reports (no hook runs it); the entry still gives it docs and settings. */
+  readonly reportedBy?: 'parser';
   /** The Pod Security Standards checks it implements. */
   readonly pss?: { readonly level: PssLevel; readonly checks: readonly string[] };
   readonly docs: RuleDocs;

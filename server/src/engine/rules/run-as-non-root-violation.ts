@@ -31,7 +31,8 @@ export const runAsNonRootViolation: Rule = {
       ctx.report({
         span,
         message: `The kubelet will not start container "${container.name}": ${message}.`,
-        fixes: [...setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user'), ...numericUser],
+        // A Windows pod's user is an account name (windowsOptions.runAsUserName): no uid to set.
+        fixes: pod.windows ? [] : [...setFieldFixes(ctx.text, pod, container, ctx.options, 'numeric-user'), ...numericUser],
       });
     }
   },

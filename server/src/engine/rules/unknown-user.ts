@@ -1,4 +1,5 @@
 import type { Rule } from './rule';
+import { stagesBuilt } from '../dockerfile/model';
 
 export const unknownUser: Rule = {
   meta: {
@@ -15,7 +16,10 @@ export const unknownUser: Rule = {
     },
   },
   dockerfile(ctx) {
+    // Only the stages a build of the final image runs can fail it (BuildKit builds no other stage).
+    const built = stagesBuilt(ctx.model);
     for (const stage of ctx.model.stages) {
+      if (!built.has(stage.index)) continue;
       if (stage.accountsKnown === 'dockerfile-only') continue; // the base may have it
       for (const instruction of stage.users) {
         const missing = instruction.user.missing;

@@ -7,7 +7,7 @@
  * and `registry`) → the image's registry (mode `registry`). Mode `off` looks nothing up. A failure
  * is remembered for a while (`failureTtlMs`) so that nothing is retried in a tight loop.
  */
-import type { ImageFacts, ImageFactsFailure, ImageFactsLookup, ImageFactsSource } from '../../engine/images/facts';
+import type { ImageAccounts, ImageFacts, ImageFactsFailure, ImageFactsLookup, ImageFactsSource } from '../../engine/images/facts';
 import { parseNormalizedReference, type NormalizedReference } from '../../engine/images/normalize';
 import { ImageCache, type CachedImage } from './cache';
 import { credentialFor } from './credentials';
@@ -273,7 +273,10 @@ export class ImageFactsService {
       if (socket.kind === 'unix') {
         try {
           const local = await inspectLocalImage(socket.path, ref, signal);
-          if (local) return { kind: 'facts', facts: this.facts(ref, 'docker', { ...local.config, ...(local.digest ? { digest: local.digest } : {}), platform: local.platform, fetchedAt: this.now() }) };
+          if (local) {
+            const accounts = this.registry ? await this.registryAccounts(ref, local.digest, signal) : undefined;
+            return { kind: 'facts', facts: this.facts(ref, 'docker', { ...local.config, ...(local.digest ? { digest: local.digest } : {}), platform: local.platform, ...(accounts ? { accounts } : {}), fetchedAt: this.now() }) };
+          }
           notes.push('not in the local Docker engine');
         } catch (e) {
           if (signal.aborted) throw e;
@@ -295,6 +298,21 @@ export class ImageFactsService {
       }
     }
     return { kind: 'failure', reason: `not in the cache, ${notes.join(', ')}; image lookup is "local" (registries are not contacted)`, at: this.now() };
+  }
+
+  /**
+   * The engine's answer has no account files (its layers are not read): in mode `registry` they
+   * come from the registry's copy of the same image, fetched by the engine's repository digest.
+   */
+  private async registryAccounts(ref: NormalizedReference, digest: string | undefined, signal: AbortSignal): Promise<ImageAccounts> {
+    const byDigest = digest ?? ref.digest;
+    if (!byDigest) return { kind: 'unknown', reason: "the local Docker engine's layers are not read, and the image has no repository digest to fetch them from its registry" };
+    try {
+      return (await this.registry!.fetchImage({ ...ref, digest: byDigest }, this.platform, signal)).accounts;
+    } catch (e) {
+      if (signal.aborted) throw e;
+      return { kind: 'unknown', reason: `the local Docker engine's layers are not read; its registry's copy (${byDigest.slice(0, 19)}…): ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 
   dispose(): void {

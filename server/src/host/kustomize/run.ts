@@ -50,16 +50,49 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
  */
 export function cleanError(stderr: string): string {
   let text = stderr;
-  const block = /err=<\n([\s\S]*?)\n\s*>\s*$/m.exec(text);
+  // The `err=<` block up to its closing `>` line, found without a lazy `[\s\S]*?` and `\s*` spanning lines
+  // (recheck: quadratic).
+  const open = text.indexOf('err=<\n');
+  const rest = open < 0 ? '' : text.slice(open + 'err=<\n'.length);
+  const close = open < 0 ? null : /\n[ \t]*>[ \t]*$/m.exec(rest);
+  const block = close ? [rest, rest.slice(0, close.index)] : null;
   if (block) text = block[1].split('\n').map((l) => l.replace(/^\t/, '')).join('\n');
   else {
     text = text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-      const m = /\berr="(.*)"$/.exec(l);
+      // The first `err="` to a closing quote at the end (not `/\berr="(.*)"$/`: quadratic on repeated `err="`).
+      const at = /\berr="/.exec(l);
+      const m = at && l.endsWith('"') && l.length >= at.index + 6 ? [l, l.slice(at.index + 5, -1)] : null;
       return m ? m[1].replace(/\\"/g, '"').replace(/\\n/g, '\n') : l.replace(/^Error:\s*/, '');
     }).join('\n');
   }
-  text = text.replace(/^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*secctx-kustomize-[^']*' must resolve to a file': recursed accumulation of path '[^']*secctx-kustomize-[^']*': /, '');
-  return text.replace(/\/[^\s'"]*secctx-kustomize-[^/\s'"]+\/src\/?/g, '').trim();
+  // The wrapper kustomization's layer (`accumulating resources: … '<tmp>/secctx-kustomize-…' must resolve to a
+  // file': recursed accumulation of path '<tmp>/secctx-kustomize-…': `), cut by its markers (the regex with
+  // `[^']*` on both sides of `secctx-kustomize-` backtracked quadratically).
+  const WRAPPER = "accumulating resources: accumulation err='accumulating resources from '";
+  const RECURSED = "' must resolve to a file': recursed accumulation of path '";
+  if (text.startsWith(WRAPPER)) {
+    const at = text.indexOf(RECURSED);
+    const end = at < 0 ? -1 : text.indexOf("': ", at + RECURSED.length);
+    if (end >= 0 && text.slice(0, end).includes('secctx-kustomize-')) text = text.slice(end + "': ".length);
+  }
+  return withoutTempPaths(text).trim();
+}
+
+/** Drops `<tmpdir>/secctx-kustomize-XXXXXX/src/` prefixes (the temporary copy) in one pass, without a backtracking regex. */
+function withoutTempPaths(text: string): string {
+  const prefix = path.join(os.tmpdir(), 'secctx-kustomize-');
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, from)) {
+    let end = at + prefix.length;
+    while (end < text.length && !'/ \t\n\'"'.includes(text[end])) end++;
+    if (!text.startsWith('/src', end)) { out += text.slice(from, end); from = end; continue; }
+    end += 4;
+    if (text[end] === '/') end++;
+    out += text.slice(from, at);
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 export async function runKustomize(binary: KustomizeBinary, tree: BuildTree, timeoutMs: number): Promise<RunOutcome> {

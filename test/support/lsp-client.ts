@@ -93,6 +93,9 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
+    // Refresh requests an editor answers at once (it then pulls diagnostics / asks for hints again).
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/workspaceFolders', () => (options.rootUri ? [{ uri: options.rootUri, name: 'workspace' }] : null));
     connection.onNotification(() => undefined);
     connection.listen();

@@ -126,6 +126,6 @@ describe('editor state', () => {
     };
     assert.deepStrictEqual({ trusted: await codes(true), untrusted: await codes(false) }, { trusted: false, untrusted: true });
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { description: string } } };
-    assert.match(manifest.capabilities.untrustedWorkspaces.description, /does not apply \.secctx\.yaml/);
+    assert.match(manifest.capabilities.untrustedWorkspaces.description, /does not apply any \.secctx\.yaml/);
   });
 });

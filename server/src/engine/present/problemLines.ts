@@ -15,6 +15,11 @@ export function problemLines(file: string, text: string, findings: readonly Find
     const start = lines.position(f.span.start);
     const end = lines.position(f.span.end);
     const severity = f.severity === 'hint' ? 'info' : f.severity;
-    return `${file}:${start.line}:${start.column}-${end.line}:${end.column}: ${severity} ${f.rule}: ${f.message.replace(/\s*\n\s*/g, ' ')}`;
+    return `${file}:${start.line}:${start.column}-${end.line}:${end.column}: ${severity} ${f.rule}: ${oneLine(f.message)}`;
   });
+}
+
+/** A message on one line: each line trimmed, joined by one space (a split, not a regex around the line break, which backtracks on long blank runs). */
+function oneLine(message: string): string {
+  return message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
 }

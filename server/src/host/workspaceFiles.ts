@@ -7,8 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectFileKind } from '../engine/analyze';
+import { SKIP_DIRS as INDEX_SKIP_DIRS } from './workspaceIndex';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target', '.venv', '__pycache__', '.terraform']);
+/** The index's skipped folders, and tool environments no manifest lives in. */
+const SKIP_DIRS = new Set([...INDEX_SKIP_DIRS, '.venv', '__pycache__', '.terraform']);
 
 export interface WorkspaceFile {
   readonly path: string;

@@ -9,7 +9,8 @@ import { isComposeFileName, isDockerfileName } from '../engine/analyze';
 import { ImageIndex } from '../engine/images/index';
 import { readRegularFile, realPath } from './readFile';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
+/** Folders no workspace walk enters: dependencies, VCS data, build output. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
 const MAX_FILES = 20000;
 /** Directory entries looked at, indexed or not: a root with millions of files (a home directory, `/`) stops here. */
 export const MAX_SCAN_ENTRIES = 200_000;

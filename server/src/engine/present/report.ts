@@ -61,8 +61,6 @@ export interface ReportContainer {
 export interface ReportWorkload {
   readonly label: string;
   readonly containers: readonly ReportContainer[];
-  /** Findings of the workload outside any one container (pod-level fields). */
-  readonly findings: readonly ReportFinding[];
 }
 
 /** A Dockerfile stage: what its image runs as. */
@@ -116,7 +114,7 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
   const lines = new LineIndex(text);
   const path = analysis.path;
   const claimed = new Set<object>();
-  const workloads = new Map<string, { containers: ReportContainer[]; spans: { start: number; end: number }[] }>();
+  const workloads = new Map<string, ReportContainer[]>();
   for (const c of analysis.contexts) {
     const own = analysis.findings.filter((f) => f.span.start >= c.span.start && f.span.end <= c.span.end);
     own.forEach((f) => claimed.add(f));
@@ -130,8 +128,8 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
       { label: 'Seccomp', value: c.seccomp.value, source: sourceOf(c.seccomp, path, lines) },
       { label: 'Read-only root fs', value: c.readOnlyRootFilesystem.value ? 'yes' : 'no', source: sourceOf(c.readOnlyRootFilesystem, path, lines) },
     ];
-    const entry = workloads.get(c.workload) ?? { containers: [], spans: [] };
-    entry.containers.push({
+    const entry = workloads.get(c.workload) ?? [];
+    entry.push({
       name: c.name,
       kind: c.kind,
       line: lines.position(c.nameSpan.start).line,
@@ -155,7 +153,7 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
   return {
     path,
     display,
-    workloads: [...workloads].map(([label, w]) => ({ label, containers: w.containers, findings: [] })),
+    workloads: [...workloads].map(([label, w]) => ({ label, containers: w })),
     stages,
     findings: rest,
   };

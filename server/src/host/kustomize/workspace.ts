@@ -10,8 +10,8 @@ import { isKustomizationFileName } from '../../engine/kustomize/kustomization';
 import type { AnalysisOptions } from '../../engine/options';
 import type { BuildResult, KustomizeService, KustomizeSettings } from './service';
 import { readBuildTree } from './tree';
+import { SKIP_DIRS } from '../workspaceIndex';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
 const MAX_DIRS = 20000;
 
 export interface BuildState {

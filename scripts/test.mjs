@@ -19,5 +19,9 @@ if (!files.length) {
   console.error(`no test files under ${dirs.join(', ')}`);
   process.exit(1);
 }
+// Protocol tests speak to dist/server.js and CLI tests run dist/cli.js: build first (about a second), so no test
+// runs a bundle older than the sources (a stale dist once showed CLI messages the engine no longer gave).
+const build = spawnSync(process.execPath, [join('scripts', 'build.mjs')], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.sort()], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -95,12 +95,17 @@ describe('inputs', () => {
     );
   });
 
-  test('a quoted glob is expanded by secctx (the same on every shell); a glob that matches nothing is exit 2', async () => {
+  test('a quoted glob is expanded by secctx (the same on every shell); a glob that matches nothing is exit 2 unless --no-error-on-unmatched-pattern', async () => {
     const r = await run(['check', '--no-color', 'k8s/**/*.{yaml,yml}']);
     const none = await run(['check', 'nowhere/**/*.yaml']);
-    assert.deepStrictEqual({ r, none }, {
+    // eslint's flag, for CI jobs whose pattern may legitimately match nothing yet (a new repository).
+    const allowed = await run(['check', '--no-color', '--no-error-on-unmatched-pattern', 'nowhere/**/*.yaml']);
+    const allowedWithFiles = await run(['check', '--no-color', '--no-error-on-unmatched-pattern', 'nowhere/**/*.yaml', 'k8s/**/*.{yaml,yml}']);
+    assert.deepStrictEqual({ r, none, allowed, allowedWithFiles }, {
       r: { code: 0, stdout: '✔ 2 files checked (2 Kubernetes), no problems\n', stderr: '' },
-      none: { code: 2, stdout: '', stderr: 'secctx: nowhere/**/*.yaml: no files match this pattern\n' },
+      none: { code: 2, stdout: '', stderr: 'secctx: nowhere/**/*.yaml: no files match this pattern (--no-error-on-unmatched-pattern allows it)\n' },
+      allowed: { code: 0, stdout: '✔ nothing to check in nowhere/**/*.yaml (no Kubernetes, Compose, Dockerfile or shell files)\n', stderr: '' },
+      allowedWithFiles: { code: 0, stdout: '✔ 2 files checked (2 Kubernetes), no problems\n', stderr: '' },
     });
   });
 

@@ -20,6 +20,7 @@ import { runCli } from '../../server/src/cli/main';
 import { withTimeout } from '../support/lsp-client';
 import { sharedPath } from '../support/shared';
 import { largeInputs, POD, type LargeInput } from '../support/largeInputs';
+import { assertValidSarif } from './sarif-schema';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = Number(process.env.SECCTX_FUZZ_SEED ?? 20261123);
@@ -531,6 +532,8 @@ if (!isMainThread) {
           const json = command.name.includes('json') || command.name.includes('sarif');
           let parses = true;
           if (json && outcome.code !== 2) { try { JSON.parse(outcome.stdout); } catch { parses = false; } }
+          // SARIF from hostile input is still a valid SARIF 2.1.0 log (the official schema).
+          if (parses && command.name.includes('sarif') && outcome.code !== 2) { try { assertValidSarif(outcome.stdout); } catch { parses = false; } }
           results.push({ command: command.name, outcome: 'finished', exit: outcome.code === 2 ? `2: ${outcome.stderr.trim()}` : 'ok', internalError: /internal error/.test(outcome.stderr), outputParses: parses });
         }
         const expected = commands.map((c) => ({

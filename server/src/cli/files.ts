@@ -32,6 +32,8 @@ export interface CollectOptions {
   readonly stdinFilename?: string;
   /** Reads standard input (injected so tests run in-process). */
   readonly readStdin: () => string;
+  /** `--no-error-on-unmatched-pattern`: a pattern matching no file is "nothing to check", not exit 2. */
+  readonly allowUnmatchedPattern?: boolean;
 }
 
 export interface Collected {
@@ -116,7 +118,11 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
       // A pattern: expanded relative to the working directory, like a shell would.
       const pattern = process.platform === 'win32' ? arg.replace(/\\/g, '/') : arg;
       const matches = globSync(pattern, { cwd: process.cwd(), onlyFiles: true, dot: false, ignore: [...SKIP_DIRS].map((d) => `**/${d}/**`) }).sort();
-      if (!matches.length) { out.fatal.push(`${arg}: no files match this pattern`); continue; }
+      if (!matches.length) {
+        if (options.allowUnmatchedPattern) out.empty.push(arg);
+        else out.fatal.push(`${arg}: no files match this pattern (--no-error-on-unmatched-pattern allows it)`);
+        continue;
+      }
       let found = 0;
       for (const m of matches) {
         const abs = path.resolve(m);

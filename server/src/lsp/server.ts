@@ -21,6 +21,7 @@ import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, fileDiagnostics, toDiagnostic, type DiagnosticMode } from './diagnostics';
 import { DocumentDiagnostics } from './diagnosticCache';
 import { registerCodeActionResolve, resolvesEdits } from './codeActionResolve';
+import { PullReports } from './pullDiagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { KustomizeFeature } from './kustomize';
@@ -66,7 +67,7 @@ export function startServer(connection: Connection): void {
   /** Pull diagnostics (LSP 3.17) where the client supports them; pushed otherwise. */
   let diagnosticMode: DiagnosticMode = { pull: false, refresh: false };
   /** What each document's last pull answered, to notice when a background result changes it. */
-  const pulled = new Map<string, { version: number; key: string }>();
+  const pulled = new PullReports();
   let pullRequested = false;
   /** workspace/diagnostic/refresh, once per turn of the event loop. */
   function requestPull(): void {
@@ -175,8 +176,7 @@ export function startServer(connection: Connection): void {
       if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
       else {
         // A background result (kustomize build, index) changed what the client pulled for this very version: ask it to pull again.
-        const last = pulled.get(doc.uri);
-        if (last && last.version === doc.version && last.key !== JSON.stringify(diagnostics)) requestPull();
+        if (pulled.changedSincePull(doc.uri, doc.version, diagnostics)) requestPull();
       }
       tree.documentAnalysed(doc.uri, analysisOf(doc), doc.getText());
     } catch (err) {
@@ -357,7 +357,7 @@ export function startServer(connection: Connection): void {
     if (workspace && isIndexedFile(closed) && workspace.contains(closed) && workspace.refresh(closed)) indexChanged();
     analyzer.forget(filePath(e.document.uri));
     charts.invalidate(filePath(e.document.uri));
-    pulled.delete(e.document.uri);
+    pulled.forget(e.document.uri);
     if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -365,9 +365,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return { kind: 'full', items: [] };
     try {
-      const items = diagnosticsOf(doc);
-      pulled.set(doc.uri, { version: doc.version, key: JSON.stringify(items) });
-      return { kind: 'full', items };
+      return pulled.report(doc.uri, doc.version, diagnosticsOf(doc), params.previousResultId);
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
       return { kind: 'full', items: [] };

@@ -53,9 +53,10 @@ suite('Code actions', () => {
   });
 
   test('fix-all on save (editor.codeActionsOnSave) resolves and applies the safe fixes', async () => {
-    // A file of its own (the other tests read pod-level-caps.yaml as it is), removed afterwards.
+    // A file of its own, removed afterwards. `drop: [all]` gets the safe fix `drop: [ALL]` (dropping is never unsafe).
     const uri = fixtureUri('fix-on-save.yaml');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(await readFixture(POD_LEVEL_CAPS)));
+    const pod = (drop: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: fix-on-save\nspec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      securityContext:\n        capabilities:\n          drop: [${drop}]\n`;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(pod('all')));
     const editorSettings = vscode.workspace.getConfiguration('editor', { languageId: 'yaml' });
     await editorSettings.update('codeActionsOnSave', { 'source.fixAll.secctx': 'always' }, vscode.ConfigurationTarget.Workspace, true);
     // The default (750 ms) is short for a busy 2-core machine; the server lists fix-all at once and makes its edit on resolve.
@@ -63,11 +64,11 @@ suite('Code actions', () => {
     try {
       const document = await vscode.workspace.openTextDocument(uri);
       const editor = await vscode.window.showTextDocument(document);
-      await waitForDiagnostics(uri, hasCode('capabilities-at-pod-level'), 'a capabilities-at-pod-level diagnostic');
+      await waitForDiagnostics(uri, hasCode('capability-case'), 'a capability-case diagnostic');
       // Saving a document without changes saves nothing: one edit first.
       await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# fix on save\n'));
       assert.equal(await document.save(), true, 'the document did not save');
-      assert.equal(document.getText(), `# fix on save\n${await readFixture(POD_LEVEL_CAPS_MOVED)}`);
+      assert.equal(document.getText(), `# fix on save\n${pod('ALL')}`);
     } finally {
       await editorSettings.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
       await editorSettings.update('codeActionsOnSaveTimeout', undefined, vscode.ConfigurationTarget.Workspace, true);

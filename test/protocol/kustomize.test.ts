@@ -62,6 +62,23 @@ describe('kustomize in the language server', () => {
     ]);
   });
 
+  test('the report of the base file: its own cards, then each overlay\'s build of it', async () => {
+    const markdown = await client.request<string>('secctx/report', { uri: uri('base/deployment.yaml') });
+    assert.deepEqual(markdown.split('\n').filter((l) => /^#{2,3} /.test(l)), [
+      '## deployment.yaml',
+      '### Deployment/podinfo',
+      '## deployment.yaml (kustomize build caps)',
+      '### Deployment/caps-podinfo',
+      // The build's pod-level capabilities error, about no container: under its patch file.
+      '## caps-patch.yaml (kustomize build caps)',
+      '### Other findings',
+      '## deployment.yaml (kustomize build prod)',
+      '### Deployment/prod-podinfo',
+      '## deployment.yaml (kustomize build staging)',
+      '### Deployment/staging-podinfo',
+    ]);
+  });
+
   test('an overlay that adds capabilities at pod level: the error on its patch line', async () => {
     await client.open(uri('experiments/caps/caps-patch.yaml'), text('experiments/caps/caps-patch.yaml'));
     const d = await until(client, uri('experiments/caps/caps-patch.yaml'), (x) => x.params.diagnostics.some((y) => / \(in overlay caps: Deployment\/caps-podinfo\)$/.test(String(y.message))));

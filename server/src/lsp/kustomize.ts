@@ -11,6 +11,7 @@ import { LineIndex } from '../engine/lines';
 import { pathAt } from '../engine/kustomize/fieldPath';
 import { combineFindings, type BuildFindings } from '../engine/kustomize/overlays';
 import { formatCaps, formatUser, verdictText } from '../engine/present/markdown';
+import { reportBuildFiles, type ReportFile } from '../engine/present/report';
 import type { Finding } from '../engine/types';
 import { MISSING_KUSTOMIZE } from '../host/kustomize/binary';
 import { KustomizeService } from '../host/kustomize/service';
@@ -167,6 +168,15 @@ export class KustomizeFeature {
   hover(file: string, text: string, offset: number, base: Hover | null): Hover | null {
     const builds = this.workspace.buildsOf(file);
     return builds.length ? withBuildHover(base, buildHover(file, text, offset, builds)) : base;
+  }
+
+  /** The report's cards of the builds that read `file` (their last good results), in the files that define the containers. */
+  reportFiles(file: string): ReportFile[] {
+    return this.workspace.buildsOf(file).flatMap((b) => {
+      const r = b.result;
+      if (r?.status !== 'ok') return [];
+      return reportBuildFiles(buildName(b), r.judgement, (f) => r.tree.files.get(f) ?? '', (f) => path.basename(f), this.host.optionsFor(file).runtime);
+    });
   }
 
   /** True while a build runs (the benchmark waits on diagnostics, not on this). */

@@ -433,7 +433,7 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  registerReportRequests(connection, { documents, analysisOf });
+  registerReportRequests(connection, { documents, analysisOf, buildReports: (file) => kustomize?.reportFiles(file) ?? [] });
   const tree = new SecurityTree(connection, {
     roots: () => workspaceRoots,
     optionsFor,

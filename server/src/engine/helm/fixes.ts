@@ -6,6 +6,7 @@
 import { isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseValuesCached } from './chart';
 import type { Fix, Span, TextEdit } from '../types';
+import { decoded, safetyFor } from '../fixes/grants';
 import type { Placement } from './analyze';
 
 interface Located {
@@ -114,7 +115,8 @@ export function capabilitiesToContainerFix(text: string, file: string, span: Spa
   }
   edits.sort((a, b) => a.start - b.start);
   for (let i = 1; i < edits.length; i++) if (edits[i].start < edits[i - 1].end) return undefined;
-  return { title: `Move capabilities to \`${target.join('.')}\` (the containers' block)`, safety: 'safe', preferred: true, edits };
+  // Today no container has the pod-level capabilities: moving an `add` grants them (unsafe, still preferred).
+  return { title: `Move capabilities to \`${target.join('.')}\` (the containers' block)`, safety: safetyFor('capabilities', decoded(caps.pair.value)), preferred: true, edits };
 }
 
 function reindent(block: string, from: number, to: number): string {

@@ -32,7 +32,7 @@ import { ImageLookups } from './images';
 import { isIgnored, stricterLookup } from '../engine/config';
 import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
-import { definition, references } from './navigation';
+import { definition, references, registerNavigation } from './navigation';
 
 export { REPORT_REQUEST } from './report';
 
@@ -69,6 +69,8 @@ export function startServer(connection: Connection): void {
     setImmediate(() => { pullRequested = false; void connection.languages.diagnostics.refresh(); });
   }
   let hasConfigurationCapability = false;
+  /** Definition and references are registered for chart files only, where the client lets us (see lsp/navigation.ts). */
+  let navigationDynamic = false;
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
   let revealCommand: string | undefined;
@@ -261,6 +263,7 @@ export function startServer(connection: Connection): void {
     // Every part of the client's capabilities may be missing (`{}` or none at all): nothing is assumed.
     const capabilities = params.capabilities as InitializeParams['capabilities'] | undefined;
     hasConfigurationCapability = !!capabilities?.workspace?.configuration;
+    navigationDynamic = !!capabilities?.textDocument?.definition?.dynamicRegistration && !!capabilities?.textDocument?.references?.dynamicRegistration;
     diagnosticMode = diagnosticModeOf(capabilities ?? {});
     if (hasConfigurationCapability) folderSettings = new FolderSettings((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'secctx' }), () => revalidateAll());
     const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; imageCacheDir?: unknown } | undefined;
@@ -277,8 +280,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
+        ...(navigationDynamic ? {} : { definitionProvider: true, referencesProvider: true }),
         completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
@@ -289,6 +291,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    if (navigationDynamic) registerNavigation(connection, log);
     workspace = new WorkspaceIndex(workspaceRoots, trusted);
     if (trusted) {
       kustomize = new KustomizeFeature({

@@ -115,4 +115,13 @@ describe('navigation in a Helm chart over stdio', () => {
       assert.equal(await dynamic.shutdown(), 0, dynamic.stderr);
     }
   });
+
+  test('with a template and its values file both open, the server settles: no re-analysis goes on after the answers', async () => {
+    // Each file's analysis used to replace the other's chart analysis (options per folder: templates/ vs the
+    // chart's), each re-judging the other for as long as both were open: a busy server and a stream of publications.
+    const before = client.mark();
+    for (let i = 0; i < 20; i++) await client.request('textDocument/hover', { textDocument: { uri: valuesUri }, position: { line: 0, character: 3 } });
+    const published = client.mark() - before;
+    assert.equal(published, 0, `${published} publications while 20 hovers were answered`);
+  });
 });

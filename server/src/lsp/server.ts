@@ -147,7 +147,11 @@ export function startServer(connection: Connection): void {
     const text = doc.getText();
     if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
     const file = filePath(doc.uri);
-    const options = optionsFor(file);
+    // A chart's files are judged together (one analysis serves every open file of it), so all take the options of
+    // the chart's folder: options per file's folder made the template's analysis and the values file's replace each
+    // other, each re-judging the other, for as long as both were open.
+    const root = trusted ? charts.rootOf(file) : undefined;
+    const options = optionsFor(root ? path.join(root, 'Chart.yaml') : file);
     const maxFileSize = settingsFor(file).maxFileSize;
     const chart = trusted && text.length <= maxFileSize ? charts.fileAnalysis(file, text, options, configuredValuesFiles(configFor(file))) : undefined;
     const analysis = chart ?? analyzer.analyze(file, text, options, maxFileSize);

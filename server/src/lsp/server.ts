@@ -81,6 +81,7 @@ export function startServer(connection: Connection): void {
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
   let revealCommand: string | undefined;
+  let editedFilesCommand: string | undefined;
   /** A client command that opens the report panel: hovers link to it as `command:` URIs (the client trusts only it). */
   let reportCommand: string | undefined;
   let workspaceRoots: string[] = [];
@@ -278,11 +279,12 @@ export function startServer(connection: Connection): void {
     diagnosticMode = diagnosticModeOf(capabilities ?? {});
     resolveLater = resolvesEdits(capabilities);
     if (hasConfigurationCapability) folderSettings = new FolderSettings((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'secctx' }), () => revalidateAll());
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; imageCacheDir?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; editedFilesCommand?: unknown; imageCacheDir?: unknown } | undefined;
     trusted = init?.trusted !== false;
     if (typeof init?.imageCacheDir === 'string' && init.imageCacheDir) imageCacheDir = init.imageCacheDir;
     inlayHintRefresh = capabilities?.workspace?.inlayHint?.refreshSupport === true;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
+    if (typeof init?.editedFilesCommand === 'string' && /^[\w.-]+$/.test(init.editedFilesCommand)) editedFilesCommand = init.editedFilesCommand;
     if (typeof init?.reportCommand === 'string' && /^[\w.-]+$/.test(init.reportCommand)) reportCommand = init.reportCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
@@ -419,7 +421,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const analysis = analysisOf(doc);
-    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater), ...sourceActions(doc, analysis, params, resolveLater)];
+    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater, editedFilesCommand), ...sourceActions(doc, analysis, params, resolveLater)];
   });
   registerCodeActionResolve(connection, { document: (uri) => documents.get(uri), analysisOf }, log);
 

@@ -148,6 +148,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
       continue;
     }
     const options = optionsOf(file, config);
+    await charts.prepare(file.absolute, config);
     let text = read.text;
     let patch = '';
     let analysis: FileAnalysis;

@@ -154,7 +154,8 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const result = applyCliFixes(file, read, options, fixed, io);
+        // A chart's file is fixed as judged through its chart (a values file's fixes come from the templates placing it).
+        const result = applyCliFixes(file, read, options, fixed, io, (p, t) => charts.analyze(p, t, options, config) ?? analyzer.analyze(p, t, options));
         // Not written (changed on disk meanwhile, or unwritable): fatal, the run must not pass as fixed.
         if (result.problem) problems.push({ file: file.display, message: result.problem, fatal: true });
         text = result.text;

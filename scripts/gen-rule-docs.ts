@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Analyzer, detectFileKind } from '../server/src/engine/analyze';
+import { detectFileKind } from '../server/src/engine/analyze';
+import { exampleAnalysis } from '../server/src/engine/rules/examples';
 import { LineIndex } from '../server/src/engine/lines';
 import { DEFAULT_OPTIONS } from '../server/src/engine/options';
 import { PSS_CHECKS } from '../server/src/engine/pss/index';
@@ -55,13 +56,24 @@ function fixSafety(fix: string | undefined): string {
 function reported(rule: Rule): string[] {
   const { file, code } = rule.meta.docs.bad;
   const lines = new LineIndex(code);
-  return new Analyzer()
-    .analyze(file, code, DEFAULT_OPTIONS)
+  return exampleAnalysis(rule.meta.docs.bad, DEFAULT_OPTIONS)
     .findings.filter((f) => f.rule === rule.meta.id)
     .map((f) => {
       const at = lines.position(f.span.start);
       return `${file}:${at.line}:${at.column}  ${f.severity}  ${f.message}`;
     });
+}
+
+/** A chart rule's examples are files of a chart: its other files first (the bad example's chart; the good one's where it differs). */
+function chartFiles(bad: DocExample, good: DocExample): string[] {
+  const out: string[] = [];
+  const show = (chart: Readonly<Record<string, string>>, intro: string) => {
+    out.push(intro, '');
+    for (const [file, code] of Object.entries(chart)) out.push(`\`${file}\`:`, '', fenced('yaml', code), '');
+  };
+  if (bad.chart) show(bad.chart, 'In a Helm chart with these files:');
+  if (good.chart && JSON.stringify(good.chart) !== JSON.stringify(bad.chart)) show(good.chart, 'The passing example\'s chart has these files instead:');
+  return out;
 }
 
 function pssSection(rule: Rule): string {
@@ -102,12 +114,13 @@ function renderRulePage(rule: Rule): string {
     '',
     '## Examples',
     '',
-    `Flagged (\`${docs.bad.file}\`):`,
+    ...chartFiles(docs.bad, docs.good),
+    `Flagged (\`${docs.bad.file}\`${docs.bad.chart ? ' of the chart' : ''}):`,
     '',
     fenced(fenceLanguage(docs.bad), docs.bad.code),
     '',
     ...(output.length ? ['secctx reports (restricted profile, newest Kubernetes):', '', fenced('text', output.join('\n')), ''] : []),
-    `Not flagged (\`${docs.good.file}\`):`,
+    `Not flagged (\`${docs.good.file}\`${docs.good.chart ? ' of the chart' : ''}):`,
     '',
     fenced(fenceLanguage(docs.good), docs.good.code),
     '',

@@ -19,6 +19,8 @@ import { Renderer, placeholderPattern, type NotFollowed, type Reads, type Skippe
 import type { ParsedTemplate } from './template';
 import { coalesceValues, emptyMap, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
 import { capabilitiesToContainerFix } from './fixes';
+import { finalSeverity } from '../rules/run';
+import { templateSyntax } from '../rules/template-syntax';
 
 export interface ValuesFile {
   readonly path: string;
@@ -297,7 +299,7 @@ export class ChartAnalyzer {
         const out = r.out;
         const documents: RenderedDocument[] = [];
         for (const chunk of splitYamlDocuments(out.text)) {
-          if (!/\S/.test(chunk.text.replace(/^---.*$/m, '').replace(/^\s*#.*$/gm, ''))) continue;
+          if (!hasContent(chunk.text)) continue;
           let analysis = next.get(chunk.text) ?? this.cache.get(chunk.text);
           if (!analysis) { analysis = analyzeYamlDocument(chunk.text, options); this.lastReanalysed++; }
           next.set(chunk.text, analysis);
@@ -319,7 +321,11 @@ export class ChartAnalyzer {
       push(findings, p.file, { rule: 'yaml-syntax', severity: 'error', message: p.message, span: p.span, fixes: [] });
     }
     for (const t of [chart, ...chart.subcharts].flatMap((c) => c.templates)) {
-      for (const e of t.parsed.errors) push(findings, t.path, { rule: 'template-syntax', severity: 'error', message: `Go template: ${e.message}`, span: e.span, fixes: [] });
+      for (const e of t.parsed.errors) {
+        const message = `Go template: ${e.message}`;
+        const severity = finalSeverity(templateSyntax.meta, { span: e.span, message }, options);
+        if (severity) push(findings, t.path, { rule: 'template-syntax', severity, message, span: e.span, fixes: [] });
+      }
     }
     for (const [file, list] of findings) findings.set(file, dedupe(list));
     return { chart, findings, rendered, placements, containers, notFollowed, skipped, values, valuesFiles: valuesFiles.map((f) => f.path), used, texts };
@@ -449,6 +455,17 @@ function mapFixes(fixes: readonly Fix[], segs: readonly Seg[], offset: number, f
     if (edits.length === fix.edits.length && edits.length) out.push({ ...fix, edits });
   }
   return out;
+}
+
+/** Whether a rendered document holds more than its `---` line, comments and blank lines. */
+function hasContent(text: string): boolean {
+  let marker = false;
+  for (const line of text.split('\n')) {
+    if (!marker && line.startsWith('---')) { marker = true; continue; }
+    const t = line.trim();
+    if (t && !t.startsWith('#')) return true;
+  }
+  return false;
 }
 
 function push(map: Map<string, Finding[]>, file: string, f: Finding): void {

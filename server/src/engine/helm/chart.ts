@@ -130,7 +130,9 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   }
   templates.sort((a, b) => (a.path < b.path ? -1 : 1));
   const subcharts = [...subRoots].sort().filter((r) => isChartRoot(r, files)).map((r) => buildChart(r, files));
-  const name = meta.name ?? root.replace(/\/+$/, '').split('/').pop() ?? 'chart';
+  let end = root.length;
+  while (end > 0 && root[end - 1] === '/') end--;
+  const name = meta.name ?? (root.slice(0, end).split('/').pop() || 'chart');
   return {
     root, hasChartYaml: files.has(joinPath(root, 'Chart.yaml')), name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
     type: meta.type === 'library' ? 'library' : 'application',

@@ -12,6 +12,8 @@ import type { EffectiveContext } from '../effective';
 import type { Finding } from '../types';
 import { contextsForFile } from './contexts';
 import { disabledBy } from './hover';
+import { finalSeverity } from '../rules/run';
+import { valuesNotUsed } from '../rules/values-not-used';
 
 export interface HelmFileView {
   readonly chart: ChartAnalysis;
@@ -25,7 +27,7 @@ export function helmFileAnalysis(path: string, text: string, chart: ChartAnalysi
   const role = /\/templates\//.test(file.slice(chart.chart.root.length)) ? 'template' : 'values';
   const suppressions = parseSuppressions(text);
   const own = chart.findings.get(file) ?? [];
-  const all = role === 'values' ? [...own, ...unusedBlocks(chart, file, text)].sort((a, b) => a.span.start - b.span.start) : own;
+  const all = role === 'values' ? [...own, ...unusedBlocks(chart, file, text, options)].sort((a, b) => a.span.start - b.span.start) : own;
   const findings = all.filter((f) => f.span.end <= text.length && !isSuppressed(f, text, suppressions));
   let contexts: readonly EffectiveContext[] | undefined;
   return {
@@ -59,8 +61,9 @@ function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
 }
 
 /** A hint on each security-context-like values block (`…SecurityContext:` maps) that no template reads. */
-function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding[] {
+function unusedBlocks(chart: ChartAnalysis, file: string, text: string, options: AnalysisOptions): Finding[] {
   const out: Finding[] = [];
+  if (options.rules[valuesNotUsed.meta.id] === 'off') return out;
   // Without Chart.yaml the folder may be a partial copy of a chart: templates using a block may be missing.
   if (!chart.chart.hasChartYaml) return out;
   const doc = parseValuesCached(file, text).doc;
@@ -74,7 +77,10 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding
       if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
         const dotted = p.join('.');
         if (!reached(chart).has(dotted) && !disabledParent(chart, dotted) && !disabledBy(chart, dotted)) {
-          out.push({ rule: 'values-not-used', severity: 'hint', message: `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`, span: { start: k[0], end: k[1] }, fixes: [] });
+          const message = `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`;
+          const span = { start: k[0], end: k[1] };
+          const severity = finalSeverity(valuesNotUsed.meta, { span, message }, options);
+          if (severity) out.push({ rule: 'values-not-used', severity, message, span, fixes: [] });
         }
       }
       visit(pair.value, p, depth + 1);

@@ -11,6 +11,8 @@ export interface DocExample {
   /** File name that decides how the example is analysed: `pod.yaml`, `Dockerfile`, `compose.yaml`, `run.sh`. */
   readonly file: string;
   readonly code: string;
+  /** For a Helm chart's file: the chart's other files by path relative to the chart (`file` is one too). */
+  readonly chart?: Readonly<Record<string, string>>;
 }
 
 export interface RuleDocs {
@@ -33,8 +35,11 @@ export interface RuleMeta {
   readonly title: string;
   readonly category: RuleCategory;
   readonly defaultSeverity: Severity;
-  /** Set for a finding the parser reports (no hook runs it); the entry still gives it docs and settings. */
-  readonly reportedBy?: 'parser';
+  /**
+   * Set for a finding no hook runs: the parser reports it, or the Helm chart analysis (engine/helm);
+   * the entry still gives it docs and settings.
+   */
+  readonly reportedBy?: 'parser' | 'chart';
   /** The Pod Security Standards checks it implements. */
   readonly pss?: { readonly level: PssLevel; readonly checks: readonly string[] };
   readonly docs: RuleDocs;

@@ -1,5 +1,6 @@
 // Runs the Node test files under the given folders (default: unit, conformance, protocol) in one
-// `node --test` process. Node 20's runner takes no globs, so the files are listed here.
+// `node --test` process. Node 20's runner takes no globs, so the files are listed here. Builds the
+// bundles first when the protocol tests are among them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,12 @@ dirs.forEach(walk);
 if (!files.length) {
   console.error(`no test files under ${dirs.join(', ')}`);
   process.exit(1);
+}
+// The protocol tests speak to the built dist/server.js: build it first, so they never run a stale
+// or missing bundle (esbuild: a few seconds).
+if (files.some((f) => f.startsWith(join('test', 'protocol')))) {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.sort()], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

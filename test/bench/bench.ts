@@ -15,6 +15,7 @@ import { imagesBench } from './images';
 import { deployment, deploymentStream, riskyDeployment, type GeneratedManifests } from './manifests';
 import { HELM_TEMPLATES, helmEditLatency } from './helm';
 import { kustomizeEditLatency } from './kustomize';
+import { largeInputsBench } from './largeInputs';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 
@@ -382,6 +383,8 @@ async function main(): Promise<void> {
     ]));
     const server = bundles.find((b) => b.file === 'dist/server.js');
     console.log(`target: server bundle ≤ 1.5 MB — ${verdict(!!server && server.bytes <= 1.5e6)}`);
+    process.stderr.write('measuring the robustness suite\'s large inputs...\n');
+    console.log(`\n${table([['large input (engine, analysis + 10 hovers, 3 runs)', 'size', 'median', 'max'], ...largeInputsBench().map((r) => [r.name, `${(r.bytes / 1e6).toFixed(2)} MB`, `${ms(r.median)} ms`, `${ms(r.max)} ms`])])}`);
     process.stderr.write('measuring image facts...\n');
     console.log(`\n${await imagesBench()}`);
     console.log(`\nload average at end ${loadAverage()} (timings on a busy machine are noisy; compare runs at similar load)`);

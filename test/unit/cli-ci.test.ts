@@ -12,30 +12,16 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type * as Sarif from 'sarif';
 import { escapeData, escapeProperty } from '../../server/src/cli/ciFormats';
-import { runCli } from '../../server/src/cli/main';
+import { runCliCaptured } from '../support/cli';
 import { isIgnored } from '../../server/src/engine/config';
-import { assertValidSarif } from './sarif-schema';
 
 interface Run { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 let project: string;
 
 /** Runs the CLI with the project as working directory (and `stdin` as standard input). */
-async function run(argv: string[], stdin?: string, env: Record<string, string | undefined> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const cwd = process.cwd();
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  process.chdir(project);
-  for (const [k, v] of Object.entries(env)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-  try {
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, readStdin: () => { if (stdin === undefined) throw Object.assign(new Error('no stdin'), { code: 'EBADF' }); return stdin; } });
-    if (stdout.includes('"version": "2.1.0"')) assertValidSarif(stdout);
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(cwd);
-    for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-  }
+function run(argv: string[], stdin?: string, env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runCliCaptured(argv, { cwd: project, stdin, env });
 }
 
 /** Privileged with hostPID: two baseline violations, warnings under --profile baseline. */
@@ -109,12 +95,17 @@ describe('inputs', () => {
     );
   });
 
-  test('a quoted glob is expanded by secctx (the same on every shell); a glob that matches nothing is exit 2', async () => {
+  test('a quoted glob is expanded by secctx (the same on every shell); a glob that matches nothing is exit 2 unless --no-error-on-unmatched-pattern', async () => {
     const r = await run(['check', '--no-color', 'k8s/**/*.{yaml,yml}']);
     const none = await run(['check', 'nowhere/**/*.yaml']);
-    assert.deepStrictEqual({ r, none }, {
+    // eslint's flag, for CI jobs whose pattern may legitimately match nothing yet (a new repository).
+    const allowed = await run(['check', '--no-color', '--no-error-on-unmatched-pattern', 'nowhere/**/*.yaml']);
+    const allowedWithFiles = await run(['check', '--no-color', '--no-error-on-unmatched-pattern', 'nowhere/**/*.yaml', 'k8s/**/*.{yaml,yml}']);
+    assert.deepStrictEqual({ r, none, allowed, allowedWithFiles }, {
       r: { code: 0, stdout: '✔ 2 files checked (2 Kubernetes), no problems\n', stderr: '' },
-      none: { code: 2, stdout: '', stderr: 'secctx: nowhere/**/*.yaml: no files match this pattern\n' },
+      none: { code: 2, stdout: '', stderr: 'secctx: nowhere/**/*.yaml: no files match this pattern (--no-error-on-unmatched-pattern allows it)\n' },
+      allowed: { code: 0, stdout: '✔ nothing to check in nowhere/**/*.yaml (no Kubernetes, Compose, Dockerfile or shell files)\n', stderr: '' },
+      allowedWithFiles: { code: 0, stdout: '✔ 2 files checked (2 Kubernetes), no problems\n', stderr: '' },
     });
   });
 

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runCli } from '../../server/src/cli/main';
+import { runCliCaptured } from '../support/cli';
 
 const ROOT = join(__dirname, '..', '..');
 /** ../shared/corpus beside the repository (or beside a parent, from a git worktree). */
@@ -39,18 +39,7 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-async function runIn(cwd: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const saved = process.cwd();
-  process.chdir(cwd);
-  try {
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(saved);
-  }
-}
+const runIn = (cwd: string, argv: string[]) => runCliCaptured(argv, { cwd });
 
 describe('--fix-dry-run patches apply with git and equal --fix', () => {
   for (const unsafe of [false, true]) {

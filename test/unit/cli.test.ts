@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { runCli, VERSION } from '../../server/src/cli/main';
+import { VERSION } from '../../server/src/cli/main';
+import { runCliCaptured } from '../support/cli';
 import { COMMANDS } from '../../server/src/cli/commands';
 import { OPTIONS } from '../../server/src/cli/options';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
 import { RULES } from '../../server/src/engine/rules/index';
-import { assertValidSarif } from './sarif-schema';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -26,14 +26,8 @@ interface Run {
   readonly stderr: string;
 }
 
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-  // Every SARIF log the suite writes is checked against the official 2.1.0 schema.
-  if (stdout.includes('"$schema": "https://json.schemastore.org/sarif-2.1.0.json"')) assertValidSarif(stdout);
-  return { code, stdout, stderr };
-}
+/** Every SARIF log the suite writes is checked against the official 2.1.0 schema (test/support/cli.ts). */
+const run = (...argv: string[]): Promise<Run> => runCliCaptured(argv);
 
 const DEFAULTS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'];
 const PREFIX_MESSAGE = 'containerd prepends CAP_ to every name, so CAP_NET_ADMIN becomes CAP_CAP_NET_ADMIN, which is not a capability: runc ignores it and NET_ADMIN is not added. Write NET_ADMIN.';

@@ -15,11 +15,10 @@ import { ImageIndex } from '../../server/src/engine/images/index';
 import { kubeletVerdict } from '../../server/src/engine/kubernetes/resolve';
 import { LineIndex } from '../../server/src/engine/lines';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageResolver, type ImageUser } from '../../server/src/engine/options';
+import { indent, pod as podYaml, yaml } from '../support/manifests';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'effective');
 
-const yaml = (...lines: string[]): string => lines.join('\n') + '\n';
-const indent = (text: string, by: number): string => text.split('\n').map((l) => (l ? ' '.repeat(by) + l : l)).join('\n');
 
 const DEFAULTS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'];
 
@@ -87,19 +86,7 @@ function spanOf(text: string, needle: string, from = 0): { start: number; end: n
  * Its image is linked to a Dockerfile without USER (root) unless another is given.
  */
 function pod(opts: { podSc?: string; containerSc?: string; image?: string; spec?: string } = {}): string {
-  return yaml(
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    '  name: demo',
-    'spec:',
-    ...(opts.spec ? [indent(opts.spec, 2)] : []),
-    ...(opts.podSc ? ['  securityContext:', indent(opts.podSc, 4)] : []),
-    '  containers:',
-    '    - name: app',
-    `      image: ${opts.image ?? 'example.com/nouser:1'}`,
-    ...(opts.containerSc ? ['      securityContext:', indent(opts.containerSc, 8)] : []),
-  );
+  return podYaml({ ...opts, image: opts.image ?? 'example.com/nouser:1' });
 }
 
 describe('the examples people start from (fixtures)', () => {

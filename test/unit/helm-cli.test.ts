@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../server/src/cli/main';
+import { runCliCaptured } from '../support/cli';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -27,18 +27,7 @@ spec:
             {{- toYaml .Values.securityContext | nindent 12 }}
 `;
 
-async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(before);
-  }
-}
+const run = (cwd: string, ...argv: string[]) => runCliCaptured(argv, { cwd });
 
 describe('the CLI on a Helm chart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'secctx-helm-cli-'));

@@ -6,7 +6,8 @@
  * Stand-ins: a fault proxy in front of the registry (test/support/faultProxy.ts) for 429, 500,
  * truncated and corrupted bodies and a registry that never answers; and a small HTTP server on a
  * unix socket that answers the Docker Engine API's `GET /images/{name}/json` with the
- * ImageInspect shape — no Docker daemon runs on this machine.
+ * ImageInspect shape and 404 to everything else (the export: image-facts-export.test.ts) — no
+ * Docker daemon runs on this machine.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -259,7 +260,7 @@ describe('image facts: faults, cache, Docker engine socket', { skip }, () => {
     });
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it('an image the engine has: Config.User, RepoDigests for this repository, Os/Architecture; accounts are not read from the engine', async () => {
+    it('an image the engine has: Config.User, RepoDigests for this repository, Os/Architecture; accounts from its export (none here: 404, said)', async () => {
       const s = service({ mode: 'local', dockerHost: `unix://${socketPath}` });
       assert.deepStrictEqual(await one(s, 'local-only:1'), {
         reference: 'local-only:1',
@@ -269,6 +270,7 @@ describe('image facts: faults, cache, Docker engine socket', { skip }, () => {
         user: 'postgres',
         labels: { maintainer: 'x' },
         env: ['PGDATA=/var/lib/postgresql/data'],
+        accounts: { kind: 'unknown', reason: 'the local Docker engine did not export the image (404)' },
         from: 'docker',
         fetchedAt: NOW,
       });
@@ -293,7 +295,7 @@ describe('image facts: faults, cache, Docker engine socket', { skip }, () => {
       const other = `${registry.host}/team/numeric:other`;
       assert.deepStrictEqual(await one(s, other), { reference: other, reason: `${registry.host}: not found (404): manifest team/numeric:other: MANIFEST_UNKNOWN manifest unknown` });
       const local = await one(s, 'local-only:1');
-      assert.deepStrictEqual(local && 'accounts' in local ? local.accounts : undefined, { kind: 'unknown', reason: `the local Docker engine's layers are not read; its registry's copy (sha256:dddddddddddd…): refused to contact registry-1.docker.io: only loopback hosts are allowed (SECCTX_IMAGES_LOOPBACK_ONLY)` });
+      assert.deepStrictEqual(local && 'accounts' in local ? local.accounts : undefined, { kind: 'unknown', reason: `the local Docker engine did not export the image (404); its registry's copy (sha256:dddddddddddd…): refused to contact registry-1.docker.io: only loopback hosts are allowed (SECCTX_IMAGES_LOOPBACK_ONLY)` });
       s.dispose();
     });
   });

@@ -9,29 +9,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../server/src/cli/main';
 import type { JsonContainer } from '../../server/src/cli/format';
 import { configBlob, GROUP, layer, PASSWD, pushImage, type BuiltImage } from '../support/images';
 import { registryAvailable, startRegistry, type RegistryProcess } from '../support/registry';
+import { runCliCaptured, withEnv } from '../support/cli';
 
 describe('check and explain with image lookups (real docker-registry on loopback)', { skip: registryAvailable() ? false : 'docker-registry is not installed' }, () => {
   let registry: RegistryProcess;
   let dir: string;
   let app: BuiltImage;
   let file = '';
-  const saved = { xdg: process.env.XDG_CACHE_HOME, guard: process.env.SECCTX_IMAGES_LOOPBACK_ONLY, docker: process.env.DOCKER_HOST };
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-    return { code, stdout, stderr };
-  };
+  let restoreEnv = () => {};
+  const run = (...argv: string[]) => runCliCaptured(argv);
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'secctx-check-images-'));
-    process.env.XDG_CACHE_HOME = path.join(dir, 'cache');
-    process.env.SECCTX_IMAGES_LOOPBACK_ONLY = '1';
-    process.env.DOCKER_HOST = `unix://${path.join(dir, 'no-docker.sock')}`;
+    restoreEnv = withEnv({ XDG_CACHE_HOME: path.join(dir, 'cache'), SECCTX_IMAGES_LOOPBACK_ONLY: '1', DOCKER_HOST: `unix://${path.join(dir, 'no-docker.sock')}` });
     registry = await startRegistry();
     const base = await layer([{ path: 'etc/passwd', content: `${PASSWD}app:x:1000:1000::/app:/bin/sh\n` }, { path: 'etc/group', content: `${GROUP}app:x:1000:\n` }]);
     await pushImage({ url: registry.url }, 'team/root', '1', configBlob({}), [base]);
@@ -42,10 +35,7 @@ describe('check and explain with image lookups (real docker-registry on loopback
   });
   after(async () => {
     await registry?.stop();
-    for (const [k, v] of [['XDG_CACHE_HOME', saved.xdg], ['SECCTX_IMAGES_LOOPBACK_ONLY', saved.guard], ['DOCKER_HOST', saved.docker]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

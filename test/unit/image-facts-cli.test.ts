@@ -10,11 +10,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../server/src/cli/main';
 import { resolveExecUser } from '../../server/src/engine/images/execUser';
 import type { ImageAccounts } from '../../server/src/engine/images/facts';
 import { configBlob, GROUP, layer, PASSWD, pushImage, zstdAvailable, type BuiltImage } from '../support/images';
 import { registryAvailable, startRegistry, type RegistryProcess } from '../support/registry';
+import { runCliCaptured, withEnv } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -55,19 +55,12 @@ describe('secctx images (real docker-registry on loopback)', { skip: !registryAv
   let image: BuiltImage;
   let zstdImage: BuiltImage;
   let ref = '';
-  const saved = { xdg: process.env.XDG_CACHE_HOME, guard: process.env.SECCTX_IMAGES_LOOPBACK_ONLY, docker: process.env.DOCKER_HOST };
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-    return { code, stdout, stderr };
-  };
+  let restoreEnv = () => {};
+  const run = (...argv: string[]) => runCliCaptured(argv);
 
   before(async () => {
     cache = mkdtempSync(path.join(os.tmpdir(), 'secctx-cli-images-'));
-    process.env.XDG_CACHE_HOME = cache;
-    process.env.SECCTX_IMAGES_LOOPBACK_ONLY = '1';
-    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    restoreEnv = withEnv({ XDG_CACHE_HOME: cache, SECCTX_IMAGES_LOOPBACK_ONLY: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     registry = await startRegistry();
     const base = await layer([{ path: 'etc/passwd', content: `${PASSWD}app:x:1000:1000::/home/app:/bin/sh\n` }, { path: 'etc/group', content: `${GROUP}staff:x:50:app\n` }]);
     image = await pushImage({ url: registry.url }, 'team/cli', '1', configBlob({ user: 'app' }), [base]);
@@ -78,10 +71,7 @@ describe('secctx images (real docker-registry on loopback)', { skip: !registryAv
   });
   after(async () => {
     await registry?.stop();
-    for (const [k, v] of [['XDG_CACHE_HOME', saved.xdg], ['SECCTX_IMAGES_LOOPBACK_ONLY', saved.guard], ['DOCKER_HOST', saved.docker]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     if (cache) rmSync(cache, { recursive: true, force: true });
   });
 

@@ -25,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../server/src/cli/main';
+import { runCliCaptured } from '../support/cli';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
 import { LineIndex } from '../../server/src/engine/lines';
 import { combineFindings } from '../../server/src/engine/kustomize/overlays';
@@ -35,12 +35,7 @@ import { cleanError } from '../../server/src/host/kustomize/run';
 import { KustomizeService } from '../../server/src/host/kustomize/service';
 import { PROJECT, writeProject } from '../support/kustomize-project';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCliCaptured(argv);
 
 const brief = (f: JsonFinding) => ({ file: f.file, line: f.line, rule: f.rule, severity: f.severity });
 

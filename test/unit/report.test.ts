@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { runCli } from '../../server/src/cli/main';
+import { runCliCaptured } from '../support/cli';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import { reportHtml } from '../../server/src/engine/present/html';
@@ -19,18 +19,7 @@ import { reportMarkdown } from '../../server/src/engine/present/reportMarkdown';
 const ROOT = path.resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const cli = (...argv: string[]) => runCliCaptured(argv, { cwd: ROOT });
 
 const POD = `apiVersion: v1
 kind: Pod

@@ -12,6 +12,7 @@ import { LineIndex } from '../../server/src/engine/lines';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageResolver, type ImageUser } from '../../server/src/engine/options';
 import { RULES } from '../../server/src/engine/rules/index';
 import type { Severity, SeverityOverride, Span } from '../../server/src/engine/types';
+import { indent, pod as podYaml, yaml } from '../support/manifests';
 
 interface Reported {
   readonly rule: string;
@@ -35,8 +36,6 @@ function report(code: string, options: Partial<AnalysisOptions> = {}, file = 'po
   return analysis.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, line: lines.position(f.span.start).line }));
 }
 
-const yaml = (...lines: string[]): string => lines.join('\n') + '\n';
-const indent = (text: string, by: number): string => text.split('\n').map((l) => (l ? ' '.repeat(by) + l : l)).join('\n');
 
 /**
  * A Pod `demo` with one container `app`. Without `podSpec`/`podSc`, the container's `name` is on
@@ -44,20 +43,7 @@ const indent = (text: string, by: number): string => text.split('\n').map((l) =>
  * `securityContext:` line) shifts them down.
  */
 function pod(opts: { podSc?: string; containerSc?: string; image?: string; more?: string; podSpec?: string } = {}): string {
-  return yaml(
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    '  name: demo',
-    'spec:',
-    ...(opts.podSpec ? [indent(opts.podSpec, 2)] : []),
-    ...(opts.podSc ? ['  securityContext:', indent(opts.podSc, 4)] : []),
-    '  containers:',
-    '    - name: app',
-    `      image: ${opts.image ?? 'app:1'}`,
-    ...(opts.containerSc ? ['      securityContext:', indent(opts.containerSc, 8)] : []),
-    ...(opts.more ? [indent(opts.more, 4)] : []),
-  ).replace(/\n+$/, '\n');
+  return podYaml({ ...opts, spec: opts.podSpec, image: opts.image ?? 'app:1' });
 }
 
 interface ValidCase {

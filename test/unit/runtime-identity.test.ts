@@ -11,24 +11,11 @@ import type { EffectiveContext } from '../../server/src/engine/effective';
 import { ImageIndex } from '../../server/src/engine/images/index';
 import { kubeletVerdict, windowsKubeletVerdict } from '../../server/src/engine/kubernetes/resolve';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageResolver } from '../../server/src/engine/options';
+import { indent, pod as podYaml, yaml as lines } from '../support/manifests';
 
-const lines = (...l: string[]): string => l.join('\n') + '\n';
-const indent = (text: string, by: number): string => text.split('\n').map((l) => (l ? ' '.repeat(by) + l : l)).join('\n');
 
 function pod(opts: { podSc?: string; containerSc?: string; image?: string; spec?: string } = {}): string {
-  return lines(
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    '  name: demo',
-    'spec:',
-    ...(opts.spec ? [indent(opts.spec, 2)] : []),
-    ...(opts.podSc ? ['  securityContext:', indent(opts.podSc, 4)] : []),
-    '  containers:',
-    '    - name: app',
-    `      image: ${opts.image ?? 'example.com/unlinked:1'}`,
-    ...(opts.containerSc ? ['      securityContext:', indent(opts.containerSc, 8)] : []),
-  );
+  return podYaml({ ...opts, image: opts.image ?? 'example.com/unlinked:1' });
 }
 
 function contexts(path: string, text: string, options: Partial<AnalysisOptions> = {}): readonly EffectiveContext[] {

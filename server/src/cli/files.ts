@@ -9,12 +9,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import { detectFileKind } from '../engine/analyze';
-
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.code-server']);
+import { gitIgnored, levelsAt, readGitignore, type IgnoreLevel } from '../host/gitignore';
+import { SKIP_DIRS } from '../host/walk';
 
 export interface InputFile {
   /** As given on the command line, or joined onto the directory given. */
@@ -33,6 +32,8 @@ export interface CollectOptions {
   readonly stdinFilename?: string;
   /** Reads standard input (injected so tests run in-process). */
   readonly readStdin: () => string;
+  /** `--no-error-on-unmatched-pattern`: a pattern matching no file is "nothing to check", not exit 2. */
+  readonly allowUnmatchedPattern?: boolean;
 }
 
 export interface Collected {
@@ -52,49 +53,11 @@ export const SKIPPED_GITIGNORE = 'ignored by .gitignore';
 const isCandidate = (name: string) => { const kind = detectFileKind(name); return kind !== 'unknown' && kind !== 'config'; };
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 
-/** The nearest directory at or above `dir` holding `.git` (a directory or, in a worktree, a file). */
-function gitRoot(dir: string): string | undefined {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (fs.existsSync(path.join(current, '.git'))) return current;
-    if (path.dirname(current) === current) return undefined;
-  }
-}
-
-/** The `.gitignore` rules of one directory, with the directory they are relative to. */
-interface IgnoreLevel { readonly base: string; readonly rules: Ignore }
-
-function readGitignore(dir: string): IgnoreLevel | undefined {
-  let text: string;
-  try { text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'); } catch { return undefined; }
-  return { base: dir, rules: ignore().add(text) };
-}
-
-/** git's answer for one path: the deepest .gitignore with a rule about it wins (negations included). */
-function gitIgnored(levels: readonly IgnoreLevel[], absolute: string, isDir: boolean): boolean {
-  let ignored = false;
-  for (const level of levels) {
-    const rel = path.relative(level.base, absolute).split(path.sep).join('/');
-    if (!rel || rel.startsWith('..')) continue;
-    const r = level.rules.test(isDir ? `${rel}/` : rel);
-    if (r.ignored) ignored = true;
-    else if (r.unignored) ignored = false;
-  }
-  return ignored;
-}
-
-/** The .gitignore levels from the repository root (or `dir` itself outside a repository) down to `dir`. */
+/** The .gitignore levels that apply in `dir`, read once per run. */
 const levelCache = new Map<string, IgnoreLevel[]>();
 function levelsAbove(dir: string): IgnoreLevel[] {
-  const cached = levelCache.get(dir);
-  if (cached) return cached;
-  const root = gitRoot(dir) ?? dir;
-  const chain: string[] = [];
-  for (let current = dir; ; current = path.dirname(current)) {
-    chain.unshift(current);
-    if (current === root || path.dirname(current) === current) break;
-  }
-  const levels = chain.map(readGitignore).filter((l): l is IgnoreLevel => l !== undefined);
-  levelCache.set(dir, levels);
+  let levels = levelCache.get(dir);
+  if (!levels) levelCache.set(dir, (levels = levelsAt(dir)));
   return levels;
 }
 
@@ -155,7 +118,11 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
       // A pattern: expanded relative to the working directory, like a shell would.
       const pattern = process.platform === 'win32' ? arg.replace(/\\/g, '/') : arg;
       const matches = globSync(pattern, { cwd: process.cwd(), onlyFiles: true, dot: false, ignore: [...SKIP_DIRS].map((d) => `**/${d}/**`) }).sort();
-      if (!matches.length) { out.fatal.push(`${arg}: no files match this pattern`); continue; }
+      if (!matches.length) {
+        if (options.allowUnmatchedPattern) out.empty.push(arg);
+        else out.fatal.push(`${arg}: no files match this pattern (--no-error-on-unmatched-pattern allows it)`);
+        continue;
+      }
       let found = 0;
       for (const m of matches) {
         const abs = path.resolve(m);

@@ -61,7 +61,7 @@ function readStdin(): string {
 
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
   const problems: InputProblem[] = [];
-  const collected = collectFiles(o.paths, { noIgnore: o.noIgnore, stdinFilename: o.stdinFilename, readStdin: io.readStdin ?? readStdin });
+  const collected = collectFiles(o.paths, { noIgnore: o.noIgnore, stdinFilename: o.stdinFilename, readStdin: io.readStdin ?? readStdin, allowUnmatchedPattern: o.allowUnmatchedPattern });
   for (const line of collected.fatal) problems.push({ message: line, fatal: true });
   for (const line of collected.problems) problems.push({ message: line, fatal: false });
   const skipped = collected.skipped;

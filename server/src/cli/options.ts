@@ -33,6 +33,8 @@ export interface CliOptions {
   stdinFilename?: string;
   /** `--no-ignore`: walk directories without reading .gitignore. */
   noIgnore: boolean;
+  /** `--no-error-on-unmatched-pattern`: a glob matching nothing is not a usage error (eslint's flag). */
+  allowUnmatchedPattern?: boolean;
   /** `--quiet`: report errors only (thresholds still count everything). */
   quiet: boolean;
   outputFile?: string;
@@ -103,6 +105,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'output-file', short: 'o', type: 'string', value: '<file>', description: 'write the report to this file instead of stdout', apply: (o, v) => { o.outputFile = v; } },
   { name: 'stdin-filename', type: 'string', value: '<name>', description: 'the name standard input (-) is checked as (default <stdin>, read as Kubernetes YAML)', apply: (o, v) => { o.stdinFilename = v; } },
   { name: 'no-ignore', type: 'boolean', description: 'walk directories without reading .gitignore', apply: (o) => { o.noIgnore = true; } },
+  { name: 'no-error-on-unmatched-pattern', type: 'boolean', description: 'a glob matching no file is nothing to check, not exit 2', apply: (o) => { o.allowUnmatchedPattern = true; } },
   { name: 'wide', type: 'boolean', description: 'explain: every column in full, however wide', apply: (o) => { o.wide = true; } },
   { name: 'color', type: 'boolean', description: 'coloured text output even when not a terminal', apply: (o) => { o.color = true; } },
   { name: 'no-color', type: 'boolean', description: 'plain text output', apply: (o) => { o.color = false; } },

@@ -1,16 +1,11 @@
 /**
  * The files of a workspace that secctx analyses (manifests, Compose files, Dockerfiles, scripts,
- * Makefiles, Markdown), walked off the typing path for the "Security contexts" tree. Reads only regular
- * files under the roots, never follows directory links, skips dependency and build folders, and stops
- * after `maxEntries` directory entries whatever the tree looks like.
+ * Makefiles, Markdown), read off the typing path for the "Security contexts" tree and "Check
+ * workspace": the shared workspace walk (host/walk.ts), then each regular file up to a size.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { detectFileKind } from '../engine/analyze';
-import { SKIP_DIRS as INDEX_SKIP_DIRS } from './workspaceIndex';
-
-/** The index's skipped folders, and tool environments no manifest lives in. */
-const SKIP_DIRS = new Set([...INDEX_SKIP_DIRS, '.venv', '__pycache__', '.terraform']);
+import { walkFiles } from './walk';
 
 export interface WorkspaceFile {
   readonly path: string;
@@ -24,36 +19,16 @@ export interface WalkOptions {
   readonly cancelled?: () => boolean;
 }
 
+const analysed = (file: string) => { const kind = detectFileKind(file); return kind !== 'unknown' && kind !== 'config'; };
+
 export async function* workspaceFiles(roots: readonly string[], options: WalkOptions): AsyncGenerator<WorkspaceFile> {
-  let entries = 0;
-  const max = options.maxEntries ?? 200_000;
-  const stack = [...roots].reverse();
-  while (stack.length && entries < max && !options.cancelled?.()) {
-    const dir = stack.pop()!;
-    let list: fs.Dirent[];
+  for await (const file of walkFiles(roots, { wants: analysed, maxEntries: options.maxEntries, cancelled: options.cancelled })) {
     try {
-      list = await fs.promises.readdir(dir, { withFileTypes: true });
+      const stat = await fs.promises.stat(file);
+      if (!stat.isFile() || stat.size > options.maxFileSize) continue;
+      yield { path: file, text: await fs.promises.readFile(file, 'utf8') };
     } catch {
       continue;
     }
-    list.sort((a, b) => a.name.localeCompare(b.name));
-    const subdirs: string[] = [];
-    for (const e of list) {
-      if (++entries > max) break;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) subdirs.push(p);
-        continue;
-      }
-      if (!e.isFile() || detectFileKind(p) === 'unknown' || detectFileKind(p) === 'config') continue;
-      try {
-        const stat = await fs.promises.stat(p);
-        if (!stat.isFile() || stat.size > options.maxFileSize) continue;
-        yield { path: p, text: await fs.promises.readFile(p, 'utf8') };
-      } catch {
-        continue;
-      }
-    }
-    stack.push(...subdirs.reverse());
   }
 }

@@ -8,12 +8,9 @@ import * as path from 'node:path';
 import { isComposeFileName, isDockerfileName } from '../engine/analyze';
 import { ImageIndex } from '../engine/images/index';
 import { readRegularFile, realPath } from './readFile';
+import { MAX_WALK_ENTRIES, walkFiles } from './walk';
 
-/** Folders no workspace walk enters: dependencies, VCS data, build output. */
-export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'out', 'vendor', '.code-server', 'target']);
 const MAX_FILES = 20000;
-/** Directory entries looked at, indexed or not: a root with millions of files (a home directory, `/`) stops here. */
-export const MAX_SCAN_ENTRIES = 200_000;
 const MAX_SIZE = 1024 * 1024;
 
 export function isIndexedFile(file: string): boolean {
@@ -66,31 +63,15 @@ export class WorkspaceIndex {
     return changed;
   }
 
-  /** The initial scan, in batches so requests are served in between. */
-  async scan(onBatch?: () => void, maxEntries = MAX_SCAN_ENTRIES): Promise<number> {
+  /** The initial scan (the shared workspace walk), calling `onBatch` every few files so results can be re-published. */
+  async scan(onBatch?: () => void, maxEntries = MAX_WALK_ENTRIES): Promise<number> {
     let seen = 0;
-    let visited = 0;
-    const stack = [...this.roots];
-    while (stack.length && seen < MAX_FILES && visited < maxEntries) {
-      const dir = stack.pop()!;
-      let entries: fs.Dirent[];
-      try {
-        entries = await fs.promises.readdir(dir, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      for (const e of entries) {
-        if (++visited > maxEntries) break;
-        const p = path.join(dir, e.name);
-        if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.isSymbolicLink()) stack.push(p);
-        else if (e.isFile() && isIndexedFile(p)) {
-          this.refresh(p);
-          seen++;
-        }
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      onBatch?.();
+    for await (const file of walkFiles(this.roots, { wants: isIndexedFile, maxEntries })) {
+      this.refresh(file);
+      if (++seen % 50 === 0) onBatch?.();
+      if (seen >= MAX_FILES) break;
     }
+    onBatch?.();
     this.checkMissing();
     return seen;
   }

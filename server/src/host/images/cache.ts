@@ -161,6 +161,14 @@ export class ImageCache {
     return v;
   }
 
+  /**
+   * Facts kept by a content digest alone, with no reference pointing at them: the local Docker
+   * engine's images, by their image id (the config's digest), whose account files never change.
+   */
+  async putImage(image: CachedImage): Promise<void> {
+    await this.write(this.manifestFile(image.digest), image);
+  }
+
   async put(reference: string, requestedPlatform: string, image: CachedImage): Promise<void> {
     await this.write(this.manifestFile(image.digest), image);
     const ref: CachedRef = { reference, platform: requestedPlatform, digest: image.digest, fetchedAt: image.fetchedAt };

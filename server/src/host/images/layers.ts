@@ -115,7 +115,11 @@ async function readEntry(entry: TarEntry): Promise<string | undefined> {
   return size > MAX_ACCOUNT_FILE ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
-async function scanLayer(stream: Readable, verifier: VerifyingStream, view: LayerView): Promise<void> {
+/**
+ * Reads one layer's tar (gzip, zstd or plain, after `stages` such as a digest check) for what it says
+ * about etc/passwd and etc/group, into `view`.
+ */
+export async function scanLayerTar(stream: Readable, stages: readonly Transform[], view: LayerView): Promise<void> {
   const extract = tar.extract();
   const consume = (async () => {
     for await (const entry of extract) {
@@ -142,7 +146,7 @@ async function scanLayer(stream: Readable, verifier: VerifyingStream, view: Laye
     }
   })();
   try {
-    await Promise.all([pipeline(stream, verifier, new Decompressor(), extract), consume]);
+    await Promise.all([pipeline([stream, ...stages, new Decompressor(), extract]), consume]);
   } catch (e) {
     extract.destroy();
     stream.destroy();
@@ -166,7 +170,7 @@ export async function scanLayerBody(body: Readable, layer: LayerDescriptor, budg
   const view: LayerView = {};
   const verifier = new VerifyingStream(`layer ${layer.digest}`, layer.digest, layer.size, budgetLeft);
   try {
-    await scanLayer(body, verifier, view);
+    await scanLayerTar(body, [verifier], view);
   } catch (e) {
     body.destroy();
     if (e instanceof BudgetExceeded || e instanceof DigestMismatch) throw e;
@@ -200,6 +204,11 @@ export async function readAccounts(options: ReadAccountsOptions): Promise<ImageA
     passwd ??= view.passwd;
     group ??= view.group;
   }
+  return accountsFrom(passwd, group);
+}
+
+/** The accounts a union of layers shows, from the topmost layer's say about each file (none: not there). */
+export function accountsFrom(passwd: FileState | undefined, group: FileState | undefined): ImageAccounts {
   for (const state of [passwd, group]) {
     if (state?.kind === 'unreadable') return { kind: 'unknown', reason: state.reason };
   }

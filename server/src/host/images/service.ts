@@ -11,7 +11,8 @@ import type { ImageAccounts, ImageFacts, ImageFactsFailure, ImageFactsLookup, Im
 import { parseNormalizedReference, type NormalizedReference } from '../../engine/images/normalize';
 import { ImageCache, type CachedImage } from './cache';
 import { credentialFor } from './credentials';
-import { findDockerSocket, inspectLocalImage, type DockerSocket } from './dockerEngine';
+import { findDockerSocket, inspectLocalImage, type DockerSocket, type LocalImage } from './dockerEngine';
+import { exportedAccounts } from './dockerExport';
 import { formatPlatform, parsePlatform, type Platform } from './platform';
 import { RegistryClient, RegistryFailure } from './registry';
 
@@ -47,6 +48,8 @@ export interface ImageFactsServiceOptions {
 }
 
 export const DEFAULT_LAYER_BUDGET = 64 * 1024 * 1024;
+/** The engine's export is uncompressed: layers usually compress 2–4×, so it gets this many layer budgets. */
+const EXPORT_BUDGET_FACTOR = 4;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 type Outcome = { readonly kind: 'facts'; readonly facts: Omit<ImageFacts, 'reference'> } | { readonly kind: 'failure'; readonly reason: string; readonly at: number };
@@ -274,7 +277,7 @@ export class ImageFactsService {
         try {
           const local = await inspectLocalImage(socket.path, ref, signal);
           if (local) {
-            const accounts = this.registry ? await this.registryAccounts(ref, local.digest, signal) : undefined;
+            const accounts = await this.localAccounts(socket.path, ref, local, signal);
             return { kind: 'facts', facts: this.facts(ref, 'docker', { ...local.config, ...(local.digest ? { digest: local.digest } : {}), platform: local.platform, ...(accounts ? { accounts } : {}), fetchedAt: this.now() }) };
           }
           notes.push('not in the local Docker engine');
@@ -301,17 +304,32 @@ export class ImageFactsService {
   }
 
   /**
-   * The engine's answer has no account files (its layers are not read): in mode `registry` they
-   * come from the registry's copy of the same image, fetched by the engine's repository digest.
+   * The account files of an image the engine has: kept by its image id (they never change), else
+   * read from the engine's export of the image (host/images/dockerExport.ts); when that fails, in
+   * mode `registry`, from the registry's copy of the same image, fetched by the engine's repository
+   * digest.
    */
-  private async registryAccounts(ref: NormalizedReference, digest: string | undefined, signal: AbortSignal): Promise<ImageAccounts> {
-    const byDigest = digest ?? ref.digest;
-    if (!byDigest) return { kind: 'unknown', reason: "the local Docker engine's layers are not read, and the image has no repository digest to fetch them from its registry" };
+  private async localAccounts(socketPath: string, ref: NormalizedReference, local: LocalImage, signal: AbortSignal): Promise<ImageAccounts> {
+    let exported: ImageAccounts = { kind: 'unknown', reason: 'the local Docker engine gave no image id to export' };
+    if (local.id) {
+      const kept = await this.cache?.getImage(local.id).catch(() => undefined);
+      if (kept?.accounts?.kind === 'known') return kept.accounts;
+      const budget = (this.options.layerBudget ?? DEFAULT_LAYER_BUDGET) * EXPORT_BUDGET_FACTOR;
+      exported = (await exportedAccounts(socketPath, local.id, signal, budget)).accounts;
+      if (exported.kind === 'known') {
+        const image: CachedImage = { digest: local.id, platform: local.platform, user: local.config.user, accounts: exported, fetchedAt: this.now() };
+        await this.cache?.putImage(image).catch((e: unknown) => this.options.log?.(`images: cache write failed: ${String(e)}`));
+        return exported;
+      }
+    }
+    if (!this.registry) return exported;
+    const byDigest = local.digest ?? ref.digest;
+    if (!byDigest) return { kind: 'unknown', reason: `${exported.reason}, and the image has no repository digest to fetch them from its registry` };
     try {
-      return (await this.registry!.fetchImage({ ...ref, digest: byDigest }, this.platform, signal)).accounts;
+      return (await this.registry.fetchImage({ ...ref, digest: byDigest }, this.platform, signal)).accounts;
     } catch (e) {
       if (signal.aborted) throw e;
-      return { kind: 'unknown', reason: `the local Docker engine's layers are not read; its registry's copy (${byDigest.slice(0, 19)}…): ${e instanceof Error ? e.message : String(e)}` };
+      return { kind: 'unknown', reason: `${exported.reason}; its registry's copy (${byDigest.slice(0, 19)}…): ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 

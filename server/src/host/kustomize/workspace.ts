@@ -10,9 +10,7 @@ import { isKustomizationFileName } from '../../engine/kustomize/kustomization';
 import type { AnalysisOptions } from '../../engine/options';
 import type { BuildResult, KustomizeService, KustomizeSettings } from './service';
 import { readBuildTree } from './tree';
-import { SKIP_DIRS } from '../workspaceIndex';
-
-const MAX_DIRS = 20000;
+import { walkFiles } from '../walk';
 
 export interface BuildState {
   readonly dir: string;
@@ -43,22 +41,7 @@ export class KustomizeWorkspace {
 
   /** Finds every kustomization under the roots, then builds the top-level ones. */
   async scan(): Promise<number> {
-    const stack = [...this.roots];
-    let dirs = 0;
-    while (stack.length && dirs++ < MAX_DIRS) {
-      const dir = stack.pop()!;
-      let entries: fs.Dirent[];
-      try {
-        entries = await fs.promises.readdir(dir, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      for (const e of entries) {
-        if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.isSymbolicLink()) stack.push(path.join(dir, e.name));
-        else if (e.isFile() && isKustomizationFileName(e.name)) this.kustomizations.add(dir);
-      }
-      if (dirs % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    for await (const file of walkFiles(this.roots, { wants: (f) => isKustomizationFileName(path.basename(f)) })) this.kustomizations.add(path.dirname(file));
     this.refresh();
     for (const b of this.builds.values()) this.schedule(b);
     return this.kustomizations.size;

@@ -6,7 +6,7 @@
  */
 import { parseDocument, type Document } from 'yaml';
 import { parseTemplate, type Define, type ParsedTemplate } from './template';
-import { parseValues, type VMap, type ValuesProblem } from './values';
+import { parseValues, type ParsedValues, type VMap, type ValuesProblem } from './values';
 
 /** A chart's files: absolute (or chart-relative) path → text. Paths use `/`. */
 export type ChartFiles = ReadonlyMap<string, string>;
@@ -48,7 +48,7 @@ export function joinPath(dir: string, name: string): string {
 }
 
 const parsedCache = new Map<string, { text: string; parsed: ParsedTemplate }>();
-const valuesCache = new Map<string, { text: string; values: VMap; problems: ValuesProblem[]; doc: Document.Parsed }>();
+const valuesCache = new Map<string, { text: string; parsed: ParsedValues }>();
 
 export function parseTemplateCached(path: string, text: string): ParsedTemplate {
   const hit = parsedCache.get(path);
@@ -60,11 +60,11 @@ export function parseTemplateCached(path: string, text: string): ParsedTemplate 
 }
 
 /** A values file parsed once per text: its values with provenance and its YAML document (for fixes, hovers, hints). */
-export function parseValuesCached(path: string, text: string): { values: VMap; problems: ValuesProblem[]; doc: Document.Parsed } {
+export function parseValuesCached(path: string, text: string): ParsedValues {
   const hit = valuesCache.get(path);
-  if (hit && hit.text === text) return hit;
+  if (hit && hit.text === text) return hit.parsed;
   const parsed = parseValues(text, path);
-  valuesCache.set(path, { text, ...parsed });
+  valuesCache.set(path, { text, parsed });
   if (valuesCache.size > 500) valuesCache.delete(valuesCache.keys().next().value as string);
   return parsed;
 }

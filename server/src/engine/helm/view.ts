@@ -6,8 +6,8 @@ import type { FileAnalysis } from '../analyze';
 import type { AnalysisOptions } from '../options';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { ChartAnalysis } from './analyze';
-import { isMap, isScalar } from 'yaml';
 import { parseValuesCached } from './chart';
+import type { VNode } from './values';
 import type { EffectiveContext } from '../effective';
 import type { Finding } from '../types';
 import { contextsForFile } from './contexts';
@@ -66,26 +66,24 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string, options:
   if (options.rules[valuesNotUsed.meta.id] === 'off') return out;
   // Without Chart.yaml the folder may be a partial copy of a chart: templates using a block may be missing.
   if (!chart.chart.hasChartYaml) return out;
-  const doc = parseValuesCached(file, text).doc;
-  const visit = (node: unknown, path: string[], depth: number) => {
-    if (!isMap(node) || depth > 6) return;
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key === undefined) continue;
+  // The file's values (not its YAML document, which an edit would have to parse whole): maps by key path.
+  const visit = (node: VNode, path: string[], depth: number) => {
+    if (node.t !== 'map' || depth > 6) return;
+    for (const [key, value] of node.entries) {
       const p = [...path, key];
-      const k = (pair.key as { range?: [number, number, number] }).range;
-      if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
+      const k = value.keySrc;
+      if (SECURITY_BLOCK.test(key) && value.t === 'map' && k) {
         const dotted = p.join('.');
         if (!reached(chart).has(dotted) && !disabledParent(chart, dotted) && !disabledBy(chart, dotted)) {
           const message = `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`;
-          const span = { start: k[0], end: k[1] };
+          const span = { start: k.start, end: k.end };
           const severity = finalSeverity(valuesNotUsed.meta, { span, message }, options);
           if (severity) out.push({ rule: 'values-not-used', severity, message, span, fixes: [] });
         }
       }
-      visit(pair.value, p, depth + 1);
+      visit(value, p, depth + 1);
     }
   };
-  visit(doc.contents, [], 0);
+  visit(parseValuesCached(file, text).values, [], 0);
   return out;
 }

@@ -52,16 +52,22 @@ function fixSafety(fix: string | undefined): string {
   return 'see the rule';
 }
 
-/** What secctx reports for the bad example, this rule's findings only: `line:column  severity  message`. */
-function reported(rule: Rule): string[] {
+/**
+ * What secctx reports for the bad example, this rule's findings only: `line:column  severity  message`, and for
+ * Pod Security findings the admission controller's words for the same places (`pss.reason (pss.detail)`).
+ */
+function reported(rule: Rule): { messages: string[]; upstream: string[] } {
   const { file, code } = rule.meta.docs.bad;
   const lines = new LineIndex(code);
-  return exampleAnalysis(rule.meta.docs.bad, DEFAULT_OPTIONS)
-    .findings.filter((f) => f.rule === rule.meta.id)
-    .map((f) => {
-      const at = lines.position(f.span.start);
-      return `${file}:${at.line}:${at.column}  ${f.severity}  ${f.message}`;
-    });
+  const findings = exampleAnalysis(rule.meta.docs.bad, DEFAULT_OPTIONS).findings.filter((f) => f.rule === rule.meta.id);
+  const where = (offset: number): string => {
+    const at = lines.position(offset);
+    return `${file}:${at.line}:${at.column}`;
+  };
+  return {
+    messages: findings.map((f) => `${where(f.span.start)}  ${f.severity}  ${f.message}`),
+    upstream: findings.flatMap((f) => (f.pss ? [`${where(f.span.start)}  ${f.pss.detail === '' ? f.pss.reason : `${f.pss.reason} (${f.pss.detail})`}`] : [])),
+  };
 }
 
 /** A chart rule's examples are files of a chart: its other files first (the bad example's chart; the good one's where it differs). */
@@ -84,7 +90,7 @@ function pssSection(rule: Rule): string {
     return `| \`${id}\` | ${check?.level ?? pss.level} | ${check?.description ?? ''} |`;
   });
   return [
-    `Implements the Pod Security admission ${pss.checks.length === 1 ? 'check' : 'checks'} below (level **${pss.level}**), with upstream's wording and versions. ` +
+    `Implements the Pod Security admission ${pss.checks.length === 1 ? 'check' : 'checks'} below (level **${pss.level}**), with upstream's verdicts and versions. Messages say in plain English what will happen at run time and what the profile requires; the admission controller's own wording stays in each finding's \`pss\` data. ` +
       'Baseline violations are reported as warnings and restricted-only ones as info; `secctx.profile: baseline` hides the restricted ones, and `secctx.kubernetesVersion` (`--kubernetes-version`) applies the checks as that release defines them.',
     '',
     '| Check | Level | What it requires |',
@@ -119,7 +125,10 @@ function renderRulePage(rule: Rule): string {
     '',
     fenced(fenceLanguage(docs.bad), docs.bad.code),
     '',
-    ...(output.length ? ['secctx reports (restricted profile, newest Kubernetes):', '', fenced('text', output.join('\n')), ''] : []),
+    ...(output.messages.length ? ['secctx reports (restricted profile, newest Kubernetes):', '', fenced('text', output.messages.join('\n')), ''] : []),
+    ...(output.upstream.length
+      ? ['In the Pod Security admission controller\'s words (kept in each finding\'s `pss.reason` and `pss.detail`: JSON output, SARIF result properties):', '', fenced('text', output.upstream.join('\n')), '']
+      : []),
     `Not flagged (\`${docs.good.file}\`${docs.good.chart ? ' of the chart' : ''}):`,
     '',
     fenced(fenceLanguage(docs.good), docs.good.code),

@@ -175,8 +175,10 @@ describe('output', () => {
 
 describe('CI formats', () => {
   const baseline = ['--profile', 'baseline', 'priv.yaml', 'ok/pod.yaml'];
-  const HOST = 'host namespaces (hostPID=true)';
-  const PRIV = 'privileged (container "app" must not set securityContext.privileged=true)';
+  // check_hostNamespaces.go hostNamespaces_1_0 and check_privileged.go privileged_1_0, in plain English.
+  const HOST = 'The pod shares the node\'s process table: its containers see every process on the node and can signal or trace those of the same user. The baseline profile forbids hostPID.';
+  const attribute = (text: string): string => text.replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  const PRIV = 'Container "app" is privileged: it gets every capability and the node\'s devices, without seccomp, AppArmor or SELinux confinement, so root in it is root on the node. The baseline profile forbids privileged containers.';
 
   test('junit: a testsuite per file, a testcase per finding, a passing one for a clean file', async () => {
     const r = await run(['check', '--format', 'junit', ...baseline]);
@@ -184,8 +186,8 @@ describe('CI formats', () => {
       '<?xml version="1.0" encoding="utf-8"?>',
       '<testsuites>',
       '<testsuite package="org.secctx" time="0" tests="2" errors="0" failures="2" name="priv.yaml">',
-      `<testcase time="0" name="org.secctx.host-namespaces" classname="priv.yaml"><failure message="${HOST}"><![CDATA[line 6, col 3, warning - ${HOST} (host-namespaces)]]></failure></testcase>`,
-      `<testcase time="0" name="org.secctx.privileged" classname="priv.yaml"><failure message="${PRIV.replace(/"/g, '&quot;')}"><![CDATA[line 11, col 9, warning - ${PRIV} (privileged)]]></failure></testcase>`,
+      `<testcase time="0" name="org.secctx.host-namespaces" classname="priv.yaml"><failure message="${attribute(HOST)}"><![CDATA[line 6, col 3, warning - ${HOST} (host-namespaces)]]></failure></testcase>`,
+      `<testcase time="0" name="org.secctx.privileged" classname="priv.yaml"><failure message="${attribute(PRIV)}"><![CDATA[line 11, col 9, warning - ${PRIV} (privileged)]]></failure></testcase>`,
       '</testsuite>',
       `<testsuite package="org.secctx" time="0" tests="1" errors="0" failures="0" name="${join('ok', 'pod.yaml')}">`,
       `<testcase time="0" name="${join('ok', 'pod.yaml')}" classname="secctx" />`,
@@ -201,8 +203,8 @@ describe('CI formats', () => {
       '<?xml version="1.0" encoding="utf-8"?>',
       '<checkstyle version="4.3">',
       '<file name="priv.yaml">',
-      `<error line="6" column="3" severity="warning" message="${HOST} (host-namespaces)" source="secctx.host-namespaces" />`,
-      `<error line="11" column="9" severity="warning" message="${PRIV.replace(/"/g, '&quot;')} (privileged)" source="secctx.privileged" />`,
+      `<error line="6" column="3" severity="warning" message="${attribute(HOST)} (host-namespaces)" source="secctx.host-namespaces" />`,
+      `<error line="11" column="9" severity="warning" message="${attribute(PRIV)} (privileged)" source="secctx.privileged" />`,
       '</file>',
       `<file name="${join('ok', 'pod.yaml')}">`,
       '</file>',

@@ -172,10 +172,13 @@ describe('secctx CLI', () => {
       assert.deepStrictEqual({ code: r.code, stderr: r.stderr, json: JSON.parse(r.stdout) }, { code: 1, stderr: '', json: expected });
     });
 
-    test('check --format json: Pod Security findings carry their level and check', async () => {
+    test('check --format json: Pod Security findings carry their level, check and the admission controller\'s words', async () => {
       const r = await run('check', '--format', 'json', file('pod.yaml'));
       const { findings } = JSON.parse(r.stdout) as { findings: JsonFinding[] };
-      assert.deepStrictEqual(findings.filter((f) => f.rule === 'run-as-user-zero').map(({ line, severity, pss }) => ({ line, severity, pss })), [{ line: 10, severity: 'info', pss: { level: 'restricted', check: 'runAsUser' } }]);
+      // check_allowPrivilegeEscalation.go allowPrivilegeEscalation_1_8: its ForbiddenReason and ForbiddenDetail.
+      assert.deepStrictEqual(findings.filter((f) => f.rule === 'privilege-escalation').map(({ line, severity, pss }) => ({ line, severity, pss })), [
+        { line: 9, severity: 'info', pss: { level: 'restricted', check: 'allowPrivilegeEscalation', reason: 'allowPrivilegeEscalation != false', detail: 'container "web" must set securityContext.allowPrivilegeEscalation=false' } },
+      ]);
     });
 
     // nginx is in the well-known base-image table: runAsUser 0's primary group comes from its /etc/passwd (root: 0).
@@ -259,7 +262,7 @@ describe('secctx CLI', () => {
       const r = await run('check', '--format', 'sarif', file('pod.yaml'));
       const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
       const levels = new Map(sarif.runs[0].results.map((res) => [res.ruleId, res.level]));
-      assert.deepStrictEqual([levels.get('capability-prefix'), levels.get('run-as-root'), levels.get('run-as-user-zero')], ['error', 'warning', 'note']);
+      assert.deepStrictEqual([levels.get('capability-prefix'), levels.get('run-as-root'), levels.get('privilege-escalation')], ['error', 'warning', 'note']);
     });
   });
 
@@ -347,7 +350,7 @@ describe('secctx CLI', () => {
       assert.deepStrictEqual(
         { restricted: await rulesOf(f), baseline: await rulesOf('--profile', 'baseline', f), privileged: await rulesOf('--profile', 'privileged', f) },
         {
-          restricted: ['9 info privilege-escalation', '9 info run-as-non-root', '9 info seccomp-profile-required', '10 warning run-as-root', '10 info run-as-user-zero', '11 info restricted-capabilities', '12 error capability-prefix', '12 warning dangerous-capability'],
+          restricted: ['9 info privilege-escalation', '9 info run-as-non-root', '9 info seccomp-profile-required', '10 warning run-as-root', '11 info restricted-capabilities', '12 error capability-prefix', '12 warning dangerous-capability'],
           baseline: ['10 warning run-as-root', '12 error capability-prefix', '12 warning dangerous-capability'],
           privileged: ['12 error capability-prefix'],
         },

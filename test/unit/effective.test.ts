@@ -393,7 +393,8 @@ describe('files: streams, Lists, templates, syntax errors, other YAML', () => {
     const text = '---\n' + podDoc('a') + '---\n' + yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: cm') + '---\n' + podDoc('b', ['      securityContext:', '        runAsUser: 0']) + '...\n';
     assert.deepStrictEqual(summary(text), {
       contexts: ['8: Pod/a a-c', '22: Pod/b b-c'],
-      findings: ['25: run-as-root', '25: run-as-user-zero'],
+      // run-as-user-zero yields to run-as-root at the same runAsUser: 0 (one finding per cause and place).
+      findings: ['25: run-as-root'],
     });
   });
 
@@ -432,7 +433,7 @@ describe('files: streams, Lists, templates, syntax errors, other YAML', () => {
       '      securityContext:',
       '        runAsUser: 0',
     );
-    assert.deepStrictEqual(summary(text), { contexts: ['7: Pod/a a-c'], findings: ['10: run-as-root', '10: run-as-user-zero'] });
+    assert.deepStrictEqual(summary(text), { contexts: ['7: Pod/a a-c'], findings: ['10: run-as-root'] });
   });
 
   test('non-Kubernetes YAML gets no findings and no contexts', () => {
@@ -455,7 +456,7 @@ describe('files: streams, Lists, templates, syntax errors, other YAML', () => {
       [{ line: 14, severity: 'error', message: 'YAML syntax error' }],
     );
     assert.deepStrictEqual(summary(text).contexts, ['7: Pod/a a-c', '24: Pod/b b-c']);
-    assert.deepStrictEqual(summary(text).findings.filter((f) => !f.endsWith('yaml-syntax')), ['27: run-as-root', '27: run-as-user-zero']);
+    assert.deepStrictEqual(summary(text).findings.filter((f) => !f.endsWith('yaml-syntax')), ['27: run-as-root']);
   });
 
   const syntaxCases: { name: string; file: string; text: string; expected: string[] }[] = [

@@ -24,18 +24,22 @@ const found = (text: string, profile: Profile, rules: string[]) => new Analyzer(
   .map((f) => `${text.slice(0, f.span.start).split('\n').length}:${f.span.start - text.lastIndexOf('\n', f.span.start - 1)} ${f.rule} ${f.message}`);
 
 describe('each place names its own container and capability', () => {
+  // check_allowPrivilegeEscalation.go allowPrivilegeEscalation_1_8: one detail naming "a", "b"; one finding per container.
   test('privilege-escalation on two lines: each line names its container', () => {
+    const said = (name: string) => `Container "${name}" can gain more privileges than its parent process (setuid binaries, file capabilities): allowPrivilegeEscalation is true. The restricted profile requires false.`;
     assert.deepStrictEqual(found(TWO, 'restricted', ['privilege-escalation']), [
-      '10:9 privilege-escalation allowPrivilegeEscalation != false (container "a" must set securityContext.allowPrivilegeEscalation=false)',
-      '16:9 privilege-escalation allowPrivilegeEscalation != false (container "b" must set securityContext.allowPrivilegeEscalation=false)',
+      `10:9 privilege-escalation ${said('a')}`,
+      `16:9 privilege-escalation ${said('b')}`,
     ]);
   });
 
+  // check_capabilities_baseline.go capabilitiesBaseline_1_0: one path per offending `add` item.
   test('dangerous-capability: two capabilities on one line are two causes, each named once', () => {
+    const sysAdmin = 'adds SYS_ADMIN: close to root on the node: mount filesystems, use many namespace and device operations; the basis of several container escapes. The baseline profile forbids adding it.';
     assert.deepStrictEqual(found(TWO, 'baseline', ['dangerous-capability']), [
-      '12:17 dangerous-capability non-default capabilities (container "a" must not include "SYS_ADMIN" in securityContext.capabilities.add)',
-      '12:30 dangerous-capability non-default capabilities (container "a" must not include "NET_ADMIN" in securityContext.capabilities.add)',
-      '18:17 dangerous-capability non-default capabilities (container "b" must not include "SYS_ADMIN" in securityContext.capabilities.add)',
+      `12:17 dangerous-capability Container "a" ${sysAdmin}`,
+      '12:30 dangerous-capability Container "a" adds NET_ADMIN: can rewrite iptables/nftables, routes and interfaces of the network namespace; with hostNetwork, of the node. The baseline profile forbids adding it.',
+      `18:17 dangerous-capability Container "b" ${sysAdmin}`,
     ]);
   });
 });

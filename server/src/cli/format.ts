@@ -17,7 +17,8 @@ export interface FileFindings {
 export interface JsonFinding {
   file: string; line: number; column: number; endLine: number; endColumn: number;
   rule: string; severity: Severity; message: string;
-  pss?: { level: string; check: string };
+  /** The Pod Security check and the admission controller's words for this place. */
+  pss?: { level: string; check: string; reason: string; detail: string };
   fixes: { title: string; safety: string; preferred: boolean; edits: { file: string; line: number; column: number; endLine: number; endColumn: number; newText: string }[] }[];
 }
 
@@ -31,7 +32,7 @@ export function toJsonFindings(results: readonly FileFindings[]): JsonFinding[] 
       out.push({
         file: r.file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
         rule: f.rule, severity: f.severity, message: f.message,
-        ...(f.pss ? { pss: { level: f.pss.level, check: f.pss.check } } : {}),
+        ...(f.pss ? { pss: { level: f.pss.level, check: f.pss.check, reason: f.pss.reason, detail: f.pss.detail } } : {}),
         fixes: f.fixes.map((fix) => ({
           title: fix.title, safety: fix.safety, preferred: fix.preferred === true,
           edits: fix.edits.filter((ed) => !ed.file).map((ed) => {

@@ -87,6 +87,7 @@ export function shiftFinding(f: Finding, delta: number): Finding {
   return {
     ...f,
     span: shiftSpan(f.span, delta),
+    ...(f.containers ? { containers: f.containers.map((s) => shiftSpan(s, delta)) } : {}),
     fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => (e.file ? e : shiftSpan(e, delta))) })),
   };
 }

@@ -28,11 +28,28 @@ export interface Fix {
   readonly edits: readonly TextEdit[];
 }
 
+/**
+ * The Pod Security check behind a finding, with the admission controller's own wording (`reason (detail)`,
+ * as `kubectl apply` prints it), the detail narrowed to the finding's place.
+ */
+export interface PssFinding {
+  readonly level: PssLevel;
+  readonly check: string;
+  readonly reason: string;
+  readonly detail: string;
+}
+
 export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
   readonly message: string;
   readonly span: Span;
-  readonly pss?: { readonly level: PssLevel; readonly check: string };
+  /** Set for a Pod Security finding: the upstream check, and the admission controller's words for this place. */
+  readonly pss?: PssFinding;
+  /**
+   * A cause shared by several containers and reported once, on the pod (no level sets runAsNonRoot): the spans of
+   * those containers' items (as their EffectiveContext.span), so a container's card and verdict include it.
+   */
+  readonly containers?: readonly Span[];
   readonly fixes: readonly Fix[];
 }

@@ -19,9 +19,13 @@ import type { AnalysisOptions } from '../engine/options';
 
 const buildName = (b: BuildState) => path.basename(b.dir);
 
-/** Whether the file is a patch or kustomization file of a build: judged alone it means nothing. */
+/**
+ * Whether the file is a patch or kustomization file of a build: judged alone it means nothing (a
+ * patch lacks what its base sets, so alone it would show gaps the build does not have). A patch is
+ * known as one from the kustomization files, before the build first runs.
+ */
 function isBuildInput(file: string, builds: readonly BuildState[]): boolean {
-  return builds.some((b) => b.result?.status === 'ok' && (b.result.judgement.patchFiles.has(file) || [...b.result.tree.nodes.values()].some((n) => n.file === file)));
+  return builds.some((b) => b.patchFiles.has(file) || (b.result?.status === 'ok' && (b.result.judgement.patchFiles.has(file) || [...b.result.tree.nodes.values()].some((n) => n.file === file))));
 }
 
 /**

@@ -32,6 +32,7 @@ import { ImageLookups } from './images';
 import { isIgnored, stricterLookup } from '../engine/config';
 import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
+import { definition, references } from './navigation';
 
 export { REPORT_REQUEST } from './report';
 
@@ -287,6 +288,8 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
         completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
@@ -382,6 +385,18 @@ export function startServer(connection: Connection): void {
     if (isConfigDocument(doc.uri)) return configHover(doc, params);
     const base = hover(doc, analysisOf(doc), params);
     return kustomize ? kustomize.hover(filePath(doc.uri), doc.getText(), doc.offsetAt(params.position), base) : base;
+  });
+
+  connection.onDefinition((params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested || isConfigDocument(doc.uri)) return [];
+    return definition(analysisOf(doc), doc.offsetAt(params.position));
+  });
+
+  connection.onReferences((params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested || isConfigDocument(doc.uri)) return [];
+    return references(analysisOf(doc), doc.offsetAt(params.position));
   });
 
   connection.onCompletion((params, token) => {

@@ -177,6 +177,21 @@ export function setFieldFixes(text: string, pod: PodModel, container: ContainerM
   return unsafeFix(title, writeChanges(text, container.node, changes));
 }
 
+/**
+ * `runAsNonRoot: true` in the pod securityContext, for every container that does not say otherwise, plus
+ * `runAsUser: <uid>` unless the pod already runs as a non-zero uid, so the kubelet can verify the user. The uid is
+ * the one every container's image is known to run as when they agree, else options.defaultNonRootUid. Unsafe.
+ */
+export function podNonRootFixes(text: string, pod: PodModel, options: AnalysisOptions): Fix[] {
+  const uids = new Set(pod.containers.map((c) => nonRootUid(c, options)));
+  const uid = uids.size === 1 ? [...uids][0] : options.defaultNonRootUid;
+  const changes: Change[] = [{ path: ['securityContext', 'runAsNonRoot'], leaf: { kind: 'value', text: 'true' } }];
+  const nonZero = setsNonZeroUser(pod.securityContext) === true;
+  if (!nonZero) changes.push({ path: ['securityContext', 'runAsUser'], leaf: { kind: 'value', text: String(uid) } });
+  const title = nonZero ? 'Require a non-root user for the pod (runAsNonRoot: true)' : `Run the pod as non-root uid ${uid} (runAsNonRoot: true, runAsUser: ${uid})`;
+  return unsafeFix(title, writeChanges(text, pod.spec, changes));
+}
+
 interface Located {
   /** The map holding the last key, or the sequence holding the last index. */
   readonly parent: YAMLMap<unknown, unknown> | YAMLSeq<unknown>;

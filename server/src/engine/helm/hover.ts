@@ -13,6 +13,7 @@ import type { Runtime } from '../capabilities';
 import { relative, type ChartAnalysis, type Placement } from './analyze';
 import { containersOf, contextsForFile, mapContext } from './contexts';
 import { pairAt } from './fixes';
+import { valuesRefAt } from './navigate';
 import { toYaml } from './toYaml';
 import { plain, valueAt, type Src, type VNode } from './values';
 
@@ -83,21 +84,9 @@ function valuesHover(view: { chart: ChartAnalysis; file: string }, text: string,
   return disabledBy(chart, path) ?? (unused(chart, path) ? `\`${path}\` is **not used by any template** of this chart.` : undefined);
 }
 
-/** The `.Values.a.b` (or `$.Values.a.b`) expression around an offset of a template. */
-function valuesRefAt(text: string, offset: number): string | undefined {
-  const re = /\$?\.Values((?:\.[A-Za-z_][\w-]*)+)/g;
-  const from = Math.max(0, text.lastIndexOf('\n', offset) + 1);
-  const lineEnd = text.indexOf('\n', offset);
-  const line = text.slice(from, lineEnd < 0 ? text.length : lineEnd);
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    if (offset >= from + m.index && offset <= from + m.index + m[0].length) return m[1].slice(1);
-  }
-  return undefined;
-}
-
 function templateHover(view: { chart: ChartAnalysis; file: string }, text: string, offset: number, runtime: Runtime, link?: SpanLink): string | undefined {
   const { chart } = view;
-  const path = valuesRefAt(text, offset);
+  const path = valuesRefAt(text, offset)?.path.join('.');
   if (path) {
     const node: VNode | undefined = valueAt(chart.values, path.split('.'));
     const parts = [`\`.Values.${path}\``];

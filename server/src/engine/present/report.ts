@@ -8,7 +8,7 @@ import type { FileAnalysis } from '../analyze';
 import { ALL_CAPABILITIES, type Runtime } from '../capabilities';
 import type { EffectiveContext, Provenance } from '../effective';
 import { LineIndex } from '../lines';
-import type { Severity } from '../types';
+import type { Severity, Span } from '../types';
 import { capabilityFlow, type CapabilityFlow } from './capabilityFlow';
 import { describeSource, formatUser, verdictText } from './markdown';
 
@@ -85,6 +85,11 @@ export interface ReportModel {
   readonly files: readonly ReportFile[];
 }
 
+/** A container's findings: those inside its item, and those reported once on the pod for it and others (Finding.containers). */
+export function findingsOfContainer<F extends { readonly span: Span; readonly containers?: readonly Span[] }>(findings: readonly F[], c: EffectiveContext): F[] {
+  return findings.filter((f) => (f.span.start >= c.span.start && f.span.end <= c.span.end) || (f.containers?.some((s) => s.start === c.span.start && s.end === c.span.end) ?? false));
+}
+
 export function containerVerdict(c: EffectiveContext, findings: readonly { readonly severity: Severity; readonly pss?: unknown }[] = []): ContainerVerdict {
   if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') return 'will-not-start';
   if (c.privileged.value) return 'privileged';
@@ -116,7 +121,7 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
   const claimed = new Set<object>();
   const workloads = new Map<string, ReportContainer[]>();
   for (const c of analysis.contexts) {
-    const own = analysis.findings.filter((f) => f.span.start >= c.span.start && f.span.end <= c.span.end);
+    const own = findingsOfContainer(analysis.findings, c);
     own.forEach((f) => claimed.add(f));
     const runtime = runtimeOf(c, analysis.options.runtime);
     const values: ReportValue[] = [

@@ -6,7 +6,7 @@
 import type { FileAnalysis, FileKind } from '../analyze';
 import { LineIndex } from '../lines';
 import { summaryLine } from './markdown';
-import { containerVerdict, type ContainerVerdict } from './report';
+import { containerVerdict, findingsOfContainer, type ContainerVerdict } from './report';
 
 export interface TreeContainer {
   readonly name: string;
@@ -48,7 +48,7 @@ export function treeFile(analysis: FileAnalysis, text: string): TreeFile | undef
   const lines = new LineIndex(text);
   const workloads = new Map<string, TreeContainer[]>();
   for (const c of analysis.contexts) {
-    const own = analysis.findings.filter((f) => f.span.start >= c.span.start && f.span.end <= c.span.end);
+    const own = findingsOfContainer(analysis.findings, c);
     const list = workloads.get(c.workload) ?? [];
     list.push({ name: c.name, kind: c.kind, line: lines.position(c.nameSpan.start).line, verdict: containerVerdict(c, own), summary: summaryLine(c) });
     workloads.set(c.workload, list);

@@ -26,13 +26,13 @@ export const procMount: Rule = {
     },
   },
   kubernetes(ctx) {
-    // At restricted, the baseline check and its restricted replacement (1.35) flag the same field with the
-    // same words: report it once, with the baseline check's severity, which comes first.
+    // At restricted, the baseline check and its restricted replacement (1.35) flag the same field for the
+    // same cause: report it once, with the baseline check's words and severity, which come first.
     const reported = new Set<string>();
     const once: RuleContext<KubernetesDocument> = {
       ...ctx,
       report(report) {
-        const key = `${report.span.start}:${report.span.end}:${report.message}`;
+        const key = `${report.span.start}:${report.span.end}`;
         if (reported.has(key)) return;
         reported.add(key);
         ctx.report(report);

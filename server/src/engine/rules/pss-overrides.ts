@@ -29,7 +29,7 @@ export function reportPssBeyondBaseline(
       for (const v of podViolations(pod, ctx.options)) {
         if (v.check !== replaced.check) continue;
         // The same spans the baseline rule reports (a violation with no path reports nothing here).
-        if (v.paths.length) for (const span of placeViolation(pod, v).spans) flagged.add(`${span.start}:${span.end}`);
+        if (v.paths.length) for (const span of placeViolation(pod, v, ctx.options).spans) flagged.add(`${span.start}:${span.end}`);
       }
     }
   }

@@ -10,6 +10,7 @@ import type { AnalysisOptions } from '../options';
 import type { Span } from '../types';
 import type { RuleContext } from './rule';
 import { quotedContents, quotedListEnd } from './quoted';
+import { pssMessage, type PssPlace } from './pss-messages';
 
 const MUST_NOT_INCLUDE = 'must not include ';
 
@@ -27,7 +28,7 @@ export function podViolations(pod: PodModel, options: AnalysisOptions): PssViola
   if (hit && hit.key === key) return hit.violations;
   // Baseline violations always come from the baseline evaluation (restricted replaces some baseline
   // checks by stricter ones, but a baseline violation stays a warning); restricted adds its own checks.
-  const pod_ = plainOf(pod.podObject);
+  const pod_ = plainPod(pod);
   const version = parseKubeVersion(options.kubernetesVersion ?? '');
   const violations = evaluatePodSecurity(pod_, 'baseline', version);
   if (restricted) violations.push(...evaluatePodSecurity(pod_, 'restricted', version, 'restricted'));
@@ -50,8 +51,12 @@ export function spanOfPath(pod: PodModel, path: readonly (string | number)[]): S
 interface PlacedViolation {
   readonly paths: readonly (readonly (string | number)[])[];
   readonly spans: readonly Span[];
-  /** Per path: the upstream message narrowed to that place (see `narrowDetail`). */
+  /** Per place: the plain-English message (./pss-messages). */
   readonly messages: readonly string[];
+  /** Per place: the upstream detail narrowed to it (see `narrowDetail`); the whole detail for a pod-wide place. */
+  readonly details: readonly string[];
+  /** For a pod-wide place: the items of the containers it is about. */
+  readonly containers?: readonly Span[];
 }
 
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
@@ -136,17 +141,88 @@ export function narrowDetail(pod: PodModel, detail: string, path: readonly (stri
   return narrowed.map((c) => (c.list && typeof item === 'string' ? `${c.list.before}${JSON.stringify(item)}${c.list.after}` : c.head)).join('; ');
 }
 
-/** Per violation (cached with it): every PSS rule, and a restricted rule skipping its baseline twin's fields, reads the same spans. */
+/** Per violation (cached with it): every PSS rule, and a restricted rule skipping its baseline twin's fields, reads the same places. */
 const placements = new WeakMap<PssViolation, PlacedViolation>();
 
-export function placeViolation(pod: PodModel, v: PssViolation): PlacedViolation {
+/** The pod object as plain JS, shared by the evaluation and the messages. */
+const plainPods = new WeakMap<PodModel, unknown>();
+function plainPod(pod: PodModel): unknown {
+  let plain = plainPods.get(pod);
+  if (plain === undefined) plainPods.set(pod, (plain = plainOf(pod.podObject)));
+  return plain;
+}
+
+/** The plain value at `path`, undefined when a step is missing. */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const step of path) {
+    if (typeof step === 'number') node = Array.isArray(node) ? node[step] : undefined;
+    else node = node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[step] : undefined;
+    if (node === undefined || node === null) return undefined;
+  }
+  return node;
+}
+
+/** The `name` of the container or volume a path points into (`['spec', 'containers', 1, …]`), if any. */
+function itemName(root: unknown, path: readonly (string | number)[], lists: ReadonlySet<string>): string | undefined {
+  const at = path.findIndex((step) => typeof step === 'string' && lists.has(step));
+  if (at < 0 || typeof path[at + 1] !== 'number') return undefined;
+  const name = valueAt(root, [...path.slice(0, at + 2), 'name']);
+  return typeof name === 'string' || typeof name === 'number' || typeof name === 'boolean' ? String(name) : '';
+}
+
+const VOLUMES = new Set(['volumes']);
+
+/**
+ * Gaps the pod closes for every container with one field: when no container sets it either (upstream's
+ * "pod or containers … must set …" naming every container), they are one cause, reported once on the pod.
+ */
+const POD_CLOSABLE: Readonly<Record<string, readonly string[]>> = {
+  runAsNonRoot: ['spec', 'securityContext', 'runAsNonRoot'],
+  seccompProfile_restricted: ['spec', 'securityContext', 'seccompProfile', 'type'],
+};
+
+/** How many containers upstream's `visitContainers` sees (map items of the three lists). */
+function containerCount(root: unknown): number {
+  let count = 0;
+  for (const list of CONTAINER_LISTS) {
+    const items = valueAt(root, ['spec', list]);
+    if (Array.isArray(items)) count += items.filter((c) => c && typeof c === 'object' && !Array.isArray(c)).length;
+  }
+  return count;
+}
+
+export function placeViolation(pod: PodModel, v: PssViolation, options: AnalysisOptions): PlacedViolation {
   let placed = placements.get(v);
-  if (!placed) {
+  if (placed) return placed;
+  const root = plainPod(pod);
+  const minor = parseKubeVersion(options.kubernetesVersion ?? '').minor;
+  const upstream = (detail: string): string => (detail === '' ? v.reason : `${v.reason} (${detail})`);
+  const podPath = POD_CLOSABLE[v.check];
+  const implicit = v.detail.startsWith('pod or ');
+  // Only when the pod leaves the field out: a value of the wrong type (`runAsNonRoot: "true"`) is not "unset", and
+  // its fix is the containers' (admission reads it as absent, the API server would reject it).
+  if (podPath && implicit && v.paths.length > 1 && valueAt(root, podPath) === undefined && v.paths.length === containerCount(root)) {
+    const containers = v.paths.map((path) => itemName(root, path, CONTAINER_LISTS) ?? '');
+    const place: PssPlace = { check: v.check, level: v.level, path: podPath, value: undefined, containers, minor };
+    const items = v.paths.map((path) => spanOf(deepestNode(pod.podObject as unknown as Node, path.slice(0, 3)).node)).filter((s): s is Span => s !== undefined);
+    placed = { paths: [podPath], spans: [spanOfPath(pod, podPath)], messages: [pssMessage(place, upstream(v.detail))], details: [v.detail], containers: items };
+  } else {
     const paths = v.paths.length ? v.paths : [['spec']];
     const memo: NarrowMemo = { byPlace: new Map() };
-    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), messages: paths.map((path) => `${v.reason} (${narrowDetail(pod, v.detail, path, memo)})`) };
-    placements.set(v, placed);
+    const details = paths.map((path) => narrowDetail(pod, v.detail, path, memo));
+    const messages = paths.map((path, i) => pssMessage({
+      check: v.check,
+      level: v.level,
+      path,
+      value: valueAt(root, path),
+      container: itemName(root, path, CONTAINER_LISTS),
+      volume: itemName(root, path, VOLUMES),
+      minor,
+    }, upstream(details[i])));
+    placed = { paths, spans: paths.map((path) => spanOfPath(pod, path)), messages, details };
   }
+  placements.set(v, placed);
   return placed;
 }
 
@@ -160,12 +236,12 @@ export function reportPss(ctx: RuleContext<KubernetesDocument>, checks: readonly
   for (const pod of ctx.model.pods) {
     for (const v of podViolations(pod, ctx.options)) {
       if (!checks.includes(v.check)) continue;
-      const { paths, spans, messages } = placeViolation(pod, v);
+      const { paths, spans, messages, details, containers } = placeViolation(pod, v, ctx.options);
       const severity = v.level === 'baseline' ? 'warning' : 'info';
-      const pss = { level: v.level, check: v.check };
       for (let i = 0; i < paths.length; i++) {
         if (keep && !keep(spans[i])) continue;
-        ctx.report({ span: spans[i], message: messages[i], severity, pss, fixes: fixes?.(pod, v, paths[i]) ?? [] });
+        const pss = { level: v.level, check: v.check, reason: v.reason, detail: details[i] };
+        ctx.report({ span: spans[i], message: messages[i], severity, pss, ...(containers ? { containers } : {}), fixes: fixes?.(pod, v, paths[i]) ?? [] });
       }
     }
   }

@@ -3,7 +3,7 @@
  * A rule implements a hook per kind of file it understands; the registry (./index.ts) lists them all.
  */
 import type { AnalysisOptions } from '../options';
-import type { Fix, PssLevel, Severity, Span } from '../types';
+import type { Fix, PssFinding, PssLevel, Severity, Span } from '../types';
 
 export type RuleCategory = 'validity' | 'kubelet' | 'runtime' | 'pod-security' | 'hardening' | 'image' | 'docker';
 
@@ -40,6 +40,11 @@ export interface RuleMeta {
    * the entry still gives it docs and settings.
    */
   readonly reportedBy?: 'parser' | 'chart';
+  /**
+   * Rules that say the same cause in their own words (`run-as-root` on `runAsUser: 0`): where one of them
+   * reports at the same span, this rule's finding is left out, so a cause is said once per place.
+   */
+  readonly yieldsTo?: readonly string[];
   /** The Pod Security Standards checks it implements. */
   readonly pss?: { readonly level: PssLevel; readonly checks: readonly string[] };
   readonly docs: RuleDocs;
@@ -50,7 +55,9 @@ export interface Report {
   readonly message: string;
   /** Overrides the rule's default severity for this finding (e.g. by Pod Security level). */
   readonly severity?: Severity;
-  readonly pss?: { readonly level: PssLevel; readonly check: string };
+  readonly pss?: PssFinding;
+  /** For a cause reported once on the pod for several containers: their items' spans (see Finding.containers). */
+  readonly containers?: readonly Span[];
   readonly fixes?: readonly Fix[];
 }
 

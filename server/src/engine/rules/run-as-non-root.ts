@@ -1,7 +1,7 @@
 import type { Rule } from './rule';
 import { reportPss } from './pss';
 import { containerAt } from './pss-fixes';
-import { replaceScalarFix, setFieldFixes } from '../fixes/fields';
+import { podNonRootFixes, replaceScalarFix, setFieldFixes } from '../fixes/fields';
 
 export const runAsNonRoot: Rule = {
   meta: {
@@ -15,7 +15,7 @@ export const runAsNonRoot: Rule = {
       why: 'Without `runAsNonRoot: true` nothing stops a container from running as uid 0: an image without a USER (most base images) runs as root, and root in the container is root on the node\'s kernel, limited only by capabilities, seccomp and namespaces. With it, the kubelet checks the user before it starts the container and refuses root with `CreateContainerConfigError`, whatever the image says.',
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n  containers:\n    - name: app\n      image: app:1\n' },
-      fix: 'Unsafe: in a container, sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile) or `secctx.defaultNonRootUid` (10001), so the kubelet can verify the user; the image must work as that user. A pod-level `runAsNonRoot: false` becomes `true`.',
+      fix: 'Unsafe: where no level sets it, sets `runAsNonRoot: true` and `runAsUser` in the pod securityContext (the images\' common non-root uid, else `secctx.defaultNonRootUid`); for one container, sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile) or `secctx.defaultNonRootUid` (10001), so the kubelet can verify the user; the image must work as that user. A pod-level `runAsNonRoot: false` becomes `true`.',
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
@@ -26,7 +26,10 @@ export const runAsNonRoot: Rule = {
   kubernetes(ctx) {
     reportPss(ctx, this.meta.pss!.checks, (pod, _v, path) => {
       const container = containerAt(pod, path);
-      return container ? setFieldFixes(ctx.text, pod, container, ctx.options, 'non-root') : replaceScalarFix(ctx.text, pod, path, 'true', 'Require a non-root user (runAsNonRoot: true)');
+      if (container) return setFieldFixes(ctx.text, pod, container, ctx.options, 'non-root');
+      // The pod's `runAsNonRoot: false` is turned round; a pod-wide gap (no level sets it) is closed once, in the pod.
+      const fixes = replaceScalarFix(ctx.text, pod, path, 'true', 'Require a non-root user (runAsNonRoot: true)');
+      return fixes.length ? fixes : podNonRootFixes(ctx.text, pod, ctx.options);
     });
   },
 };

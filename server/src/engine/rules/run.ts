@@ -81,10 +81,19 @@ export function runRules<H extends Hook>(hook: H, model: ModelOf<H>, text: strin
           mergedNames.set(findings.length, { parts: splitQuoted(message), names: [] });
           placed.set(key, findings.length);
         }
-        findings.push(pss ? { rule: rule.meta.id, severity, message, span, pss, fixes } : { rule: rule.meta.id, severity, message, span, fixes });
+        findings.push({ rule: rule.meta.id, severity, message, span, ...(pss ? { pss } : {}), ...(report.containers ? { containers: report.containers } : {}), fixes });
       },
     };
     check.call(rule, ctx);
   }
-  return findings;
+  return withoutRepeatedCauses(findings, rules);
+}
+
+/** Drops the findings of a rule at a span where a rule it yields to (`meta.yieldsTo`) reports too. */
+function withoutRepeatedCauses(findings: Finding[], rules: readonly Rule[]): Finding[] {
+  const yielding = new Map<string, readonly string[]>();
+  for (const rule of rules) if (rule.meta.yieldsTo?.length) yielding.set(rule.meta.id, rule.meta.yieldsTo);
+  if (!yielding.size) return findings;
+  const at = new Set(findings.map((f) => `${f.rule}:${f.span.start}:${f.span.end}`));
+  return findings.filter((f) => !yielding.get(f.rule)?.some((other) => at.has(`${other}:${f.span.start}:${f.span.end}`)));
 }

@@ -16,6 +16,8 @@ export interface BuildState {
   readonly dir: string;
   /** Every file the build reads (kustomization files included), from the last read of its tree. */
   files: ReadonlySet<string>;
+  /** The patch files among them (known from the kustomization files, before any run). */
+  patchFiles: ReadonlySet<string>;
   result?: BuildResult;
   running: boolean;
   dirty: boolean;
@@ -50,20 +52,22 @@ export class KustomizeWorkspace {
   /** Re-reads the trees: which kustomizations are builds, and which files each reads. */
   private refresh(): void {
     const used = new Set<string>();
-    const trees = new Map<string, ReadonlySet<string>>();
+    const trees = new Map<string, { files: ReadonlySet<string>; patches: ReadonlySet<string> }>();
     for (const dir of this.kustomizations) {
       const read = readBuildTree(dir, this.host.openText);
       if (!read) continue;
       if (read.tree.nodes.get(read.tree.root)?.kustomization.kind === 'Component') used.add(dir);
       for (const d of read.tree.nodes.keys()) if (d !== read.tree.root) used.add(d);
-      trees.set(dir, new Set(read.tree.files.keys()));
+      const patches = new Set<string>();
+      for (const node of read.tree.nodes.values()) for (const p of node.kustomization.patches) if (p.path) patches.add(path.resolve(node.dir, p.path));
+      trees.set(dir, { files: new Set(read.tree.files.keys()), patches });
     }
     for (const dir of [...this.builds.keys()]) if (!trees.has(dir) || used.has(dir)) this.builds.delete(dir);
-    for (const [dir, files] of trees) {
+    for (const [dir, { files, patches }] of trees) {
       if (used.has(dir)) continue;
       const b = this.builds.get(dir);
-      if (b) b.files = files;
-      else this.builds.set(dir, { dir, files, running: false, dirty: false });
+      if (b) { b.files = files; b.patchFiles = patches; }
+      else this.builds.set(dir, { dir, files, patchFiles: patches, running: false, dirty: false });
     }
   }
 

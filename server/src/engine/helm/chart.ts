@@ -1,6 +1,6 @@
 /**
  * The chart model, from file contents passed in (reading them is the host's job): Chart.yaml,
- * values.yaml (and values.schema.json), templates/** (.yaml, .yml, .tpl) with their named templates,
+ * values.yaml, templates/** (.yaml, .yml, .tpl) with their named templates,
  * subcharts in charts/ and library charts. Parsed templates are cached by text, so re-reading a chart
  * after one file changed re-parses only that file.
  */
@@ -37,7 +37,6 @@ export interface ChartModel {
   readonly valuesText: string;
   readonly defaults: VMap;
   readonly valuesProblems: readonly ValuesProblem[];
-  readonly schema?: unknown;
   readonly templates: readonly TemplateFile[];
   readonly subcharts: readonly ChartModel[];
   readonly dependencies: readonly Dependency[];
@@ -111,9 +110,8 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   const valuesPath = joinPath(root, 'values.yaml');
   const valuesText = files.get(valuesPath) ?? '';
   const { values, problems } = parseValuesCached(valuesPath, valuesText);
-  const schemaText = files.get(joinPath(root, 'values.schema.json'));
-  let schema: unknown;
-  try { schema = schemaText ? JSON.parse(schemaText) : undefined; } catch { schema = undefined; }
+  // values.schema.json is not read: Helm only validates values against it (chartutil ValidateAgainstSchema),
+  // never fills defaults or converts types from it, so it cannot change what the templates render.
   const templatesDir = joinPath(root, 'templates/');
   const chartsDir = joinPath(root, 'charts/');
   const templates: TemplateFile[] = [];
@@ -136,7 +134,7 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   return {
     root, hasChartYaml: files.has(joinPath(root, 'Chart.yaml')), name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
     type: meta.type === 'library' ? 'library' : 'application',
-    valuesPath, valuesText, defaults: values, valuesProblems: problems, schema,
+    valuesPath, valuesText, defaults: values, valuesProblems: problems,
     templates, subcharts, dependencies: meta.dependencies,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Reading Helm charts from disk: finding the chart a file belongs to, and its files (Chart.yaml,
- * values files, values.schema.json, templates/**, charts/<subchart>/**). The engine gets contents only.
+ * values files, templates/**, charts/<subchart>/**; not values.schema.json, which cannot change a judgement:
+ * see engine/helm/chart.ts). The engine gets contents only.
  * Everything here is asynchronous (fs/promises): the editor reads charts off the typing path.
  */
 import * as fs from 'node:fs';
@@ -43,8 +44,8 @@ function isRootValuesFile(rel: string): boolean {
 
 /** Whether a path relative to the chart root is one the chart model reads. */
 export function isChartInput(rel: string): boolean {
-  if (!/\.(ya?ml|tpl|json)$/.test(rel)) return false;
-  if (rel === 'Chart.yaml' || rel === 'values.schema.json' || isRootValuesFile(rel)) return true;
+  if (!/\.(ya?ml|tpl)$/.test(rel)) return false;
+  if (rel === 'Chart.yaml' || isRootValuesFile(rel)) return true;
   return rel.startsWith('templates/') || rel.includes('/templates/') || rel.startsWith('charts/');
 }
 
@@ -83,7 +84,7 @@ export async function readChartFile(file: string): Promise<string | undefined> {
   }
 }
 
-/** The chart's files by `/`-path: templates and subcharts' files, values files, Chart.yaml, schema. */
+/** The chart's files by `/`-path: templates and subcharts' files, values files, Chart.yaml. */
 export async function readChartFiles(root: string, overlay?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const found: string[] = [];
   const visit = async (dir: string, depth: number): Promise<void> => {

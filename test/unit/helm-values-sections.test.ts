@@ -60,9 +60,18 @@ describe('values.yaml parsed by top-level sections', () => {
   };
   for (const [name, text] of Object.entries(cases)) test(name, () => same(text));
 
-  test('an edit in one section gives the same values as parsing the edited file whole', () => {
-    const before = 'a:\n  x: 1\nb:\n  y: 2\nc:\n  z: 3\n';
-    parseValues(before, '/c/values.yaml');
-    same(before.replace('y: 2', 'y: 20000'));
+  test('edits in one section (longer, then shorter, then back) give the same values as parsing each text whole; other sections keep their nodes', () => {
+    const before = 'a:\n  x: 1\nb:\n  y: 2\nc:\n  z: [3, 4]\nd: ~\n';
+    for (const text of [before, before.replace('y: 2', 'y: 20000'), before.replace('y: 2', 'y: 2\n  w: 1'), before.replace('y: 2', 'y:'), before]) same(text);
+    const first = parseValues(before, '/c/values.yaml').values;
+    const again = parseValues(before.replace('y: 2', 'y: 3'), '/c/values.yaml').values;
+    assert.deepStrictEqual([again.entries.get('a') === first.entries.get('a'), again.entries.get('c') === first.entries.get('c')], [true, true]);
+  });
+
+  test('the same text as another file: that file\'s spans', () => {
+    const text = 'a:\n  x: 1\nb: 2\n';
+    parseValues(text, '/c/values.yaml');
+    const other = parseValues(text, '/d/values.yaml');
+    assert.deepStrictEqual(shape(other.values), shape(parseValuesWhole(text, '/d/values.yaml').values));
   });
 });

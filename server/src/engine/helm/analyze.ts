@@ -151,8 +151,18 @@ export function mapSpan(segs: readonly Seg[], span: Span): (Src & { seg: Seg }) 
   return { ...src, seg };
 }
 
+/** The index of the first segment starting at or after `offset` (segments are in rendered order). */
+function firstSegFrom(segs: readonly Seg[], offset: number): number {
+  let lo = 0, hi = segs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid].at < offset) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 function unknownWithin(segs: readonly Seg[], start: number, end: number): boolean {
-  for (const s of segs) if (s.unknown && s.at >= start && s.at <= end) return true;
+  for (let i = firstSegFrom(segs, start); i < segs.length && segs[i].at <= end; i++) if (segs[i].unknown) return true;
   return false;
 }
 
@@ -187,6 +197,15 @@ function allSubcharts(c: ChartModel): ChartModel[] {
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A values node's JSON, once per node (a values file's unchanged sections keep their nodes across edits). */
+const nodeFingerprints = new WeakMap<VNode, string>();
+function nodeFingerprint(node: VNode | undefined): string {
+  if (!node) return '';
+  let f = nodeFingerprints.get(node);
+  if (f === undefined) nodeFingerprints.set(node, (f = JSON.stringify(plain(node)) ?? ''));
+  return f;
 }
 
 /** For each values file whose text changed: the edited region of the old text and the shift after it. */
@@ -259,7 +278,7 @@ export class ChartAnalyzer {
       let memo = fingerprints.get(vals);
       if (!memo) fingerprints.set(vals, (memo = new Map()));
       let f = memo.get(key);
-      if (f === undefined) memo.set(key, (f = JSON.stringify(plain(key === '*' ? vals : vals.entries.get(key))) ?? ''));
+      if (f === undefined) memo.set(key, (f = key === '*' ? JSON.stringify(plain(vals)) ?? '' : nodeFingerprint(vals.entries.get(key))));
       return f;
     };
 
@@ -365,8 +384,9 @@ export class ChartAnalyzer {
           if (unknownWithin(rt.segs, start, end)) podUncertain = true;
           const vals: { path: string; src: Src; block?: string }[] = [];
           let via: Src | undefined;
-          for (const s of rt.segs) {
-            if (s.at < start || s.at >= end || !s.src) continue;
+          for (let i = firstSegFrom(rt.segs, start); i < rt.segs.length && rt.segs[i].at < end; i++) {
+            const s = rt.segs[i];
+            if (!s.src) continue;
             if (s.via && !via) via = s.via;
             if (s.src.file !== rt.path && !isTemplateFile(s.src.file, texts)) vals.push({ path: '', src: s.src, block: s.block });
           }
@@ -401,17 +421,23 @@ export class ChartAnalyzer {
   }
 }
 
-type ValuesIndex = Map<string, { path: readonly string[]; kind: 'key' | 'value' | 'block' }>;
+type ValuesIndex = Map<string, Map<number, { path: readonly string[]; kind: 'key' | 'value' | 'block' }>>;
+
+function indexSet(index: ValuesIndex, at: Src, entry: { path: readonly string[]; kind: 'key' | 'value' | 'block' }): void {
+  let byOffset = index.get(at.file);
+  if (!byOffset) index.set(at.file, (byOffset = new Map()));
+  byOffset.set(at.start, entry);
+}
 
 /** Every key and scalar of the values in use (defaults, overrides, subcharts' defaults), by `file:offset`. */
 function indexValues(values: VMap, chart: ChartModel, user: VMap): ValuesIndex {
   const index: ValuesIndex = new Map();
   const visit = (node: VNode, prefix: readonly string[]) => {
     const path = node.path ? [...prefix, ...node.path] : prefix;
-    if (node.keySrc) index.set(`${node.keySrc.file}:${node.keySrc.start}`, { path, kind: 'key' });
+    if (node.keySrc) indexSet(index, node.keySrc, { path, kind: 'key' });
     if (node.src) {
       const empty = (node.t === 'map' && !node.entries.size) || (node.t === 'seq' && !node.items.length);
-      if (node.t === 'scalar' || empty) index.set(`${node.src.file}:${node.src.start}`, { path, kind: empty ? 'block' : 'value' });
+      if (node.t === 'scalar' || empty) indexSet(index, node.src, { path, kind: empty ? 'block' : 'value' });
     }
     if (node.t === 'map') for (const c of node.entries.values()) visit(c, prefix);
     if (node.t === 'seq') for (const c of node.items) visit(c, prefix);
@@ -427,7 +453,7 @@ function indexValues(values: VMap, chart: ChartModel, user: VMap): ValuesIndex {
 
 function withPaths(p: Placement & { values: readonly { path: string; src: Src; block?: string }[] }, index: ValuesIndex): Placement {
   const values = p.values.map((v) => {
-    const hit = index.get(`${v.src.file}:${v.src.start}`);
+    const hit = index.get(v.src.file)?.get(v.src.start);
     return { path: hit ? hit.path.join('.') : v.path, src: v.src };
   });
   // A whole block: every piece written by one `toYaml` of one values node.
@@ -436,8 +462,16 @@ function withPaths(p: Placement & { values: readonly { path: string; src: Src; b
   return { ...p, values, ...(block && p.field === 'securityContext' ? { block } : {}) };
 }
 
+const templateFiles = new Map<string, boolean>();
+
 function isTemplateFile(file: string, _texts: ReadonlyMap<string, string>): boolean {
-  return /\/templates\//.test(file) || /\.tpl$/.test(file);
+  let is = templateFiles.get(file);
+  if (is === undefined) {
+    is = file.includes('/templates/') || file.endsWith('.tpl');
+    if (templateFiles.size > 10_000) templateFiles.clear();
+    templateFiles.set(file, is);
+  }
+  return is;
 }
 
 /** Edits that replace text inside one exactly-mapped piece (a scalar's spelling) map back; others are dropped. */

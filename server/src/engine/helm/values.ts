@@ -105,9 +105,27 @@ export function parseValuesWhole(text: string, file: string): ParsedValues {
   return { values: root.t === 'map' ? root : emptyMap(), problems, doc };
 }
 
-/** Each top-level section's parse, by its text: an edit re-parses only the section it falls in. */
-const sectionDocs = new Map<string, Document.Parsed>();
+/**
+ * Each top-level section's parse, by its text: an edit re-parses only the section it falls in. Its
+ * values are kept too, for the file and offset they were placed at: a section before the edit keeps its
+ * very nodes (so what was derived from them stays cached), one after it gets them moved.
+ */
+interface Section {
+  readonly doc: Document.Parsed;
+  placed?: { readonly file: string; readonly from: number; readonly entries: readonly (readonly [string, VNode])[] };
+}
+const sections = new Map<string, Section>();
 const MAX_SECTIONS = 20_000;
+
+const moved = (src: Src | undefined, delta: number): Src | undefined => (src ? { file: src.file, start: src.start + delta, end: src.end + delta } : undefined);
+
+/** The same values `delta` characters further on (paths and raw text shared). */
+function shiftNode(node: VNode, delta: number): VNode {
+  const src = moved(node.src, delta), keySrc = moved(node.keySrc, delta);
+  if (node.t === 'map') return { ...node, src, keySrc, entries: new Map([...node.entries].map(([k, v]) => [k, shiftNode(v, delta)])) };
+  if (node.t === 'seq') return { ...node, src, keySrc, items: node.items.map((v) => shiftNode(v, delta)) };
+  return { ...node, src, keySrc };
+}
 
 /** A character that may begin a plain or quoted top-level key (anything else at column 0 sends the file to the whole parse). */
 function keyStart(c: string): boolean {
@@ -151,20 +169,32 @@ function parseBySections(text: string, file: string): VMap | undefined {
   for (let i = 0; i < starts.length; i++) {
     const from = i === 0 ? 0 : starts[i];
     const section = text.slice(from, i + 1 < starts.length ? starts[i + 1] : text.length);
-    let doc = sectionDocs.get(section);
-    if (!doc) {
-      doc = parseDocument(section, YAML_OPTIONS);
-      if (sectionDocs.size >= MAX_SECTIONS) sectionDocs.clear();
-      sectionDocs.set(section, doc);
+    let cached = sections.get(section);
+    if (!cached) {
+      cached = { doc: parseDocument(section, YAML_OPTIONS) };
+      if (sections.size >= MAX_SECTIONS) sections.clear();
+      sections.set(section, cached);
     }
-    const map = doc.contents;
-    if (doc.errors.length || !isMap(map) || !map.range) return undefined;
-    for (const pair of map.items) {
-      const key = keyName(pair);
-      if (key === undefined) continue;
-      const k = pair.key as Node | null;
-      const ks = k?.range ? { file, start: from + k.range[0], end: from + k.range[1] } : undefined;
-      entries.set(key, fromYamlNode(pair.value, file, text, [key], ks, from));
+    const map = cached.doc.contents;
+    if (cached.doc.errors.length || !isMap(map) || !map.range) return undefined;
+    const placed = cached.placed;
+    if (placed?.file === file && placed.from === from) {
+      for (const [key, node] of placed.entries) entries.set(key, node);
+    } else if (placed?.file === file) {
+      const shifted = placed.entries.map(([key, node]) => [key, shiftNode(node, from - placed.from)] as const);
+      for (const [key, node] of shifted) entries.set(key, node);
+      cached.placed = { file, from, entries: shifted };
+    } else {
+      const own: [string, VNode][] = [];
+      for (const pair of map.items) {
+        const key = keyName(pair);
+        if (key === undefined) continue;
+        const k = pair.key as Node | null;
+        const ks = k?.range ? { file, start: from + k.range[0], end: from + k.range[1] } : undefined;
+        own.push([key, fromYamlNode(pair.value, file, text, [key], ks, from)]);
+      }
+      for (const [key, node] of own) entries.set(key, node);
+      cached.placed = { file, from, entries: own };
     }
     end = from + map.range[1];
   }

@@ -17,7 +17,7 @@ import { pairOf } from '../yaml/nodes';
 import { collectDefines, joinPath, parseValuesCached, type ChartModel, type TemplateFile } from './chart';
 import { Renderer, placeholderPattern, type NotFollowed, type Reads, type SkippedBranch } from './render';
 import type { ParsedTemplate } from './template';
-import { coalesceValues, emptyMap, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
+import { coalesceValues, emptyMap, fingerprintOf, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
 import { capabilitiesToContainerFix } from './fixes';
 import { finalSeverity } from '../rules/run';
 import { templateSyntax } from '../rules/template-syntax';
@@ -199,15 +199,6 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** A values node's JSON, once per node (a values file's unchanged sections keep their nodes across edits). */
-const nodeFingerprints = new WeakMap<VNode, string>();
-function nodeFingerprint(node: VNode | undefined): string {
-  if (!node) return '';
-  let f = nodeFingerprints.get(node);
-  if (f === undefined) nodeFingerprints.set(node, (f = JSON.stringify(plain(node)) ?? ''));
-  return f;
-}
-
 /** For each values file whose text changed: the edited region of the old text and the shift after it. */
 interface TextDiff { readonly from: number; readonly to: number; readonly delta: number }
 
@@ -278,7 +269,7 @@ export class ChartAnalyzer {
       let memo = fingerprints.get(vals);
       if (!memo) fingerprints.set(vals, (memo = new Map()));
       let f = memo.get(key);
-      if (f === undefined) memo.set(key, (f = key === '*' ? JSON.stringify(plain(vals)) ?? '' : nodeFingerprint(vals.entries.get(key))));
+      if (f === undefined) memo.set(key, (f = key === '*' ? JSON.stringify(plain(vals)) ?? '' : fingerprintOf(vals.entries.get(key))));
       return f;
     };
 
@@ -433,7 +424,7 @@ function indexSet(index: ValuesIndex, at: Src, entry: { path: readonly string[];
 function indexValues(values: VMap, chart: ChartModel, user: VMap): ValuesIndex {
   const index: ValuesIndex = new Map();
   const visit = (node: VNode, prefix: readonly string[]) => {
-    const path = node.path ? [...prefix, ...node.path] : prefix;
+    const path = node.path ? (prefix.length ? [...prefix, ...node.path] : node.path) : prefix;
     if (node.keySrc) indexSet(index, node.keySrc, { path, kind: 'key' });
     if (node.src) {
       const empty = (node.t === 'map' && !node.entries.size) || (node.t === 'seq' && !node.items.length);

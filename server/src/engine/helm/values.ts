@@ -119,12 +119,25 @@ const MAX_SECTIONS = 20_000;
 
 const moved = (src: Src | undefined, delta: number): Src | undefined => (src ? { file: src.file, start: src.start + delta, end: src.end + delta } : undefined);
 
-/** The same values `delta` characters further on (paths and raw text shared). */
+/** The same values `delta` characters further on (paths, raw text and a known fingerprint shared). */
 function shiftNode(node: VNode, delta: number): VNode {
   const src = moved(node.src, delta), keySrc = moved(node.keySrc, delta);
-  if (node.t === 'map') return { ...node, src, keySrc, entries: new Map([...node.entries].map(([k, v]) => [k, shiftNode(v, delta)])) };
-  if (node.t === 'seq') return { ...node, src, keySrc, items: node.items.map((v) => shiftNode(v, delta)) };
-  return { ...node, src, keySrc };
+  const out: VNode = node.t === 'map' ? { ...node, src, keySrc, entries: new Map([...node.entries].map(([k, v]) => [k, shiftNode(v, delta)])) }
+    : node.t === 'seq' ? { ...node, src, keySrc, items: node.items.map((v) => shiftNode(v, delta)) }
+    : { ...node, src, keySrc };
+  const known = fingerprints.get(node);
+  if (known !== undefined) fingerprints.set(out, known);
+  return out;
+}
+
+const fingerprints = new WeakMap<VNode, string>();
+
+/** A values node's JSON (what a template reading it depends on; not where it is), computed once per node. */
+export function fingerprintOf(node: VNode | undefined): string {
+  if (!node) return '';
+  let f = fingerprints.get(node);
+  if (f === undefined) fingerprints.set(node, (f = JSON.stringify(plain(node)) ?? ''));
+  return f;
 }
 
 /** A character that may begin a plain or quoted top-level key (anything else at column 0 sends the file to the whole parse). */

@@ -67,13 +67,13 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string, options:
   // Without Chart.yaml the folder may be a partial copy of a chart: templates using a block may be missing.
   if (!chart.chart.hasChartYaml) return out;
   // The file's values (not its YAML document, which an edit would have to parse whole): maps by key path.
-  const visit = (node: VNode, path: string[], depth: number) => {
+  const visit = (node: VNode, prefix: string, depth: number) => {
     if (node.t !== 'map' || depth > 6) return;
     for (const [key, value] of node.entries) {
-      const p = [...path, key];
+      if (value.t !== 'map') continue;
+      const dotted = prefix ? `${prefix}.${key}` : key;
       const k = value.keySrc;
-      if (SECURITY_BLOCK.test(key) && value.t === 'map' && k) {
-        const dotted = p.join('.');
+      if (SECURITY_BLOCK.test(key) && k) {
         if (!reached(chart).has(dotted) && !disabledParent(chart, dotted) && !disabledBy(chart, dotted)) {
           const message = `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`;
           const span = { start: k.start, end: k.end };
@@ -81,9 +81,9 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string, options:
           if (severity) out.push({ rule: 'values-not-used', severity, message, span, fixes: [] });
         }
       }
-      visit(value, p, depth + 1);
+      visit(value, dotted, depth + 1);
     }
   };
-  visit(parseValuesCached(file, text).values, [], 0);
+  visit(parseValuesCached(file, text).values, '', 0);
   return out;
 }

@@ -221,20 +221,27 @@ function textDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<strin
 /** The segments with their values-file spans moved past an edit; undefined when one touches the edit. */
 function remapSegs(segs: readonly Seg[], diffs: ReadonlyMap<string, TextDiff | 'gone'>): Seg[] | undefined {
   if (!diffs.size) return segs as Seg[];
-  const out: Seg[] = [];
-  for (const g of segs) {
+  // Copied from the first segment that moves: a template reading only values before the edit keeps its array.
+  let out: Seg[] | undefined;
+  for (let i = 0; i < segs.length; i++) {
+    const g = segs[i];
     const d = g.src && diffs.get(g.src.file);
-    if (!d || !g.src) { out.push(g); continue; }
+    if (!d || !g.src || (d !== 'gone' && g.src.end <= d.from && !(g.src.end === d.from && d.from === d.to))) { out?.push(g); continue; }
     if (d === 'gone') return undefined;
-    if (g.src.end <= d.from && !(g.src.end === d.from && d.from === d.to)) { out.push(g); continue; }
-    if (g.src.start >= d.to) { out.push({ ...g, src: { file: g.src.file, start: g.src.start + d.delta, end: g.src.end + d.delta } }); continue; }
+    if (g.src.start >= d.to) {
+      out ??= segs.slice(0, i);
+      out.push({ ...g, src: { file: g.src.file, start: g.src.start + d.delta, end: g.src.end + d.delta } });
+      continue;
+    }
     return undefined;
   }
-  return out;
+  return out ?? (segs as Seg[]);
 }
 
 export class ChartAnalyzer {
   private renders = new Map<string, PreviousRender>();
+  /** Each template's last rendered text and its documents (with the texts their analyses are cached by). */
+  private documents = new Map<string, { text: string; options: AnalysisOptions; documents: RenderedDocument[]; chunks: string[] }>();
   private valuesTexts = new Map<string, string>();
   /** Rendered document text → analysis (the previous and current generation). */
   private cache = new Map<string, YamlDocumentAnalysis>();
@@ -264,6 +271,7 @@ export class ChartAnalyzer {
     const kube = kubeVersion(options);
     const diffs = textDiffs(this.valuesTexts, texts);
     const nextRenders = new Map<string, PreviousRender>();
+    const nextDocuments = new Map<string, { text: string; options: AnalysisOptions; documents: RenderedDocument[]; chunks: string[] }>();
     const fingerprints = new Map<VMap, Map<string, string>>();
     const fingerprint = (vals: VMap, key: string): string => {
       let memo = fingerprints.get(vals);
@@ -307,14 +315,26 @@ export class ChartAnalyzer {
         skipped.push(...r.skipped);
         for (const u of r.used) used.add(u);
         const out = r.out;
-        const documents: RenderedDocument[] = [];
-        for (const chunk of splitYamlDocuments(out.text)) {
-          if (!hasContent(chunk.text)) continue;
-          let analysis = next.get(chunk.text) ?? this.cache.get(chunk.text);
-          if (!analysis) { analysis = analyzeYamlDocument(chunk.text, options); this.lastReanalysed++; }
-          next.set(chunk.text, analysis);
-          documents.push({ template: t.path, offset: chunk.offset, analysis });
+        // The same rendered text as last time (with the same options): the same documents, not split again.
+        const last = this.documents.get(t.path);
+        let documents: RenderedDocument[];
+        let chunks: string[];
+        if (last && last.text === out.text && last.options === options) {
+          ({ documents, chunks } = last);
+          documents.forEach((d, i) => next.set(chunks[i], d.analysis));
+        } else {
+          documents = [];
+          chunks = [];
+          for (const chunk of splitYamlDocuments(out.text)) {
+            if (!hasContent(chunk.text)) continue;
+            let analysis = next.get(chunk.text) ?? this.cache.get(chunk.text);
+            if (!analysis) { analysis = analyzeYamlDocument(chunk.text, options); this.lastReanalysed++; }
+            next.set(chunk.text, analysis);
+            documents.push({ template: t.path, offset: chunk.offset, analysis });
+            chunks.push(chunk.text);
+          }
         }
+        nextDocuments.set(t.path, { text: out.text, options, documents, chunks });
         const rt: RenderedTemplate = { path: t.path, text: out.text, segs: out.segs, documents };
         rendered.push(rt);
         this.judge(rt, texts, findings, placements, containers);
@@ -323,6 +343,7 @@ export class ChartAnalyzer {
     renderChart(chart, values);
     this.cache = next;
     this.renders = nextRenders;
+    this.documents = nextDocuments;
     this.valuesTexts = new Map([...texts].filter(([f]) => !isTemplateFile(f, texts)));
     const index = indexValues(values, chart, user);
     for (let i = 0; i < placements.length; i++) placements[i] = withPaths(placements[i], index);

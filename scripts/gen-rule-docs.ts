@@ -17,7 +17,7 @@ import { LineIndex } from '../server/src/engine/lines';
 import { DEFAULT_OPTIONS } from '../server/src/engine/options';
 import { PSS_CHECKS } from '../server/src/engine/pss/index';
 import { RULES } from '../server/src/engine/rules/index';
-import type { DocExample, Rule } from '../server/src/engine/rules/rule';
+import type { DocExample, FixAudit, Rule } from '../server/src/engine/rules/rule';
 
 const RULE_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'rules');
 const INDEX = 'README.md';
@@ -82,6 +82,17 @@ function chartFiles(bad: DocExample, good: DocExample): string[] {
   return out;
 }
 
+/** The fix safety audit of one rule as table rows: `| fix | safety | why |`, with the rule first when asked. */
+function auditRows(rule: Rule, withRule: boolean): string[] {
+  return (rule.meta.docs.fixSafety ?? []).map((row: FixAudit) =>
+    `| ${withRule ? `[\`${rule.meta.id}\`](${rule.meta.id}.md) | ` : ''}${tableCell(row.fix)} | ${row.safety} | ${tableCell(row.why)} |`);
+}
+
+function auditTable(rule: Rule): string[] {
+  const rows = auditRows(rule, false);
+  return rows.length ? ['', '| Fix | Safety | Why |', '|---|---|---|', ...rows] : [];
+}
+
 function pssSection(rule: Rule): string {
   const pss = rule.meta.pss;
   if (!pss) return 'Not a Pod Security Standards check.';
@@ -136,6 +147,7 @@ function renderRulePage(rule: Rule): string {
     '## Fix',
     '',
     docs.fix ?? 'None: no automatic fix.',
+    ...auditTable(rule),
     '',
     '## Pod Security Standards',
     '',
@@ -174,6 +186,15 @@ function renderRuleIndex(rules: readonly Rule[]): string {
     '| Rule | Category | Default severity | Fix | Pod Security Standards | What it flags |',
     '|---|---|---|---|---|---|',
     ...rows,
+    '',
+    '## Fix safety',
+    '',
+    'A fix is **safe** only when, once applied, no container can do anything it cannot do today beyond what the author wrote: it never grants a capability, a group, privilege or an unconfined profile, even one the manifest asks for. ' +
+      '`secctx check --fix` and fix-all-on-save (`source.fixAll.secctx`) apply the preferred safe fixes only; unsafe ones stay quick fixes in the editor (some stay the preferred one) and `--fix-unsafe` applies them.',
+    '',
+    '| Rule | Fix | Safety | Why |',
+    '|---|---|---|---|',
+    ...rules.flatMap((r) => auditRows(r, true)),
     '',
   ].join('\n');
 }

@@ -137,7 +137,8 @@ describe('language server over stdio', () => {
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: prefix.range, context: { diagnostics: [prefix] } });
     const lineStart = { line: prefix.range.start.line, character: 0 };
     assert.deepStrictEqual(actions, [
-      { title: 'Change to SYS_PTRACE', kind: 'quickfix', diagnostics: [prefix], isPreferred: true, edit: { changes: { [uri]: [{ range: prefix.range, newText: '"SYS_PTRACE"' }] } } },
+      // Unsafe (containerd ignores CAP_SYS_PTRACE in add today, so the fix grants it), and still preferred.
+      { title: 'Change to SYS_PTRACE (changes what the workload may do)', kind: 'quickfix', diagnostics: [prefix], isPreferred: true, edit: { changes: { [uri]: [{ range: prefix.range, newText: '"SYS_PTRACE"' }] } } },
       { title: 'Disable capability-prefix for this line', kind: 'quickfix', diagnostics: [prefix], edit: { changes: { [uri]: [{ range: { start: lineStart, end: lineStart }, newText: '              # secctx-disable-next-line capability-prefix\n' }] } } },
     ]);
   });
@@ -149,7 +150,7 @@ describe('language server over stdio', () => {
     const titles = actions.map((a) => a.title);
     const firstDisable = titles.findIndex((t) => t.startsWith('Disable '));
     assert.deepStrictEqual(
-      { disables: titles.slice(firstDisable), kinds: [...new Set(actions.map((a) => a.kind))], hasPrefixFix: titles.slice(0, firstDisable).includes('Change to SYS_PTRACE') },
+      { disables: titles.slice(firstDisable), kinds: [...new Set(actions.map((a) => a.kind))], hasPrefixFix: titles.slice(0, firstDisable).includes('Change to SYS_PTRACE (changes what the workload may do)') },
       {
         disables: ['Disable capabilities-at-pod-level for this line', 'Disable run-as-non-root-violation for this line', 'Disable run-as-root for this line', 'Disable capability-prefix for this line'],
         kinds: ['quickfix'],

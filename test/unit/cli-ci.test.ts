@@ -291,7 +291,8 @@ describe('SARIF for code scanning', () => {
         ],
       },
       fixes: [{
-        description: { text: 'Change to NET_ADMIN' },
+        // containerd ignores CAP_NET_ADMIN in add today: the fix grants NET_ADMIN, so SARIF says it is unsafe.
+        description: { text: 'Change to NET_ADMIN (unsafe)' },
         artifactChanges: [{ artifactLocation: { uri: 'prefixed.yaml', uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: { startLine: 11, startColumn: 17, endLine: 11, endColumn: 32 }, insertedContent: { text: '"NET_ADMIN"' } }] }],
       }],
     });
@@ -300,13 +301,14 @@ describe('SARIF for code scanning', () => {
 
 describe('fixes', () => {
   test('--fix-dry-run with json: the patch is a field of the report, stdout is one JSON document', async () => {
-    const r = await run(['check', '--fix-dry-run', '--format', 'json', '--profile', 'privileged', 'prefixed.yaml']);
+    // The CAP_ prefix fix in add grants the capability (unsafe): --fix-unsafe asks for it.
+    const r = await run(['check', '--fix-dry-run', '--fix-unsafe', '--format', 'json', '--profile', 'privileged', 'prefixed.yaml']);
     const report = JSON.parse(r.stdout) as { patch: string };
     assert.deepStrictEqual(report.patch, '--- a/prefixed.yaml\n+++ b/prefixed.yaml\n@@ -8,4 +8,4 @@\n       image: nginx:1.27\n       securityContext:\n         capabilities:\n-          add: ["CAP_NET_ADMIN"]\n+          add: ["NET_ADMIN"]\n');
   });
 
   test('--fix-dry-run with text: the diff alone on stdout, the report on stderr', async () => {
-    const r = await run(['check', '--fix-dry-run', '--no-color', '--profile', 'privileged', 'prefixed.yaml']);
+    const r = await run(['check', '--fix-dry-run', '--fix-unsafe', '--no-color', '--profile', 'privileged', 'prefixed.yaml']);
     assert.deepStrictEqual({ stdout: r.stdout.split('\n')[0], stderrLast: r.stderr.trim().split('\n').pop() }, { stdout: '--- a/prefixed.yaml', stderrLast: '✖ 1 problem (1 error, 0 warnings, 0 info) in 1 file checked (1 Kubernetes)' });
   });
 

@@ -22,7 +22,8 @@ function copy(name: string): string {
   const dir = join(work, name);
   cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
   if (existsSync(CORPUS)) cpSync(CORPUS, join(dir, 'corpus'), { recursive: true });
-  writeFileSync(join(dir, 'no newline.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n    - name: x\n      image: x\n      securityContext:\n        capabilities:\n          add: ["CAP_SYS_TIME"]');
+  // A CAP_ prefix in drop: its fix is safe (in add it would grant the capability containerd ignores today).
+  writeFileSync(join(dir, 'no newline.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n    - name: x\n      image: x\n      securityContext:\n        capabilities:\n          drop: ["CAP_SYS_TIME"]');
   return dir;
 }
 

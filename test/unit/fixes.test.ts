@@ -388,10 +388,12 @@ const POD_LEVEL_CAPS_MOVED = readFileSync(path.join(REPOSITORY, 'test/vscode/fix
 describe('moveCapabilitiesFixes', () => {
   test('the editor fixture: moved into both containers, flow style kept', () => {
     const fixes = moveCapabilitiesFixes(POD_LEVEL_CAPS, podOf(POD_LEVEL_CAPS));
+    // The pod-level add applies to no container today (PodSecurityContext has no capabilities field):
+    // moving it grants NET_ADMIN, so it is unsafe, and stays the preferred quick fix.
     assert.deepStrictEqual(fixes.map((f) => [f.title, f.safety, f.preferred ?? false]), [
-      ['Move capabilities to all containers', 'safe', true],
-      ['Move capabilities to container "app" only', 'safe', false],
-      ['Move capabilities to container "sidecar" only', 'safe', false],
+      ['Move capabilities to all containers', 'unsafe', true],
+      ['Move capabilities to container "app" only', 'unsafe', false],
+      ['Move capabilities to container "sidecar" only', 'unsafe', false],
     ]);
     assert.strictEqual(applied(POD_LEVEL_CAPS, fixes[0].edits), POD_LEVEL_CAPS_MOVED);
   });
@@ -523,7 +525,8 @@ describe('moving fields between pod and containers', () => {
     const before = TWO_CONTAINERS([], ['    securityContext:', '      fsGroup: 2000'], ['    securityContext:', '      runAsUser: 1', '      fsGroup: 2000']);
     const pod = podOf(before);
     const fix = only(hoistFieldToPodFix(before, pod, pod.containers[0], 'fsGroup'));
-    assert.deepStrictEqual([fix.title, fix.safety], ['Move fsGroup to the pod securityContext', 'safe']);
+    // At pod level fsGroup applies to every container (a supplementary group, volume ownership): it grants, unsafe.
+    assert.deepStrictEqual([fix.title, fix.safety], ['Move fsGroup to the pod securityContext', 'unsafe']);
     assert.strictEqual(applied(before, fix.edits), TWO_CONTAINERS([], [], ['    securityContext:', '      runAsUser: 1', '  securityContext:', '    fsGroup: 2000']));
   });
 
@@ -636,49 +639,36 @@ describe('applyEdits', () => {
 });
 
 describe('fixAll', () => {
-  test('safe fixes only, in passes: moves the pod-level capabilities, then strips CAP_ (KILL, in containerd\'s default set but not every runtime\'s, stays: removing it is unsafe)', () => {
+  test('safe fixes only: nothing in the example is safe, since each fix would grant a capability no container has today', () => {
+    // Moving the pod-level add (MAC_ADMIN, KILL) into the containers, and writing CAP_SYS_PTRACE as SYS_PTRACE in an add
+    // that containerd ignores today (it becomes CAP_CAP_SYS_PTRACE), both grant: unsafe for --fix and fix-all.
     const before = readFileSync(path.join(REPOSITORY, 'examples/pod-level-capabilities.yaml'), 'utf8');
     const result = fixAll('pod-level-capabilities.yaml', before, DEFAULT_OPTIONS, { unsafe: false });
-    assert.deepStrictEqual(result.applied.map((a) => `${a.pass} ${a.rule}: ${a.title}`), [
-      '1 capabilities-at-pod-level: Move capabilities to all containers',
-      '2 capability-prefix: Change to SYS_PTRACE',
-    ]);
-    assert.ok(result.applied.every((a) => a.safety === 'safe'));
-    assert.strictEqual(result.text, y(
-      '# The most common mistake: capabilities in the pod-level securityContext.',
-      '# Kubernetes has no such field there; neither container gets MAC_ADMIN or KILL.',
-      'apiVersion: apps/v1',
-      'kind: Deployment',
+    assert.deepStrictEqual({ applied: result.applied, unchanged: result.text === before }, { applied: [], unchanged: true });
+  });
+
+  test('safe fixes still apply: a pod-level drop moves into the containers, a CAP_ prefix in drop is stripped', () => {
+    const before = y(
+      'apiVersion: v1',
+      'kind: Pod',
       'metadata:',
-      '  name: audit-forwarder',
+      '  name: p',
       'spec:',
-      '  replicas: 2',
-      '  selector:',
-      '    matchLabels:',
-      '      app: audit-forwarder',
-      '  template:',
-      '    metadata:',
-      '      labels:',
-      '        app: audit-forwarder',
-      '    spec:',
+      '  securityContext:',
+      '    capabilities:',
+      '      drop: [NET_RAW]',
+      '  containers:',
+      '    - name: app',
+      '      image: app:1',
       '      securityContext:',
-      '        runAsNonRoot: true',
-      '      containers:',
-      '        - name: forwarder',
-      '          image: registry.example.com/audit-forwarder:1.4',
-      '          securityContext:',
-      '            runAsUser: 10001',
-      '            capabilities:',
-      '              add:',
-      '                - MAC_ADMIN',
-      '                - KILL',
-      '        - name: shipper',
-      '          image: registry.example.com/log-shipper:2.0',
-      '          securityContext:',
-      '            runAsUser: 0',
-      '            capabilities:',
-      '              add: ["SYS_PTRACE", "MAC_ADMIN", "KILL"]',
-    ));
+      '        capabilities:',
+      '          drop: [CAP_MKNOD]',
+    );
+    const result = fixAll('p.yaml', before, DEFAULT_OPTIONS, { unsafe: false });
+    assert.deepStrictEqual(result.applied.map((a) => `${a.pass} ${a.rule}: ${a.title} (${a.safety})`), [
+      '1 capabilities-at-pod-level: Move capabilities to all containers (safe)',
+      '2 capability-prefix: Change to MKNOD (safe)',
+    ]);
   });
 
   test('is idempotent: a second run changes nothing', () => {
@@ -785,8 +775,10 @@ describe('restricted-capabilities offers a fix for each kind of violation', () =
 });
 
 describe('capability name fixes keep the item\'s quoting', () => {
+  // In drop: stripping CAP_ from an add containerd ignores would grant the capability (unsafe), so fix-all
+  // on save leaves it; in drop it narrows as written (safe) and fix-all applies it.
   const pod = (list: string): string =>
-    y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:', '    - name: web', '      image: web:1', '      securityContext:', '        capabilities:', `          add: ${list}`);
+    y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', 'spec:', '  containers:', '    - name: web', '      image: web:1', '      securityContext:', '        capabilities:', `          drop: ${list}`);
   for (const { name, list, expected } of [
     { name: 'double quotes (capability-prefix)', list: '["CAP_SYS_PTRACE", "MAC_ADMIN"]', expected: '["SYS_PTRACE", "MAC_ADMIN"]' },
     { name: 'single quotes (capability-prefix)', list: "['CAP_SYS_PTRACE', 'MAC_ADMIN']", expected: "['SYS_PTRACE', 'MAC_ADMIN']" },
@@ -802,7 +794,7 @@ describe('capability name fixes keep the item\'s quoting', () => {
       assert.deepStrictEqual(finding.fixes.map((f) => f.title), ['Change to SYS_PTRACE']);
       assert.strictEqual(applyEdits(before, finding.fixes[0].edits), pod(expected));
       // fix-all on save: the whole list stays in one quoting style
-      assert.strictEqual(fixAll('web.yaml', before, DEFAULT_OPTIONS, { unsafe: false }).text.split('\n').find((l) => l.includes('add:')), `          add: ${expected}`);
+      assert.strictEqual(fixAll('web.yaml', before, DEFAULT_OPTIONS, { unsafe: false }).text.split('\n').find((l) => l.includes('drop:')), `          drop: ${expected}`);
     });
   }
 });

@@ -88,6 +88,11 @@ function completenessProblems(rule: Rule): string[] {
   if (docs.bad?.code === docs.good?.code) problems.push('docs.bad and docs.good are the same code');
   // No fix text means no fix; a fix text states its safety first, as the generated pages classify it.
   if (docs.fix !== undefined && !/^(Safe|Unsafe|None)\b/.test(docs.fix)) problems.push('docs.fix must open with Safe, Unsafe or None');
+  // A fix has its safety audit (docs/rules/README.md, "Fix safety"), and the rows agree with the text.
+  const stated = statedSafety(docs.fix);
+  const audited = new Set((docs.fixSafety ?? []).map((row) => row.safety));
+  const expected = stated === 'safe' ? ['safe'] : stated === 'unsafe' ? ['unsafe'] : stated === 'either' ? ['safe', 'unsafe'] : [];
+  if (JSON.stringify([...audited].sort()) !== JSON.stringify(expected)) problems.push(`docs.fixSafety rows are ${JSON.stringify([...audited].sort())} where docs.fix says ${stated ?? 'no fix'}`);
   if (docs.references.length === 0) problems.push('docs.references is empty');
   for (const reference of docs.references) if (!/^https:\/\/\S+$/.test(reference)) problems.push(`reference is not an https URL: ${reference}`);
   if (!rule.kubernetes && !rule.dockerfile && !rule.docker && !rule.meta.reportedBy) problems.push('the rule has no hook');

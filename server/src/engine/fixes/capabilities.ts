@@ -48,11 +48,14 @@ function moveFix(text: string, pod: PodModel, targets: readonly ContainerModel[]
     if (!merged) return undefined; // a container whose securityContext is not a map: no silent loss
     edits.push(...merged);
   }
-  return { title, safety: 'safe', ...(preferred ? { preferred } : {}), edits: normalizeEdits(edits) };
+  // The pod level applies to no container: an `add` that reaches containers grants capabilities they do not
+  // have today (unsafe for --fix and fix-all, still the preferred quick fix). Moving only `drop` narrows: safe.
+  const grants = targets.length > 0 && lists.some((l) => l.key === 'add');
+  return { title, safety: grants ? 'unsafe' : 'safe', ...(preferred ? { preferred } : {}), edits: normalizeEdits(edits) };
 }
 
 /**
- * "Move capabilities to all containers" (preferred, safe): removes the pod-level `capabilities` (and the pod
+ * "Move capabilities to all containers" (preferred; unsafe when it moves an `add`, safe for `drop` alone): removes the pod-level `capabilities` (and the pod
  * securityContext when nothing else is in it) and merges its `add`/`drop` into every container, init and
  * ephemeral containers included; then, when there is more than one container, one "Move capabilities to
  * container "X" only" per container. Without names to move, the one fix removes the pod-level field.

@@ -1,7 +1,8 @@
 /**
  * Fixes that set, move and remove securityContext fields, built on the text edits in ./edits.
- * Safety follows Biome's terms: moving a misplaced field carries out what the manifest says (safe);
- * setting or removing a value changes what the workload may do (unsafe).
+ * Safety follows Biome's terms: moving a misplaced field carries out what the manifest says (safe, unless the
+ * field then grants something the containers cannot do today: ./grants); setting or removing a value changes
+ * what the workload may do (unsafe).
  */
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { imageUserOf } from '../images/user';
@@ -9,6 +10,7 @@ import type { ContainerModel, PodModel } from '../kubernetes/model';
 import type { AnalysisOptions } from '../options';
 import type { Fix, TextEdit } from '../types';
 import { asMap, asSeq, pairOf, type YamlPath } from '../yaml/nodes';
+import { decoded, safetyFor } from './grants';
 import { FLOW_LIST, blockLines, inlineText, normalizeEdits, quoteOf, removeListItems, removePath, replaceEntry, scalarText, tryWriteChanges, writeChanges, type Change, type Leaf } from './edits';
 
 /** The capability restricted allows to be added back. */
@@ -63,7 +65,7 @@ function leafOf(text: string, pair: Pair<unknown, unknown>): Leaf | undefined {
 
 /** Compares values as the API server would decode them. */
 function sameValue(a: unknown, b: unknown): boolean {
-  const json = (v: unknown): string => JSON.stringify(isMap(v) || isSeq(v) || isScalar(v) ? v.toJSON() : v ?? null);
+  const json = (v: unknown): string => JSON.stringify(decoded(v) ?? null);
   return json(a) === json(b);
 }
 
@@ -73,7 +75,9 @@ function plural(names: readonly string[]): string {
 
 /**
  * Moves a container-only field from the pod securityContext into every container (a container's own value
- * wins; the title says so). Safe: the field does nothing at pod level, and this is where it was meant to go.
+ * wins; the title says so). Safe when the value only narrows (`readOnlyRootFilesystem: true`): the field does
+ * nothing at pod level, and this is where it was meant to go. Unsafe when it grants (`privileged: true`,
+ * `procMount: Unmasked`): the containers that take it can then do what they cannot today.
  */
 export function moveFieldToContainersFix(text: string, pod: PodModel, field: string): Fix[] {
   const pair = pairOf(pod.securityContext, field);
@@ -99,12 +103,15 @@ export function moveFieldToContainersFix(text: string, pod: PodModel, field: str
         : keepers.length === 0
           ? `Move ${field} to all containers`
           : `Move ${field} to all containers (${plural(keepers.map((c) => c.name))} keep${keepers.length > 1 ? '' : 's'} its own)`;
-  return [{ title, safety: 'safe', preferred: true, edits: normalizeEdits(edits) }];
+  const safety = leaf && targets.length > 0 ? safetyFor(field, decoded(pair.value)) : 'safe';
+  return [{ title, safety, preferred: true, edits: normalizeEdits(edits) }];
 }
 
 /**
  * Hoists a pod-only field from a container to the pod (removing it from every container that sets the same
  * value); returns the reason as a string when another container, or the pod, has a different value.
+ * Removing a copy the pod already sets is safe (it did nothing); writing it at pod level is unsafe when it
+ * grants (`fsGroup`, `supplementalGroups`, `sysctls`): there it applies to every container, not only this one.
  */
 export function hoistFieldToPodFix(text: string, pod: PodModel, container: ContainerModel, field: string): Fix[] | string {
   const pair = pairOf(container.securityContext, field);
@@ -129,7 +136,7 @@ export function hoistFieldToPodFix(text: string, pod: PodModel, container: Conta
   const title = podPair
     ? `Remove ${field} from the container${setters.length > 1 ? 's' : ''} (the pod securityContext already sets it)`
     : `Move ${field} to the pod securityContext`;
-  return [{ title, safety: 'safe', preferred: true, edits: normalizeEdits(edits) }];
+  return [{ title, safety: podPair ? 'safe' : safetyFor(field, decoded(pair.value)), preferred: true, edits: normalizeEdits(edits) }];
 }
 
 /** A uid the container's image is known to run as (a linked Dockerfile, image facts, the table), else `defaultNonRootUid`. */

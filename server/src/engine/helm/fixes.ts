@@ -1,12 +1,13 @@
 /**
  * Fixes in a values file. `capabilities` in a values block that a template places at pod level moves
  * to the block the same workload's containers use (`podSecurityContext` → `securityContext`, or
- * `containerSecurityContext`): minimal edits that keep comments and the file's indentation. The move is
- * unsafe (it grants what `add` lists), so only `--fix-unsafe` and a person's quick fix apply it.
+ * `containerSecurityContext`): minimal edits that keep comments and the file's indentation. Moving an
+ * `add` grants it (unsafe): only `--fix-unsafe` and a person's quick fix apply that.
  */
 import { isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseValuesCached } from './chart';
 import type { Fix, Span, TextEdit } from '../types';
+import { decoded, safetyFor } from '../fixes/grants';
 import type { Placement } from './analyze';
 
 interface Located {
@@ -115,9 +116,8 @@ export function capabilitiesToContainerFix(text: string, file: string, span: Spa
   }
   edits.sort((a, b) => a.start - b.start);
   for (let i = 1; i < edits.length; i++) if (edits[i].start < edits[i - 1].end) return undefined;
-  // Unsafe: at pod level Kubernetes has no `capabilities` (the API server drops or rejects them), so moving them
-  // into the containers' block GRANTS the added capabilities to running containers; `--fix` leaves it to a person.
-  return { title: `Move capabilities to \`${target.join('.')}\` (the containers' block)`, safety: 'unsafe', preferred: true, edits };
+  // Today no container has the pod-level capabilities: moving an `add` grants them (unsafe, still preferred).
+  return { title: `Move capabilities to \`${target.join('.')}\` (the containers' block)`, safety: safetyFor('capabilities', decoded(caps.pair.value)), preferred: true, edits };
 }
 
 function reindent(block: string, from: number, to: number): string {

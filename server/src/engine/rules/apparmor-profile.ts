@@ -17,6 +17,9 @@ export const appArmorProfile: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: agent:1\n      securityContext:\n        appArmorProfile:\n          type: Unconfined\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: agent:1\n      securityContext:\n        appArmorProfile:\n          type: RuntimeDefault\n' },
       fix: 'Unsafe: sets the type to `RuntimeDefault` (an annotation to `runtime/default`). A workload that needs something the default profile denies then fails with EACCES; give it a `Localhost` profile instead.',
+      fixSafety: [
+        { fix: 'Use the runtime\'s default AppArmor profile; remove `apparmor=unconfined`', safety: 'unsafe', why: 'Accesses the default profile denies then fail.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
         'https://kubernetes.io/docs/tutorials/security/apparmor/',

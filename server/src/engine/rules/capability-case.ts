@@ -15,6 +15,9 @@ export const capabilityCase: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        capabilities:\n          add: ["net_bind_service"]\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        capabilities:\n          add: ["NET_BIND_SERVICE"]\n' },
       fix: 'Safe: writes the name in upper case.',
+      fixSafety: [
+        { fix: 'Change to the upper-case name', safety: 'safe', why: 'containerd, CRI-O and Docker upper-case names already: nothing changes at run time.' },
+      ],
       references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/'],
     },
   },

@@ -20,6 +20,9 @@ export const dangerousCapability: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vpn\nspec:\n  containers:\n    - name: vpn\n      image: vpn:1\n      securityContext:\n        capabilities:\n          add: ["NET_ADMIN"]\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vpn\nspec:\n  containers:\n    - name: vpn\n      image: vpn:1\n      securityContext:\n        capabilities:\n          add: ["NET_BIND_SERVICE"]\n' },
       fix: 'Unsafe (offered in the editor, never applied on save or by `--fix` without `--fix-unsafe`): "Remove capability X" deletes the added name from the list (the whole `add`/`cap_add` when it is the last one). The workload loses what the capability allowed; decide whether it needs it.',
+      fixSafety: [
+        { fix: 'Remove capability X', safety: 'unsafe', why: 'Takes away a capability the author added.' },
+      ],
       references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
     },
   },

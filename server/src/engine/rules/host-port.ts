@@ -15,6 +15,9 @@ export const hostPort: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      ports:\n        - containerPort: 8080\n          hostPort: 8080\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      ports:\n        - containerPort: 8080\n' },
       fix: 'Unsafe: removes `hostPort`; clients outside the cluster then need a Service (NodePort or LoadBalancer) to reach the port.',
+      fixSafety: [
+        { fix: 'Remove hostPort', safety: 'unsafe', why: 'Clients outside the cluster lose the port.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
         'https://kubernetes.io/docs/concepts/configuration/overview/#services',

@@ -15,6 +15,9 @@ export const hostProbe: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      livenessProbe:\n        httpGet:\n          host: 169.254.169.254\n          path: /latest/meta-data/\n          port: 80\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      livenessProbe:\n        httpGet:\n          path: /healthz\n          port: 8080\n' },
       fix: 'Unsafe: removes `host`, so the kubelet connects to the pod\'s own IP; check that the path and port answer there.',
+      fixSafety: [
+        { fix: 'Remove host', safety: 'unsafe', why: 'The kubelet then probes the pod\'s own IP instead of the host written.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
         'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',

@@ -31,6 +31,10 @@ export const nonNumericUser: Rule = {
       bad: { file: 'Dockerfile', code: 'FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER app\n' },
       good: { file: 'Dockerfile', code: 'FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER 10001:10001\n' },
       fix: 'Safe when the name resolves in this Dockerfile: replaces the USER argument with its uid and gid (`10001:10001`), or with the uid alone when the gid is not known or the user has supplementary groups, so the container runs with the same ids. Unsafe when the argument uses build arguments, which it replaces with today\'s values.',
+      fixSafety: [
+        { fix: 'Use USER uid:gid (or the bare uid) for a name this Dockerfile resolves', safety: 'safe', why: 'The same uid and primary gid; a user with supplementary groups gets the bare uid, because Docker adds /etc/group memberships only when no group is given (moby/sys/user `GetExecUser`).' },
+        { fix: 'Use USER uid:gid for a name from build arguments', safety: 'unsafe', why: 'Replaces the arguments with today\'s values: another `--build-arg` would have given another user.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/security_context_others.go',

@@ -15,6 +15,9 @@ export const privilegeEscalation: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        allowPrivilegeEscalation: false\n' },
       fix: 'Unsafe: sets `allowPrivilegeEscalation: false` in the container.',
+      fixSafety: [
+        { fix: 'Set allowPrivilegeEscalation: false', safety: 'unsafe', why: 'setuid binaries and file capabilities stop working.' },
+      ],
       references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted'],
     },
   },

@@ -17,6 +17,9 @@ export const privileged: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: agent:1\n      securityContext:\n        privileged: true\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: agent:1\n      securityContext:\n        capabilities:\n          add: ["NET_BIND_SERVICE"]\n' },
       fix: 'Unsafe: removes `privileged: true`; grant the specific capabilities the workload needs instead.',
+      fixSafety: [
+        { fix: 'Remove privileged: true (and Compose `privileged`, `--privileged`)', safety: 'unsafe', why: 'Takes away what the author wrote; the workload may need it.' },
+      ],
       references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
     },
   },

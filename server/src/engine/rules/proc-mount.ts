@@ -18,6 +18,9 @@ export const procMount: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: builder\nspec:\n  containers:\n    - name: builder\n      image: builder:1\n      securityContext:\n        procMount: Unmasked\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: builder\nspec:\n  containers:\n    - name: builder\n      image: builder:1\n      securityContext:\n        procMount: Default\n' },
       fix: 'Unsafe: sets `procMount: Default`. A workload that runs containers itself (nested runtimes, image builders) may need the unmasked /proc; at baseline, run it in a user namespace (`hostUsers: false`) instead.',
+      fixSafety: [
+        { fix: 'Mask /proc (procMount: Default); remove `systempaths=unconfined`', safety: 'unsafe', why: 'Nested runtimes and builders may need the unmasked /proc.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
         'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/',

@@ -17,7 +17,14 @@ export const redundantCapability: Rule = {
       why: 'Such entries change nothing at run time but suggest an intent the result does not have: with containerd and CRI-O a name in both `add` and `drop` is dropped; with Docker it is added.',
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n      securityContext:\n        capabilities:\n          add: ["CHOWN"]\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n      securityContext:\n        capabilities:\n          drop: ["ALL"]\n          add: ["CHOWN"]\n' },
-      fix: 'Safe for a repeated name or one both added and dropped: removes the entry that has no effect. Unsafe for a capability in the runtime\'s default set: the default set is the configured runtime\'s, and another runtime may not grant it (CRI-O does not grant `NET_RAW` by default, containerd does), so removing it can take the capability away where the manifest also runs.',
+      fix: 'Safe for a repeated name or one both added and dropped: removes the entry that has no effect. Unsafe for the `drop` of a name both added and dropped when the runtime is Docker (containerd and CRI-O drop it, so removing the drop grants it there), and for a capability in the runtime\'s default set: the default set is the configured runtime\'s, and another runtime may not grant it (CRI-O does not grant `NET_RAW` by default, containerd does), so removing it can take the capability away where the manifest also runs.',
+      fixSafety: [
+        { fix: 'Remove a repeated name', safety: 'safe', why: 'The other entry stays: nothing changes.' },
+        { fix: 'Remove the `add` of a name both added and dropped (containerd, CRI-O)', safety: 'safe', why: 'The drop wins there; where the add wins (Docker), removing it narrows.' },
+        { fix: 'Remove the `drop` of a name both added and dropped (runtime Docker)', safety: 'unsafe', why: 'containerd and CRI-O drop it today: without the drop they grant it.' },
+        { fix: 'Remove an `add` already in the runtime\'s default set', safety: 'unsafe', why: 'Another runtime may not grant it by default (CRI-O lacks NET_RAW, Podman has a smaller set): removing can take it away.' },
+        { fix: 'Compose / docker run: remove a name that privileged, ALL or an add already decides', safety: 'safe', why: 'Docker ignores the entry: nothing changes. The default-set case is unsafe, as above.' },
+      ],
       references: ['https://github.com/containerd/containerd/blob/main/pkg/oci/spec_opts.go'],
     },
   },
@@ -46,7 +53,9 @@ export const redundantCapability: Rule = {
         seen[item.list].add(v.capability);
         const otherList = item.list === 'add' ? 'drop' : 'add';
         if (listed[otherList].has(v.capability) && item.list === (runtime === 'docker' ? 'drop' : 'add')) {
-          ctx.report({ span: item.span, message: `${item.raw} is both added and dropped: ${runtime} ${runtime === 'docker' ? 'adds it' : 'drops it'}, so this entry has no effect.`, fixes: [fix()] });
+          // Removing the add narrows nowhere more than today; removing the drop (Docker's reading) grants the
+          // capability where containerd and CRI-O run the same manifest (the drop wins there): unsafe.
+          ctx.report({ span: item.span, message: `${item.raw} is both added and dropped: ${runtime} ${runtime === 'docker' ? 'adds it' : 'drops it'}, so this entry has no effect.`, fixes: [fix(item.list === 'drop' ? 'unsafe' : 'safe')] });
           continue;
         }
         if (item.list === 'add' && !dropsAll && !addsAll && isDefaultCapability(runtime, v.capability)) {

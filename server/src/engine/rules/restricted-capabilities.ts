@@ -17,6 +17,9 @@ export const restrictedCapabilities: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      securityContext:\n        capabilities:\n          drop: ["NET_RAW"]\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1\n      securityContext:\n        capabilities:\n          drop: ["ALL"]\n          add: ["NET_BIND_SERVICE"]\n' },
       fix: 'Unsafe: adds `ALL` to the container\'s `capabilities.drop`, keeping the list\'s style (or creating it); an entry the runtime already reads as ALL (`all`, `CAP_ALL`) is respelled `ALL` instead. A workload that relies on a default capability (CHOWN, SETUID, …) stops working; at restricted only NET_BIND_SERVICE may be added back. Unsafe: on an added capability other than NET_BIND_SERVICE, removes the container\'s added capabilities other than NET_BIND_SERVICE (the whole `add` when nothing else is left); the workload loses what they allowed.',
+      fixSafety: [
+        { fix: 'Drop all capabilities; remove added ones other than NET_BIND_SERVICE', safety: 'unsafe', why: 'Takes away capabilities the workload may use.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container',

@@ -3,7 +3,7 @@
  * A rule implements a hook per kind of file it understands; the registry (./index.ts) lists them all.
  */
 import type { AnalysisOptions } from '../options';
-import type { Fix, PssFinding, PssLevel, Severity, Span } from '../types';
+import type { Fix, FixSafety, PssFinding, PssLevel, Severity, Span } from '../types';
 
 export type RuleCategory = 'validity' | 'kubelet' | 'runtime' | 'pod-security' | 'hardening' | 'image' | 'docker';
 
@@ -26,7 +26,19 @@ export interface RuleDocs {
   readonly good: DocExample;
   /** What the fix does, and whether it is safe or unsafe. */
   readonly fix?: string;
+  /**
+   * The fix safety audit, one row per fix (or per case of one fix): safe only when the container can do
+   * nothing after it that it cannot do today, beyond what the author wrote. Required with a fix.
+   */
+  readonly fixSafety?: readonly FixAudit[];
   readonly references: readonly string[];
+}
+
+/** One row of the fix safety audit: the fix (its title, or the case), its safety, and why. */
+export interface FixAudit {
+  readonly fix: string;
+  readonly safety: FixSafety;
+  readonly why: string;
 }
 
 export interface RuleMeta {

@@ -16,6 +16,9 @@ export const runAsNonRoot: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n  containers:\n    - name: app\n      image: app:1\n' },
       fix: 'Unsafe: where no level sets it, sets `runAsNonRoot: true` and `runAsUser` in the pod securityContext (the images\' common non-root uid, else `secctx.defaultNonRootUid`); for one container, sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile) or `secctx.defaultNonRootUid` (10001), so the kubelet can verify the user; the image must work as that user. A pod-level `runAsNonRoot: false` becomes `true`.',
+      fixSafety: [
+        { fix: 'Require a non-root user (runAsNonRoot: true, runAsUser: N), in the pod or one container', safety: 'unsafe', why: 'The kubelet then refuses a root image, and the container runs as another user.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',

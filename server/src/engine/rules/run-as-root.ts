@@ -24,6 +24,9 @@ export const runAsRoot: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 0\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 10001\n        runAsNonRoot: true\n' },
       fix: 'Unsafe: sets `runAsNonRoot: true` and `runAsUser` to the image\'s non-root uid (from a linked Dockerfile or its image facts) or `secctx.defaultNonRootUid` (10001). The image must work as that user.',
+      fixSafety: [
+        { fix: 'Run as non-root uid N (runAsNonRoot, runAsUser; USER N; Compose `user`)', safety: 'unsafe', why: 'Narrows, but beyond what was written: the image must work as another user.' },
+      ],
       references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
     },
   },

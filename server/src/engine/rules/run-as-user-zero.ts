@@ -18,6 +18,9 @@ export const runAsUserZero: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsUser: 0\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        runAsUser: 10001\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsUser: 10001\n  containers:\n    - name: app\n      image: app:1\n' },
       fix: 'Unsafe: sets `runAsUser` to a non-root uid: in a container the image\'s uid from a linked Dockerfile, else `secctx.defaultNonRootUid` (10001); at pod level `secctx.defaultNonRootUid`. The image must work as that user.',
+      fixSafety: [
+        { fix: 'Run as uid N (runAsUser: N)', safety: 'unsafe', why: 'Changes the user the author wrote.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',

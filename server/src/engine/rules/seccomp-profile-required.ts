@@ -20,6 +20,9 @@ export const seccompProfileRequired: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n    - name: app\n      image: app:1\n' },
       fix: 'Unsafe: sets `seccompProfile: {type: RuntimeDefault}` in the pod\'s securityContext (every container inherits it), or replaces a forbidden type by `RuntimeDefault`. A workload that needs a system call the default profile blocks then fails with EPERM; give it a `Localhost` profile.',
+      fixSafety: [
+        { fix: 'Use the runtime\'s default seccomp profile (RuntimeDefault)', safety: 'unsafe', why: 'Where the kubelet runs unconfined by default, system calls the profile blocks then fail.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
         'https://kubernetes.io/docs/tutorials/security/seccomp/',

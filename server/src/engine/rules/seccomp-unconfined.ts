@@ -17,6 +17,9 @@ export const seccompUnconfined: Rule = {
       bad: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: tracer\nspec:\n  containers:\n    - name: tracer\n      image: tracer:1\n      securityContext:\n        seccompProfile:\n          type: Unconfined\n' },
       good: { file: 'pod.yaml', code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: tracer\nspec:\n  containers:\n    - name: tracer\n      image: tracer:1\n      securityContext:\n        seccompProfile:\n          type: RuntimeDefault\n' },
       fix: 'Unsafe: sets the type to `RuntimeDefault` (an annotation to `runtime/default`). A workload that needs a system call the default profile blocks then fails with EPERM; give it a `Localhost` profile that allows just that call.',
+      fixSafety: [
+        { fix: 'Use the runtime\'s default seccomp profile; remove `seccomp=unconfined`', safety: 'unsafe', why: 'System calls the default profile blocks then fail.' },
+      ],
       references: [
         'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
         'https://kubernetes.io/docs/tutorials/security/seccomp/',

@@ -447,6 +447,27 @@ describe('secctx CLI: images linked to Dockerfiles (examples/linked-image)', () 
     const r = await run('check', '--fix', '--fix-dry-run', '--no-color', example);
     assert.match(r.stdout, /^-USER api\n\+USER 10001:10001$/m);
   });
+
+  // The kubelet's verifyRunAsNonRoot (kuberuntime security_context_others.go) judges the image as it is
+  // built: once --fix wrote USER 10001:10001 in api/Dockerfile, the report judges the manifest against
+  // that Dockerfile (a fresh pass over the written files), and says what the next plain check says.
+  for (const format of ['text', 'json']) {
+    test(`--fix reports what a fresh check of the fixed files reports (${format})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'secctx-cli-fix-fresh-'));
+      try {
+        cpSync(join(ROOT, 'examples', 'linked-image'), dir, { recursive: true });
+        const fixed = await run('check', '--fix', '--no-color', '--format', format, dir);
+        const fresh = await run('check', '--no-color', '--format', format, dir);
+        assert.deepStrictEqual(
+          { code: fixed.code, stdout: fixed.stdout, stderr: fixed.stderr, user: readFileSync(join(dir, 'api', 'Dockerfile'), 'utf8').match(/^USER .*$/m)?.[0] },
+          { code: fresh.code, stdout: fresh.stdout, stderr: `secctx: ${join(dir, 'api', 'Dockerfile')}: applied 1 fix\n${fresh.stderr}`, user: 'USER 10001:10001' },
+        );
+        assert.equal(fresh.code, 0, 'the fixed Dockerfile clears the manifest\'s run-as-non-root-violation');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('secctx CLI: a closed pipe', () => {

@@ -59,8 +59,25 @@ function readStdin(): string {
   return fs.readFileSync(0, 'utf8');
 }
 
+/**
+ * Collects, fixes when asked, and analyses. After `--fix` wrote files, the report comes from a second,
+ * fresh pass over what is now on disk (the image index, linked Dockerfiles, image facts and kustomize
+ * builds rebuilt from the written contents): exactly what `secctx check` without `--fix` would say next,
+ * not findings judged against the facts of before the fixes (a Dockerfile's fixed USER, say).
+ */
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
+  const fixing = await analyzeOnce(o, io);
+  if (!o.fix || o.fixDryRun || fixing.inputs.fixesApplied === 0) return fixing.inputs;
+  const fresh = await analyzeOnce({ ...o, fix: false, fixUnsafe: false, fixDryRun: false }, io);
+  // Findings left with only an unsafe preferred fix, counted as the fixing pass counts them (cli/fix.ts).
+  const unsafeLeft = o.fixUnsafe ? fixing.inputs.unsafeLeft : fresh.inputs.files.reduce((n, f) => n + f.analysis.findings.filter((x) => x.fixes.some((fix) => fix.preferred && fix.safety !== 'safe')).length, 0);
+  return { ...fresh.inputs, problems: [...fresh.inputs.problems, ...fixing.fixProblems], fixesApplied: fixing.inputs.fixesApplied, unsafeLeft };
+}
+
+async function analyzeOnce(o: CliOptions, io: CliIo): Promise<{ inputs: AnalyzedInputs; fixProblems: InputProblem[] }> {
   const problems: InputProblem[] = [];
+  // Fixes that could not be written: kept from the fixing pass when a fresh pass makes the report.
+  const fixProblems: InputProblem[] = [];
   const collected = collectFiles(o.paths, { noIgnore: o.noIgnore, stdinFilename: o.stdinFilename, readStdin: io.readStdin ?? readStdin, allowUnmatchedPattern: o.allowUnmatchedPattern });
   for (const line of collected.fatal) problems.push({ message: line, fatal: true });
   for (const line of collected.problems) problems.push({ message: line, fatal: false });
@@ -157,7 +174,10 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
         // A chart's file is fixed as judged through its chart (a values file's fixes come from the templates placing it).
         const result = applyCliFixes(file, read, options, fixed, io, (p, t) => charts.analyze(p, t, options, config) ?? analyzer.analyze(p, t, options));
         // Not written (changed on disk meanwhile, or unwritable): fatal, the run must not pass as fixed.
-        if (result.problem) problems.push({ file: file.display, message: result.problem, fatal: true });
+        if (result.problem) {
+          problems.push({ file: file.display, message: result.problem, fatal: true });
+          fixProblems.push({ file: file.display, message: result.problem, fatal: true });
+        }
         text = result.text;
         patch = result.patch;
         unsafeLeft += result.unsafeLeft;
@@ -172,7 +192,7 @@ export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedI
     const built = builds.findingsFor(file.absolute, analysis.findings);
     out.push(built ? { file, text, analysis: { ...analysis, findings: built }, patch, built: true } : { file, text, analysis, patch });
   }
-  return { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds, charts };
+  return { inputs: { files: out, problems, skipped, empty: collected.empty, unsafeLeft, fixesApplied, builds, charts }, fixProblems };
 }
 
 /** One line per problem, as stderr shows them. */

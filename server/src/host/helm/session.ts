@@ -128,8 +128,10 @@ export class HelmCharts {
     const key = resolved(file);
     if (created || deleted) {
       const base = path.posix.basename(key);
-      // A folder deleted (no extension) may have been a chart or its templates/.
-      if (base === 'Chart.yaml' || base === 'values.yaml' || base === 'templates' || (deleted && !base.includes('.'))) { this.roots.clear(); this.chartDirs.clear(); }
+      // A deleted folder that held a chart (or was a chart's templates/) changes roots too.
+      const heldChart = deleted && [...this.charts.keys()].some((root) => root === key || root.startsWith(key + '/') || key === `${root}/templates`);
+      if (base === 'Chart.yaml' || base === 'values.yaml' || base === 'templates' || heldChart) { this.roots.clear(); this.chartDirs.clear(); }
+      if (heldChart) for (const root of [...this.charts.keys()]) if (root === key || root.startsWith(key + '/')) this.charts.delete(root);
     }
     if (this.external.has(key)) {
       this.external.delete(key);

@@ -6,26 +6,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-type Verdict = 'will-not-start' | 'privileged' | 'root' | 'unknown-user' | 'restricted-gaps' | 'ok';
-
-interface TreeContainer { readonly name: string; readonly kind: string; readonly line: number; readonly verdict: Verdict; readonly summary: string }
-interface TreeWorkload { readonly label: string; readonly line: number; readonly verdict: Verdict; readonly containers: readonly TreeContainer[] }
-interface TreeFile { readonly path: string; readonly kind: string; readonly verdict: Verdict; readonly workloads: readonly TreeWorkload[]; readonly errors: number; readonly warnings: number }
+import { VERDICTS, filterDescription, filterOf, visibleContainers, visibleFiles, visibleWorkloads, type TreeContainer, type TreeFile, type TreeWorkload, type Verdict, type VerdictFilter } from './treeFilter';
 
 type Node =
   | { readonly type: 'file'; readonly uri: string; readonly file: TreeFile }
   | { readonly type: 'workload'; readonly uri: string; readonly workload: TreeWorkload }
   | { readonly type: 'container'; readonly uri: string; readonly container: TreeContainer };
-
-const VERDICTS: readonly { readonly verdict: Verdict; readonly label: string; readonly icon: string; readonly color?: string }[] = [
-  { verdict: 'will-not-start', label: 'will not start', icon: 'error', color: 'errorForeground' },
-  { verdict: 'privileged', label: 'privileged', icon: 'flame', color: 'errorForeground' },
-  { verdict: 'root', label: 'runs as root', icon: 'warning', color: 'editorWarning.foreground' },
-  { verdict: 'unknown-user', label: 'user unknown', icon: 'question' },
-  { verdict: 'restricted-gaps', label: 'restricted gaps', icon: 'shield' },
-  { verdict: 'ok', label: 'restricted', icon: 'pass', color: 'testing.iconPassed' },
-];
 
 const icon = (v: Verdict): vscode.ThemeIcon => {
   const d = VERDICTS.find((x) => x.verdict === v)!;
@@ -37,7 +23,7 @@ export class SecurityContextsView implements vscode.TreeDataProvider<Node>, vsco
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
-  private filter: ReadonlySet<Verdict> | undefined;
+  private filter: VerdictFilter;
   private timer: NodeJS.Timeout | undefined;
   private scanned = false;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -82,23 +68,15 @@ export class SecurityContextsView implements vscode.TreeDataProvider<Node>, vsco
     const picks = VERDICTS.map((v) => ({ label: `$(${v.icon}) ${v.label}`, verdict: v.verdict, picked: !this.filter || this.filter.has(v.verdict) }));
     const chosen = await vscode.window.showQuickPick(picks, { canPickMany: true, placeHolder: 'Show containers that…' });
     if (!chosen) return;
-    this.filter = chosen.length === VERDICTS.length || chosen.length === 0 ? undefined : new Set(chosen.map((c) => c.verdict));
-    this.view.description = this.filter ? `filtered: ${chosen.map((c) => VERDICTS.find((v) => v.verdict === c.verdict)!.label).join(', ')}` : undefined;
+    this.filter = filterOf(chosen.map((c) => c.verdict));
+    this.view.description = filterDescription(this.filter);
     this.changed.fire(undefined);
   }
 
-  private shown(c: TreeContainer): boolean {
-    return !this.filter || this.filter.has(c.verdict);
-  }
-
   getChildren(node?: Node): Node[] {
-    if (!node) {
-      return [...this.files].filter(([, f]) => f.workloads.some((w) => w.containers.some((c) => this.shown(c))))
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([uri, file]) => ({ type: 'file', uri, file }));
-    }
-    if (node.type === 'file') return node.file.workloads.filter((w) => w.containers.some((c) => this.shown(c))).map((workload) => ({ type: 'workload', uri: node.uri, workload }));
-    if (node.type === 'workload') return node.workload.containers.filter((c) => this.shown(c)).map((container) => ({ type: 'container', uri: node.uri, container }));
+    if (!node) return visibleFiles(this.filter, this.files).map(([uri, file]) => ({ type: 'file', uri, file }));
+    if (node.type === 'file') return visibleWorkloads(this.filter, node.file).map((workload) => ({ type: 'workload', uri: node.uri, workload }));
+    if (node.type === 'workload') return visibleContainers(this.filter, node.workload).map((container) => ({ type: 'container', uri: node.uri, container }));
     return [];
   }
 

@@ -16,6 +16,7 @@ import { deployment, deploymentStream, riskyDeployment, type GeneratedManifests 
 import { HELM_TEMPLATES, helmEditLatency } from './helm';
 import { kustomizeEditLatency } from './kustomize';
 import { largeInputsBench } from './largeInputs';
+import { heavyBench, heavyServers } from './heavy';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 
@@ -385,6 +386,10 @@ async function main(): Promise<void> {
     console.log(`target: server bundle ≤ 1.5 MB — ${verdict(!!server && server.bytes <= 1.5e6)}`);
     process.stderr.write('measuring the robustness suite\'s large inputs...\n');
     console.log(`\n${table([['large input (engine, analysis + 10 hovers, 3 runs)', 'size', 'median', 'max'], ...largeInputsBench().map((r) => [r.name, `${(r.bytes / 1e6).toFixed(2)} MB`, `${ms(r.median)} ms`, `${ms(r.max)} ms`])])}`);
+    if (secctx) {
+      process.stderr.write('measuring heavy files...\n');
+      console.log(`\nheavy files (test/bench/heavy.ts; BENCH_BASELINE_SERVER=<bundle> pairs another server's edits with these)\n${await heavyBench(heavyServers(), EDITS, WARMUP, (step) => process.stderr.write(`  ${step}\n`))}`);
+    }
     process.stderr.write('measuring image facts...\n');
     console.log(`\n${await imagesBench()}`);
     console.log(`\nload average at end ${loadAverage()} (timings on a busy machine are noisy; compare runs at similar load)`);

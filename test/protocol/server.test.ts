@@ -55,9 +55,10 @@ function locateName(text: string, name: string): { range: Range; start: number; 
   return { range: { start: position(text, start), end: position(text, end) }, start, end };
 }
 
-function diagnostic(text: string, needle: string, nth: number, rule: string, severity: DiagnosticSeverity, message: string): Diagnostic {
+/** `base`: where the finding's YAML document starts (its `---` line): `data`, the key code actions find it by, is its span in that document. */
+function diagnostic(text: string, needle: string, nth: number, rule: string, severity: DiagnosticSeverity, message: string, base = 0): Diagnostic {
   const { range, start, end } = locate(text, needle, nth);
-  return { range, severity, code: rule, codeDescription: { href: `${DOCS}${rule}.md` }, source: 'secctx', message, data: { rule, start, end } };
+  return { range, severity, code: rule, codeDescription: { href: `${DOCS}${rule}.md` }, source: 'secctx', message, data: [start - base, end - base] };
 }
 
 const POD_LEVEL_DIAGNOSTICS = (text: string): Diagnostic[] => [
@@ -227,7 +228,7 @@ describe('language server over stdio', () => {
     const v2 = v1.slice(0, uidAt.start) + '0' + v1.slice(uidAt.end);
     assert.deepStrictEqual((await client.waitForDiagnostics(uri, 2)).params, {
       uri, version: 2,
-      diagnostics: [diagnostic(v2, 'runAsUser', 0, 'run-as-root', WARNING, rootMessage('first')), diagnostic(v2, 'runAsUser', 1, 'run-as-root', WARNING, rootMessage('second'))],
+      diagnostics: [diagnostic(v2, 'runAsUser', 0, 'run-as-root', WARNING, rootMessage('first')), diagnostic(v2, 'runAsUser', 1, 'run-as-root', WARNING, rootMessage('second'), v2.indexOf('---'))],
     });
 
     // Version 3: a line inserted in the first document moves the second document's diagnostic down.
@@ -235,7 +236,7 @@ describe('language server over stdio', () => {
     const v3 = `# first pod\n${v2}`;
     assert.deepStrictEqual((await client.waitForDiagnostics(uri, 3)).params, {
       uri, version: 3,
-      diagnostics: [diagnostic(v3, 'runAsUser', 0, 'run-as-root', WARNING, rootMessage('first')), diagnostic(v3, 'runAsUser', 1, 'run-as-root', WARNING, rootMessage('second'))],
+      diagnostics: [diagnostic(v3, 'runAsUser', 0, 'run-as-root', WARNING, rootMessage('first')), diagnostic(v3, 'runAsUser', 1, 'run-as-root', WARNING, rootMessage('second'), v3.indexOf('---'))],
     });
   });
 

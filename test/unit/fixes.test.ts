@@ -722,8 +722,9 @@ describe('hardenToRestricted', () => {
       '        seccompProfile:',
       '          type: RuntimeDefault',
     ));
-    assert.deepStrictEqual(result.unfixed.map((u) => [u.workload, u.check, u.message]), [
-      ['Deployment/web', 'hostNamespaces', 'host namespaces (hostNetwork=true)'],
+    // check_hostNamespaces.go hostNamespaces_1_0: said as the finding says it, the admission controller's words beside.
+    assert.deepStrictEqual(result.unfixed.map((u) => [u.workload, u.check, u.message, u.upstream]), [
+      ['Deployment/web', 'hostNamespaces', 'The pod uses the node\'s network: its containers can bind the node\'s ports, reach services on the node\'s loopback and see its traffic. The baseline profile forbids hostNetwork.', 'host namespaces (hostNetwork=true)'],
     ]);
   });
 

@@ -92,7 +92,7 @@ const RESTRICTED_CAPABILITIES: Reported = {
 const RESTRICTED_CAPABILITIES_CHOWN: Reported = {
   rule: 'restricted-capabilities',
   severity: 'info',
-  message: 'Container "web" adds CHOWN: change the owner and group of any file. The restricted profile allows adding back only NET_BIND_SERVICE.',
+  message: 'Container "web" adds CHOWN. The restricted profile allows adding only NET_BIND_SERVICE.',
 };
 // check_capabilities_baseline.go capabilitiesBaseline_1_0
 const DANGEROUS_CAPABILITY: Reported = {

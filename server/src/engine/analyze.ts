@@ -67,7 +67,11 @@ export interface FileAnalysis {
   readonly kind: FileKind;
   readonly findings: readonly Finding[];
   readonly contexts: readonly EffectiveContext[];
-  /** YAML documents with their offsets (hovers and fixes look up their models). */
+  /**
+   * YAML documents with their offsets (hovers and fixes look up their models). For a YAML stream, `findings` are
+   * exactly these documents' findings placed at their offsets, in file order: the language server converts each
+   * document's own and reuses them while the document is unchanged.
+   */
   readonly documents: readonly DocumentUnit[];
   readonly options: AnalysisOptions;
   /** Set for Dockerfiles. */
@@ -123,13 +127,21 @@ export function shiftContext(c: EffectiveContext, delta: number): EffectiveConte
 interface PlacedDocument {
   readonly analysis: YamlDocumentAnalysis;
   readonly offset: number;
-  readonly findings: readonly Finding[];
-  /** Shifted on first use: diagnostics need only findings. */
+  /**
+   * Shifted on first use, like contexts: the language server converts each document's own (document-relative)
+   * findings and reuses them while the document is unchanged, so an edit that moves every later document need
+   * not copy their findings.
+   */
+  findings?: readonly Finding[];
   contexts?: readonly EffectiveContext[];
 }
 
 function place(analysis: YamlDocumentAnalysis, offset: number): PlacedDocument {
-  return { analysis, offset, findings: offset === 0 ? analysis.findings : analysis.findings.map((f) => shiftFinding(f, offset)) };
+  return { analysis, offset };
+}
+
+function placedFindings(doc: PlacedDocument): readonly Finding[] {
+  return (doc.findings ??= doc.offset === 0 ? doc.analysis.findings : doc.analysis.findings.map((f) => shiftFinding(f, doc.offset)));
 }
 
 function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
@@ -237,7 +249,6 @@ export class Analyzer {
     const chunks = splitYamlDocuments(text);
     const old = new PreviousDocuments(previous && previous.options === options ? previous.docs : [], chunks.length);
     const placed: PlacedDocument[] = [];
-    const findings: Finding[] = [];
     this.lastReanalysed = 0;
     /** Documents analysed in this call, for identical documents further down. */
     const fresh = new Map<string, YamlDocumentAnalysis>();
@@ -256,26 +267,43 @@ export class Analyzer {
         doc = place(analysis, chunk.offset);
       }
       placed.push(doc);
-      for (const f of doc.findings) findings.push(f);
     });
     this.cache.set(path, { options, docs: placed });
-    findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     const documents = placed.map((d): DocumentUnit => ({ offset: d.offset, analysis: d.analysis }));
+    let findings: Finding[] | undefined;
     let contexts: readonly EffectiveContext[] | undefined;
+    // Both are the documents' results placed at their offsets, made on first use: `findings` are exactly the
+    // documents' findings in file order (the language server builds diagnostics from `documents` alone).
     return {
-      path, kind: 'kubernetes', findings, documents, options,
+      path, kind: 'kubernetes', documents, options,
+      get findings() { return (findings ??= sortedFindings(placed)); },
       get contexts() { return (contexts ??= placed.flatMap(placedContexts)); },
     };
   }
 }
 
+function sortedFindings(placed: readonly PlacedDocument[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const doc of placed) for (const f of placedFindings(doc)) findings.push(f);
+  return findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}
+
 /** The YAML document holding an offset, with the offset made document-relative. */
 export function documentAt(analysis: FileAnalysis, offset: number): { unit: DocumentUnit; relative: number } | undefined {
-  for (let i = analysis.documents.length - 1; i >= 0; i--) {
-    const unit = analysis.documents[i];
-    if (offset >= unit.offset) return { unit, relative: offset - unit.offset };
+  const i = documentIndexAt(analysis.documents, offset);
+  return i < 0 ? undefined : { unit: analysis.documents[i], relative: offset - analysis.documents[i].offset };
+}
+
+/** Index of the last document starting at or before `offset` (documents are in file order); -1 for none. */
+export function documentIndexAt(documents: readonly DocumentUnit[], offset: number): number {
+  let lo = 0;
+  let hi = documents.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (documents[mid].offset <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
   }
-  return undefined;
+  return found;
 }
 
 /** Findings minus what suppression comments disable, in file order. */

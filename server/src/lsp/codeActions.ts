@@ -7,7 +7,7 @@ import type { FileAnalysis } from '../engine/analyze';
 import { fixAll, hardenToRestricted } from '../engine/fixes/apply';
 import { disableCommentEdit } from '../engine/suppression';
 import type { Fix, TextEdit } from '../engine/types';
-import type { DiagnosticData } from './diagnostics';
+import { findingAt, findingOf } from './diagnostics';
 import { toRange } from './ranges';
 
 export const FIX_ALL_KIND = 'source.fixAll.secctx';
@@ -60,35 +60,38 @@ function readDocument(file: string, uri: string): TextDocument | undefined {
   }
 }
 
-function isData(d: unknown): d is DiagnosticData {
-  return !!d && typeof d === 'object' && typeof (d as DiagnosticData).rule === 'string' && typeof (d as DiagnosticData).start === 'number';
-}
-
-export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, openDocument: (uri: string) => TextDocument | undefined): CodeAction[] {
-  const fixes: CodeAction[] = [];
+/**
+ * Quick fixes for the diagnostics in the request, then "Disable … for this line". With `resolveLater` (the client
+ * resolves `edit` through codeAction/resolve) each fix carries only its key (`CodeActionKey`) and no edit: the list is
+ * cheap to send on every cursor move, and an edit (positions, a cross-file fix reading the other file) is made only
+ * for the fix the user picks.
+ */
+export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, openDocument: (uri: string) => TextDocument | undefined, resolveLater = false): CodeAction[] {
+  const fixes: { action: CodeAction; edits: readonly TextEdit[] }[] = [];
   const disables: CodeAction[] = [];
   const only = params.context.only;
   if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) return [];
   for (const diagnostic of params.context.diagnostics) {
-    if (diagnostic.source !== 'secctx' || !isData(diagnostic.data)) continue;
-    const data = diagnostic.data;
-    const finding = analysis.findings.find((f) => f.rule === data.rule && f.span.start === data.start && f.span.end === data.end);
+    const finding = findingOf(doc, analysis, diagnostic);
     if (!finding) continue;
-    finding.fixes.forEach((fix: Fix) => {
+    finding.fixes.forEach((fix: Fix, index) => {
       // The same edit offered for several diagnostics (run-as-root, run-as-user-zero and the kubelet verdict on one
       // runAsUser: 0) is listed once, under the first title, for all of them.
-      const edit = workspaceEdit(doc, fix.edits, openDocument);
-      const twin = fixes.find((a) => JSON.stringify(a.edit) === JSON.stringify(edit));
+      const twin = fixes.find((a) => sameEdits(a.edits, fix.edits));
       if (twin) {
-        twin.diagnostics?.push(diagnostic);
+        twin.action.diagnostics?.push(diagnostic);
         return;
       }
+      const key: CodeActionKey = { uri: doc.uri, version: doc.version, rule: finding.rule, span: [finding.span.start, finding.span.end], fix: index };
       fixes.push({
-        title: fix.title + (fix.safety === 'unsafe' ? ' (changes what the workload may do)' : ''),
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: fix.preferred === true,
-        edit,
+        edits: fix.edits,
+        action: {
+          title: fix.title + (fix.safety === 'unsafe' ? ' (changes what the workload may do)' : ''),
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: fix.preferred === true,
+          ...(resolveLater ? { data: key } : { edit: workspaceEdit(doc, fix.edits, openDocument) }),
+        },
       });
     });
     const edit = disableCommentEdit(doc.getText(), finding.span.start, finding.rule, analysis.path);
@@ -96,7 +99,46 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
       disables.push({ title: `Disable ${finding.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(doc, [edit], openDocument) });
     }
   }
-  return [...fixes, ...disables];
+  return [...fixes.map((f) => f.action), ...disables];
+}
+
+function sameEdits(a: readonly TextEdit[], b: readonly TextEdit[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.newText === b[i].newText && e.file === b[i].file);
+}
+
+/**
+ * What a code action sent without its edit carries, to make the edit on codeAction/resolve: the document and
+ * version it was computed for, and the finding (rule and span, in file offsets) and which of its fixes; or the
+ * fix-all source action.
+ */
+export type CodeActionKey =
+  | { readonly uri: string; readonly version: number; readonly rule: string; readonly span: readonly [number, number]; readonly fix: number }
+  | { readonly uri: string; readonly version: number; readonly fixAll: true };
+
+export function isCodeActionKey(data: unknown): data is CodeActionKey {
+  if (!data || typeof data !== 'object') return false;
+  const k = data as Record<string, unknown>;
+  if (typeof k.uri !== 'string' || typeof k.version !== 'number') return false;
+  if (k.fixAll === true) return true;
+  return typeof k.rule === 'string' && typeof k.fix === 'number' && Array.isArray(k.span) && k.span.length === 2 && k.span.every((n) => typeof n === 'number');
+}
+
+/**
+ * The edit of an action listed without one, for the document as it is now; undefined when the document changed
+ * since the list (or closed), so that nothing is applied at the wrong place.
+ */
+export function resolveEdit(key: CodeActionKey, doc: TextDocument | undefined, analysisOf: (doc: TextDocument) => FileAnalysis, openDocument: (uri: string) => TextDocument | undefined): WorkspaceEdit | undefined {
+  if (!doc || doc.version !== key.version) return undefined;
+  const analysis = analysisOf(doc);
+  if ('fixAll' in key) return fixAllEdit(doc, analysis);
+  const fix = findingAt(analysis, key.rule, key.span[0], key.span[1])?.fixes[key.fix];
+  return fix ? workspaceEdit(doc, fix.edits, openDocument) : undefined;
+}
+
+function fixAllEdit(doc: TextDocument, analysis: FileAnalysis): WorkspaceEdit {
+  const text = doc.getText();
+  const edit = minimalEdit(text, fixAll(analysis.path, text, analysis.options, { unsafe: false }).text);
+  return workspaceEdit(doc, edit ? [edit] : [], () => undefined);
 }
 
 /** The smallest single replacement turning `before` into `after` (common prefix and suffix kept). */
@@ -113,13 +155,17 @@ function wants(only: readonly string[] | undefined, kind: string): boolean {
   return !!only && only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
 
-/** `source.fixAll.secctx` (safe fixes only, for codeActionsOnSave) and "Harden to restricted". */
-export function sourceActions(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams): CodeAction[] {
+/**
+ * `source.fixAll.secctx` (safe fixes only, for codeActionsOnSave) and "Harden to restricted". With `resolveLater`,
+ * fix-all comes without its edit (it re-analyses the file after each fix), made on codeAction/resolve; harden keeps
+ * its edit, since its title counts what it leaves for the user.
+ */
+export function sourceActions(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, resolveLater = false): CodeAction[] {
   const actions: CodeAction[] = [];
   const text = doc.getText();
   if (wants(params.context.only, FIX_ALL_KIND)) {
-    const edit = minimalEdit(text, fixAll(analysis.path, text, analysis.options, { unsafe: false }).text);
-    actions.push({ title: 'Fix all safe secctx problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edit ? [edit] : [], () => undefined) });
+    const key: CodeActionKey = { uri: doc.uri, version: doc.version, fixAll: true };
+    actions.push({ title: 'Fix all safe secctx problems', kind: FIX_ALL_KIND, ...(resolveLater ? { data: key } : { edit: fixAllEdit(doc, analysis) }) });
   }
   if (wants(params.context.only, HARDEN_KIND) && analysis.kind === 'kubernetes') {
     const result = hardenToRestricted(analysis.path, text, analysis.options);

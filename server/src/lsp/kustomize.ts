@@ -154,6 +154,11 @@ export class KustomizeFeature {
     this.workspace.touched(file);
   }
 
+  /** Whether overlay builds change this file's findings (else they are the file's own, judged alone). */
+  affects(file: string): boolean {
+    return this.workspace.buildsOf(file).length > 0;
+  }
+
   findings(file: string, text: string, alone: readonly Finding[]): readonly Finding[] {
     const builds = this.workspace.buildsOf(file);
     return builds.length ? buildFindings(file, text, alone, builds) : alone;

@@ -3,6 +3,7 @@ import type { Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../engine/types';
 
-export function toRange(doc: TextDocument, span: Span): Range {
-  return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
+/** `base`: where the span's offsets start from (a YAML document's offset for its document-relative spans). */
+export function toRange(doc: TextDocument, span: Span, base = 0): Range {
+  return { start: doc.positionAt(base + span.start), end: doc.positionAt(base + span.end) };
 }

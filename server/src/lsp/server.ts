@@ -18,7 +18,10 @@ import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, work
 import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
 import { configCompletion, configHover, isConfigDocument } from './configFile';
-import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, toDiagnostic, type DiagnosticMode } from './diagnostics';
+import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, fileDiagnostics, toDiagnostic, type DiagnosticMode } from './diagnostics';
+import { DocumentDiagnostics } from './diagnosticCache';
+import { registerCodeActionResolve, resolvesEdits } from './codeActionResolve';
+import { PullReports } from './pullDiagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { KustomizeFeature } from './kustomize';
@@ -54,13 +57,17 @@ export function startServer(connection: Connection): void {
   const analysisByRoot = new Map<string, unknown>();
   const analyses = new Map<string, { version: number; text: string; analysis: FileAnalysis }>();
   const pending = new Map<string, NodeJS.Immediate>();
+  /** Each YAML document's diagnostics, reused while the document is unchanged. */
+  const documentDiagnostics = new DocumentDiagnostics();
+  /** The client resolves code actions' edits on codeAction/resolve: lists carry keys, not edits. */
+  let resolveLater = false;
   let settings: EditorSettings = readSettings({});
   /** Per-folder (`resource` scope) settings, asked with each document's scopeUri when the client can answer. */
   let folderSettings: FolderSettings | undefined;
   /** Pull diagnostics (LSP 3.17) where the client supports them; pushed otherwise. */
   let diagnosticMode: DiagnosticMode = { pull: false, refresh: false };
   /** What each document's last pull answered, to notice when a background result changes it. */
-  const pulled = new Map<string, { version: number; key: string }>();
+  const pulled = new PullReports();
   let pullRequested = false;
   /** workspace/diagnostic/refresh, once per turn of the event loop. */
   function requestPull(): void {
@@ -153,9 +160,10 @@ export function startServer(connection: Connection): void {
 
   function diagnosticsOf(doc: TextDocument): Diagnostic[] {
     const analysis = analysisOf(doc);
-    const findings = kustomize ? kustomize.findings(filePath(doc.uri), doc.getText(), analysis.findings) : analysis.findings;
-    const diagnostics = findings.map((f) => toDiagnostic(doc, f));
-    for (const p of workspace?.index.configProblems(filePath(doc.uri)) ?? []) {
+    const file = filePath(doc.uri);
+    const diagnostics = (kustomize?.affects(file) ? undefined : documentDiagnostics.diagnostics(doc, analysis))
+      ?? fileDiagnostics(doc, analysis, kustomize ? kustomize.findings(file, doc.getText(), analysis.findings) : analysis.findings);
+    for (const p of workspace?.index.configProblems(file) ?? []) {
       diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
     }
     return diagnostics;
@@ -168,8 +176,7 @@ export function startServer(connection: Connection): void {
       if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
       else {
         // A background result (kustomize build, index) changed what the client pulled for this very version: ask it to pull again.
-        const last = pulled.get(doc.uri);
-        if (last && last.version === doc.version && last.key !== JSON.stringify(diagnostics)) requestPull();
+        if (pulled.changedSincePull(doc.uri, doc.version, diagnostics)) requestPull();
       }
       tree.documentAnalysed(doc.uri, analysisOf(doc), doc.getText());
     } catch (err) {
@@ -262,6 +269,7 @@ export function startServer(connection: Connection): void {
     const capabilities = params.capabilities as InitializeParams['capabilities'] | undefined;
     hasConfigurationCapability = !!capabilities?.workspace?.configuration;
     diagnosticMode = diagnosticModeOf(capabilities ?? {});
+    resolveLater = resolvesEdits(capabilities);
     if (hasConfigurationCapability) folderSettings = new FolderSettings((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'secctx' }), () => revalidateAll());
     const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; imageCacheDir?: unknown } | undefined;
     trusted = init?.trusted !== false;
@@ -281,7 +289,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND], resolveProvider: true },
         ...(diagnosticMode.pull ? { diagnosticProvider: DIAGNOSTIC_PROVIDER } : {}),
       },
       serverInfo: { name: 'secctx-language-server', version: SERVER_VERSION },
@@ -343,12 +351,13 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
+    documentDiagnostics.forget(e.document.uri);
     // Its unsaved text may be in the image index (a Dockerfile's USER deciding other files' verdicts): back to disk.
     const closed = filePath(e.document.uri);
     if (workspace && isIndexedFile(closed) && workspace.contains(closed) && workspace.refresh(closed)) indexChanged();
     analyzer.forget(filePath(e.document.uri));
     charts.invalidate(filePath(e.document.uri));
-    pulled.delete(e.document.uri);
+    pulled.forget(e.document.uri);
     if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -356,9 +365,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return { kind: 'full', items: [] };
     try {
-      const items = diagnosticsOf(doc);
-      pulled.set(doc.uri, { version: doc.version, key: JSON.stringify(items) });
-      return { kind: 'full', items };
+      return pulled.report(doc.uri, doc.version, diagnosticsOf(doc), params.previousResultId);
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
       return { kind: 'full', items: [] };
@@ -405,8 +412,9 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const analysis = analysisOf(doc);
-    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri)), ...sourceActions(doc, analysis, params)];
+    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater), ...sourceActions(doc, analysis, params, resolveLater)];
   });
+  registerCodeActionResolve(connection, { document: (uri) => documents.get(uri), analysisOf }, log);
 
   /** "secctx: Harden to restricted": the edit, and what it could not fix for a person to decide. */
   connection.onRequest('secctx/harden', (params: { uri: string }): { edit: WorkspaceEdit; applied: string[]; unfixed: string[] } => {

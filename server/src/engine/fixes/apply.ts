@@ -11,6 +11,7 @@ import { evaluatePodSecurity, formatPssViolation, parseKubeVersion, type PssViol
 import type { Finding, Fix, FixSafety, PssLevel, Span, TextEdit } from '../types';
 import { hasTemplateDirectives, parseYamlChunk, splitYamlDocuments } from '../yaml/documents';
 import { deepestNode, mapAt, pairOf, plainOf, spanOf, type YamlPath } from '../yaml/nodes';
+import { placeViolation } from '../rules/pss';
 import {
   containerAtPath,
   containerSeccompRuntimeDefaultFix,
@@ -165,8 +166,10 @@ export interface UnfixedViolation {
   readonly workload: string;
   readonly check: string;
   readonly level: PssLevel;
-  /** `reason (detail)`, as the admission controller words it. */
+  /** In plain English, as the findings say it (one sentence group per place, rules/pss-messages.ts). */
   readonly message: string;
+  /** `reason (detail)`, as the admission controller words it. */
+  readonly upstream: string;
   /** Where it is in the hardened text. */
   readonly span: Span;
 }
@@ -282,7 +285,8 @@ export function hardenToRestricted(path: string, text: string, options: Analysis
   const unfixed: UnfixedViolation[] = [];
   for (const { offset, pod, violations } of found) {
     for (const v of violations) {
-      unfixed.push({ workload: pod.workload, check: v.check, level: v.level, message: formatPssViolation(v), span: shiftSpan(spanOfPath(pod, v.paths[0] ?? ['spec']), offset) });
+      const said = [...new Set(placeViolation(pod, v, options).messages)].join(' ');
+      unfixed.push({ workload: pod.workload, check: v.check, level: v.level, message: said, upstream: formatPssViolation(v), span: shiftSpan(spanOfPath(pod, v.paths[0] ?? ['spec']), offset) });
     }
   }
   const lineOf = (offset: number): number => {

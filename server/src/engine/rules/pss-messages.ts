@@ -9,6 +9,7 @@
  * the pod closes for all of them (runAsNonRoot, seccompProfile), the containers it leaves open.
  */
 import { capabilityInfo } from '../capabilities';
+import { BASELINE_ALLOWED_CAPABILITIES } from '../pss/checks/capabilitiesBaseline';
 import type { FieldPath } from '../pss';
 import type { PssLevel } from '../types';
 
@@ -102,7 +103,12 @@ const MESSAGES: Readonly<Record<string, MessageBuilder>> = {
     `${subject(p)} can gain more privileges than its parent process (setuid binaries, file capabilities): allowPrivilegeEscalation is ${p.value === undefined ? 'not set (true)' : text(p.value) || 'not false'}. ${profile(p)} requires false.`,
 
   // check_capabilities_baseline.go: one place per added capability.
-  capabilities_baseline: (p) => `${subject(p)} adds ${text(p.value)}${capabilityRisk(text(p.value))} ${profile(p)} forbids adding it.`,
+  capabilities_baseline: (p) => {
+    const name = text(p.value);
+    // A name that is no capability as written (CAP_SYS_PTRACE, sys_admin): admission still compares it exactly.
+    if (!capabilityInfo(name)) return `${subject(p)} adds ${name}, a name not on the baseline allow-list (admission compares names exactly, whatever the runtime makes of it). ${profile(p)} forbids adding it.`;
+    return `${subject(p)} adds ${name}${capabilityRisk(name)} ${profile(p)} forbids adding it.`;
+  },
 
   // check_capabilities_restricted.go: the missing `drop: [ALL]`, or one added capability other than NET_BIND_SERVICE.
   capabilities_restricted: (p) => {
@@ -114,7 +120,10 @@ const MESSAGES: Readonly<Record<string, MessageBuilder>> = {
       const examples = ['CHOWN', 'DAC_OVERRIDE', 'SETUID', 'NET_RAW'].filter((c) => !drop.some((d) => d.toUpperCase().replace(/^CAP_/, '') === c));
       return `${subject(p)} ${kept} the runtime's default capabilities (${[...examples, '…'].join(', ')}). ${profile(p)} requires dropping ALL.`;
     }
-    return `${subject(p)} adds ${text(p.value)}${capabilityRisk(text(p.value))} ${profile(p)} allows adding back only NET_BIND_SERVICE.`;
+    // What a capability the baseline allows does is no news (it is in the runtime's defaults): only that restricted forbids it.
+    const name = text(p.value);
+    const risk = BASELINE_ALLOWED_CAPABILITIES.has(name) || !capabilityInfo(name) ? '' : capabilityRisk(name).replace(/\.$/, '');
+    return `${subject(p)} adds ${name}${risk}. ${profile(p)} allows adding only NET_BIND_SERVICE.`;
   },
 
   // check_hostNamespaces.go: one place per shared namespace.

@@ -1,0 +1,33 @@
+/**
+ * codeAction/resolve: quick fixes (and fix-all) are listed with a small key and no edit when the client can resolve
+ * an action's `edit` later and keeps its `data` (VS Code does: it resolves the action the user picks, and the ones
+ * it applies on save). Other clients get every edit in the list, as before.
+ */
+import type { ClientCapabilities, CodeAction, Connection } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileAnalysis } from '../engine/analyze';
+import { isCodeActionKey, resolveEdit } from './codeActions';
+
+/** The client resolves `edit` on codeAction/resolve and preserves `data` between the list and the resolve. */
+export function resolvesEdits(capabilities: ClientCapabilities | undefined): boolean {
+  const codeAction = capabilities?.textDocument?.codeAction;
+  return codeAction?.dataSupport === true && !!codeAction.resolveSupport?.properties?.includes('edit');
+}
+
+export interface ResolveHost {
+  document(uri: string): TextDocument | undefined;
+  analysisOf(doc: TextDocument): FileAnalysis;
+}
+
+export function registerCodeActionResolve(connection: Connection, host: ResolveHost, log: (message: string) => void): void {
+  connection.onCodeActionResolve((action: CodeAction): CodeAction => {
+    if (!isCodeActionKey(action.data)) return action;
+    try {
+      const edit = resolveEdit(action.data, host.document(action.data.uri), (doc) => host.analysisOf(doc), (uri) => host.document(uri));
+      return edit ? { ...action, edit } : action;
+    } catch (err) {
+      log(`resolving "${action.title}" failed: ${(err as Error).stack ?? err}`);
+      return action;
+    }
+  });
+}

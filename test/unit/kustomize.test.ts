@@ -276,7 +276,7 @@ describe('kustomize, pure parts', () => {
 
   test('combining: a finding only some overlays fix says where it remains; one an overlay adds names it', () => {
     const alone = [{ rule: 'r', severity: 'warning' as const, message: 'm', span: { start: 1, end: 2 }, fixes: [] }];
-    const mapped = (rule: string) => ({ file: 'f', span: { start: 1, end: 2 }, via: 'origin' as const, resource: 'Deployment/a-x', finding: { ...alone[0], rule } });
+    const mapped = (rule: string) => ({ file: 'f', span: { start: 1, end: 2 }, via: 'origin' as const, resource: 'Deployment/a-x', built: { start: 1, end: 2 }, finding: { ...alone[0], rule } });
     assert.deepEqual(combineFindings(alone, [{ name: 'a', findings: [mapped('r'), mapped('s')] }, { name: 'b', findings: [] }]).map((f) => `${f.severity} ${f.rule} ${f.message}`), [
       'warning r m (still in a; fixed in b)',
       'warning s m (in overlay a: Deployment/a-x)',

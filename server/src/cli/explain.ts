@@ -27,8 +27,10 @@ export async function runExplain(o: CliOptions, io: CliIo): Promise<number> {
   if (o.format === 'html' || o.format === 'markdown') {
     // The report panel's page (self-contained, for CI artifacts) or its Markdown (pull-request comments), of the files as written.
     const written = inputs.files.filter((f) => !f.built);
-    const model = reportModel(written.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
-    const subtitle = written.length === 1 ? written[0].file.display : `${written.length} files`;
+    // Files a kustomize build read are shown as the builds judge them: cards in the files that define the containers.
+    const own = reportModel(written.map(({ file, text, analysis }) => ({ analysis, text, display: file.display })));
+    const model = { files: [...own.files, ...inputs.builds.reportFiles] };
+    const subtitle = written.length === 1 && !inputs.builds.reportFiles.length ? written[0].file.display : `${inputs.files.length} files`;
     io.stdout(o.format === 'html' ? reportHtml(model, { mode: 'static', subtitle }) : reportMarkdown(model));
   } else if (o.format === 'json') io.stdout(JSON.stringify({ containers, images }, null, 2) + '\n');
   else {

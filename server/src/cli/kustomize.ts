@@ -12,6 +12,7 @@ import { KustomizeService, type BuildResult, type KustomizeSettings } from '../h
 import { readBuildTree } from '../host/kustomize/tree';
 import type { InputFile } from './files';
 import { toJsonContainer, type FileFindings, type JsonContainer } from './format';
+import { reportBuildFiles, type ReportFile } from '../engine/present/report';
 
 export interface CliBuilds {
   /** A file a build read: its findings (its own, for a resource file, combined with the builds'); undefined when no build covers it. */
@@ -19,6 +20,8 @@ export interface CliBuilds {
   /** Build results for files no given path reached (a base outside the folder given). */
   otherFiles(seen: ReadonlySet<string>): FileFindings[];
   readonly containers: readonly JsonContainer[];
+  /** The builds' containers and findings for the report (`explain --format html|markdown`), in the files that define them. */
+  readonly reportFiles: readonly ReportFile[];
 }
 
 export interface BuildTarget {
@@ -48,11 +51,11 @@ function buildName(dir: string, all: readonly string[]): string {
 
 export async function runBuilds(targets: readonly BuildTarget[], notes: string[]): Promise<CliBuilds> {
   const service = new KustomizeService();
-  const results: { name: string; result: BuildResult }[] = [];
+  const results: { name: string; result: BuildResult; runtime: AnalysisOptions['runtime'] }[] = [];
   for (const t of targets) {
     service.configure(t.settings);
     const result = await service.build(t.dir, t.options);
-    if (result) results.push({ name: buildName(t.dir, targets.map((x) => x.dir)), result });
+    if (result) results.push({ name: buildName(t.dir, targets.map((x) => x.dir)), result, runtime: t.options.runtime });
   }
   const missing = results.find((r) => r.result.status === 'missing');
   if (missing?.result.status === 'missing') notes.push(missing.result.message);
@@ -97,8 +100,15 @@ export async function runBuilds(targets: readonly BuildTarget[], notes: string[]
     const judged = e.builds.length ? combineFindings(e.patch ? undefined : alone, e.builds) : [...alone];
     return [...e.problems, ...judged];
   };
+  const reportFiles: ReportFile[] = [];
+  for (const { name, result, runtime } of results) {
+    if (result.status !== 'ok') continue;
+    const files = result.tree.files;
+    reportFiles.push(...reportBuildFiles(name, result.judgement, (f) => files.get(f) ?? '', (f) => path.relative(process.cwd(), f), runtime));
+  }
   return {
     containers,
+    reportFiles,
     findingsFor,
     otherFiles(seen) {
       const out: FileFindings[] = [];

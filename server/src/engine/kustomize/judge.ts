@@ -27,6 +27,8 @@ export interface MappedFinding extends SourceSpan {
   readonly finding: Finding;
   /** `Deployment/prod-podinfo`. */
   readonly resource: string;
+  /** Where it is in the built text (where the built containers' spans are). */
+  readonly built: Span;
 }
 
 export const CONTAINER_VALUES = ['user', 'group', 'privileged', 'allowPrivilegeEscalation', 'runAsNonRoot', 'capabilities', 'seccomp', 'readOnlyRootFilesystem', 'appArmor', 'seLinux', 'procMount'] as const;
@@ -147,7 +149,7 @@ export function judgeBuild(tree: BuildTree, built: string, originFile: (annotati
     const doc = docAt(f.span.start);
     const at = locate(f.span);
     if (!doc || !at) continue;
-    findings.push({ ...at, resource: `${doc.kind}/${doc.name}`, finding: { ...f, span: at.span, fixes: [] } });
+    findings.push({ ...at, resource: `${doc.kind}/${doc.name}`, built: f.span, finding: { ...f, span: at.span, fixes: [] } });
   }
   const containers: BuiltContainer[] = analysis.contexts.map((c) => {
     const values: Partial<Record<ContainerValue, SourceSpan>> = {};

@@ -94,7 +94,7 @@ function flow(f: CapabilityFlow): string {
 
 function findingList(findings: readonly ReportFinding[], path: string, options: HtmlOptions): string {
   if (findings.length === 0) return '';
-  return `<ul class="findings">${findings.map((f) => `<li><span class="sev-${f.severity}">${f.severity}</span> ${where({ path, line: f.line }, f.message, options)} <span class="rule">${escape(f.rule)}</span></li>`).join('')}</ul>`;
+  return `<ul class="findings">${findings.map((f) => `<li><span class="sev-${f.severity}">${f.severity}</span> ${where({ path: f.path ?? path, line: f.line }, f.display ? `${f.display}: ${f.message}` : f.message, options)} <span class="rule">${escape(f.rule)}</span></li>`).join('')}</ul>`;
 }
 
 function card(c: ReportContainer, path: string, options: HtmlOptions): string {
@@ -114,7 +114,7 @@ ${findingList(c.findings, path, options)}
 }
 
 function file(f: ReportFile, options: HtmlOptions): string {
-  const parts = [`<h2>${escape(f.display)}</h2>`];
+  const parts = [`<h2>${escape(f.display)}${f.build ? ` <span class="sub">kustomize build ${escape(f.build)}</span>` : ''}</h2>`];
   for (const w of f.workloads) parts.push(`<h3>${escape(w.label)}</h3>`, `<div class="cards">${w.containers.map((c) => card(c, f.path, options)).join('')}</div>`);
   if (f.stages.length) {
     parts.push('<h3>Dockerfile stages</h3>', `<table>${f.stages.map((s) => `<tr><td>${where({ path: f.path, line: s.line }, s.name, options)}${s.final ? ' <span class="badge">final</span>' : ''}<div class="src">FROM ${escape(s.base)}</div></td><td>${escape(s.user)}<div class="src">${where(s.source, s.source.text, options)}</div></td></tr>`).join('')}</table>`);

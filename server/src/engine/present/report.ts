@@ -7,6 +7,7 @@
 import type { FileAnalysis } from '../analyze';
 import { ALL_CAPABILITIES, type Runtime } from '../capabilities';
 import type { EffectiveContext, Provenance } from '../effective';
+import type { BuildJudgement, ContainerValue, MappedFinding } from '../kustomize/judge';
 import { LineIndex } from '../lines';
 import type { Severity, Span } from '../types';
 import { capabilityFlow, type CapabilityFlow } from './capabilityFlow';
@@ -45,6 +46,9 @@ export interface ReportFinding {
   readonly severity: Severity;
   readonly message: string;
   readonly line: number;
+  /** Set when the finding is in another file than the report file's (a kustomize patch): that file. */
+  readonly path?: string;
+  readonly display?: string;
 }
 
 export interface ReportContainer {
@@ -76,6 +80,8 @@ export interface ReportStage {
 export interface ReportFile {
   readonly path: string;
   readonly display: string;
+  /** Set for a file as a kustomize build judges it: the build's name. */
+  readonly build?: string;
   readonly workloads: readonly ReportWorkload[];
   readonly stages: readonly ReportStage[];
   readonly findings: readonly ReportFinding[];
@@ -115,6 +121,19 @@ export function runtimeOf(c: EffectiveContext, runtime: Runtime): Runtime {
   return c.kind === 'compose-service' || c.kind === 'docker-run' ? 'docker' : runtime;
 }
 
+/** The rows of a container's card; `source` says where each value came from. */
+function valuesOf(c: EffectiveContext, source: (p: Provenance, key: ContainerValue | 'supplementalGroups') => ReportSource): ReportValue[] {
+  return [
+    { label: 'User', value: formatUser(c), source: source(c.user, 'user') },
+    { label: 'Group', value: c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, source: source(c.group, 'group') },
+    { label: 'Supplemental groups', value: c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', source: source(c.supplementalGroups, 'supplementalGroups') },
+    { label: 'Privilege escalation', value: c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', source: source(c.allowPrivilegeEscalation, 'allowPrivilegeEscalation') },
+    { label: 'runAsNonRoot', value: verdictText(c).replace(/\*\*/g, ''), source: source(c.runAsNonRoot, 'runAsNonRoot') },
+    { label: 'Seccomp', value: c.seccomp.value, source: source(c.seccomp, 'seccomp') },
+    { label: 'Read-only root fs', value: c.readOnlyRootFilesystem.value ? 'yes' : 'no', source: source(c.readOnlyRootFilesystem, 'readOnlyRootFilesystem') },
+  ];
+}
+
 export function reportFile(analysis: FileAnalysis, text: string, display = analysis.path): ReportFile {
   const lines = new LineIndex(text);
   const path = analysis.path;
@@ -124,15 +143,7 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
     const own = findingsOfContainer(analysis.findings, c);
     own.forEach((f) => claimed.add(f));
     const runtime = runtimeOf(c, analysis.options.runtime);
-    const values: ReportValue[] = [
-      { label: 'User', value: formatUser(c), source: sourceOf(c.user, path, lines) },
-      { label: 'Group', value: c.group.value === undefined ? 'unknown' : `gid ${c.group.value}`, source: sourceOf(c.group, path, lines) },
-      { label: 'Supplemental groups', value: c.supplementalGroups.value.length ? c.supplementalGroups.value.join(', ') : 'none', source: sourceOf(c.supplementalGroups, path, lines) },
-      { label: 'Privilege escalation', value: c.allowPrivilegeEscalation.value ? 'allowed' : 'blocked (no_new_privs)', source: sourceOf(c.allowPrivilegeEscalation, path, lines) },
-      { label: 'runAsNonRoot', value: verdictText(c).replace(/\*\*/g, ''), source: sourceOf(c.runAsNonRoot, path, lines) },
-      { label: 'Seccomp', value: c.seccomp.value, source: sourceOf(c.seccomp, path, lines) },
-      { label: 'Read-only root fs', value: c.readOnlyRootFilesystem.value ? 'yes' : 'no', source: sourceOf(c.readOnlyRootFilesystem, path, lines) },
-    ];
+    const values = valuesOf(c, (p) => sourceOf(p, path, lines));
     const entry = workloads.get(c.workload) ?? [];
     entry.push({
       name: c.name,
@@ -162,6 +173,69 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
     stages,
     findings: rest,
   };
+}
+
+/**
+ * A kustomize build's containers as cards in the files that define them (the base's Deployment), each value
+ * from the input that set it (a patch, or the resource's own file), and the build's findings: on the card of
+ * the container they are about (in whichever input file they are), else under their file's other findings.
+ */
+export function reportBuildFiles(build: string, judgement: BuildJudgement, textOf: (file: string) => string, displayOf: (file: string) => string, runtime: Runtime): ReportFile[] {
+  const indexes = new Map<string, LineIndex>();
+  const lineOf = (file: string, offset: number): number => {
+    let index = indexes.get(file);
+    if (!index) indexes.set(file, (index = new LineIndex(textOf(file))));
+    return index.position(offset).line;
+  };
+  const finding = (f: MappedFinding, file: string): ReportFinding => ({
+    rule: f.finding.rule,
+    severity: f.finding.severity,
+    message: f.finding.message,
+    line: lineOf(f.file, f.span.start),
+    ...(f.file !== file ? { path: f.file, display: displayOf(f.file) } : {}),
+  });
+  const files = new Map<string, { workloads: Map<string, ReportContainer[]>; findings: ReportFinding[] }>();
+  const entry = (file: string) => {
+    let e = files.get(file);
+    if (!e) files.set(file, (e = { workloads: new Map(), findings: [] }));
+    return e;
+  };
+  const claimed = new Set<MappedFinding>();
+  // The built findings with their spans in the built text, where the containers' spans are.
+  const built = judgement.findings.map((f) => ({ span: f.built, ...(f.finding.containers ? { containers: f.finding.containers } : {}), mapped: f }));
+  for (const b of judgement.containers) {
+    const file = b.at?.file;
+    if (!file || !b.at) continue;
+    const c = b.context;
+    const own = findingsOfContainer(built, c).map((f) => f.mapped);
+    own.forEach((f) => claimed.add(f));
+    const values = valuesOf(c, (p, key) => {
+      const at = key === 'supplementalGroups' ? undefined : b.values[key];
+      return at ? { text: `${describeSource(p)}${at.via === 'patch' ? ' (set by a patch)' : ''}`, path: at.file, line: lineOf(at.file, at.span.start) } : { text: describeSource(p) };
+    });
+    const workloads = entry(file).workloads;
+    const list = workloads.get(c.workload) ?? [];
+    list.push({
+      name: c.name,
+      kind: c.kind,
+      line: lineOf(file, b.at.span.start),
+      ...(c.image ? { image: c.image } : {}),
+      verdict: containerVerdict(c, own.map((f) => f.finding)),
+      values,
+      ...(c.capabilities ? { capabilities: capabilityFlow(c, runtimeOf(c, runtime)) } : {}),
+      findings: own.map((f) => finding(f, file)),
+    });
+    workloads.set(c.workload, list);
+  }
+  for (const f of judgement.findings) if (!claimed.has(f)) entry(f.file).findings.push(finding(f, f.file));
+  return [...files].map(([file, e]) => ({
+    path: file,
+    display: displayOf(file),
+    build,
+    workloads: [...e.workloads].map(([label, containers]) => ({ label, containers })),
+    stages: [],
+    findings: e.findings,
+  }));
 }
 
 export function reportModel(files: readonly { readonly analysis: FileAnalysis; readonly text: string; readonly display?: string }[]): ReportModel {

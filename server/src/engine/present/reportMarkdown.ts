@@ -25,7 +25,7 @@ function flow(f: CapabilityFlow): string[] {
 }
 
 function findings(list: readonly ReportFinding[], display: string): string[] {
-  return list.map((f) => `- **${f.severity}** ${display}:${f.line} ${f.message} (\`${f.rule}\`)`);
+  return list.map((f) => `- **${f.severity}** ${f.display ?? display}:${f.line} ${f.message} (\`${f.rule}\`)`);
 }
 
 function container(c: ReportContainer, display: string): string[] {
@@ -44,7 +44,7 @@ function container(c: ReportContainer, display: string): string[] {
 }
 
 function file(f: ReportFile): string[] {
-  const out = [`## ${f.display}`, ''];
+  const out = [`## ${f.display}${f.build ? ` (kustomize build ${f.build})` : ''}`, ''];
   for (const w of f.workloads) {
     out.push(`### ${w.label}`, '');
     for (const c of w.containers) out.push(...container(c, f.display));

@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       },
     },
     synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,Kustomization}') },
-    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', reportCommand: 'secctx.showEffectiveContext', imageCacheDir: context.globalStorageUri.fsPath },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', editedFilesCommand: 'secctx.showEditedFiles', reportCommand: 'secctx.showEffectiveContext', imageCacheDir: context.globalStorageUri.fsPath },
     // Hovers may link to the report panel; no other command runs from a hover.
     markdown: { isTrusted: { enabledCommands: ['secctx.showEffectiveContext'] } },
     outputChannel: output,
@@ -93,6 +93,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!client) return;
       const selection = client.protocol2CodeConverter.asRange(range as never);
       await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection });
+    }),
+    // After a quick fix that also edited another file (a Dockerfile's USER): with auto save on, save it as the
+    // user's own edits would be; with it off, open it beside the tab so the unsaved change is seen, not left behind.
+    vscode.commands.registerCommand('secctx.showEditedFiles', async (uris: unknown) => {
+      for (const uri of Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : []) {
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+        if (vscode.workspace.getConfiguration('files', document.uri).get<string>('autoSave', 'off') !== 'off') await document.save();
+        else await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+      }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
   );

@@ -6,12 +6,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { VERDICTS, filterDescription, filterOf, visibleContainers, visibleFiles, visibleWorkloads, type TreeContainer, type TreeFile, type TreeWorkload, type Verdict, type VerdictFilter } from './treeFilter';
+import { VERDICTS, filterDescription, filterOf, uniqueIds, visibleContainers, visibleFiles, visibleWorkloads, type TreeContainer, type TreeFile, type TreeWorkload, type Verdict, type VerdictFilter } from './treeFilter';
 
 type Node =
-  | { readonly type: 'file'; readonly uri: string; readonly file: TreeFile }
-  | { readonly type: 'workload'; readonly uri: string; readonly workload: TreeWorkload }
-  | { readonly type: 'container'; readonly uri: string; readonly container: TreeContainer };
+  | { readonly type: 'file'; readonly id: string; readonly uri: string; readonly file: TreeFile }
+  | { readonly type: 'workload'; readonly id: string; readonly uri: string; readonly workload: TreeWorkload }
+  | { readonly type: 'container'; readonly id: string; readonly uri: string; readonly container: TreeContainer };
 
 const icon = (v: Verdict): vscode.ThemeIcon => {
   const d = VERDICTS.find((x) => x.verdict === v)!;
@@ -74,9 +74,17 @@ export class SecurityContextsView implements vscode.TreeDataProvider<Node>, vsco
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return visibleFiles(this.filter, this.files).map(([uri, file]) => ({ type: 'file', uri, file }));
-    if (node.type === 'file') return visibleWorkloads(this.filter, node.file).map((workload) => ({ type: 'workload', uri: node.uri, workload }));
-    if (node.type === 'workload') return visibleContainers(this.filter, node.workload).map((container) => ({ type: 'container', uri: node.uri, container }));
+    if (!node) return visibleFiles(this.filter, this.files).map(([uri, file]) => ({ type: 'file', id: uri, uri, file }));
+    if (node.type === 'file') {
+      const workloads = visibleWorkloads(this.filter, node.file);
+      const ids = uniqueIds(node.id, workloads.map((w) => `${w.line}:${w.label}`));
+      return workloads.map((workload, i) => ({ type: 'workload', id: ids[i]!, uri: node.uri, workload }));
+    }
+    if (node.type === 'workload') {
+      const containers = visibleContainers(this.filter, node.workload);
+      const ids = uniqueIds(node.id, containers.map((c) => `${c.line}:${c.kind}:${c.name}`));
+      return containers.map((container, i) => ({ type: 'container', id: ids[i]!, uri: node.uri, container }));
+    }
     return [];
   }
 
@@ -84,6 +92,7 @@ export class SecurityContextsView implements vscode.TreeDataProvider<Node>, vsco
     if (node.type === 'file') {
       const uri = vscode.Uri.parse(node.uri);
       const item = new vscode.TreeItem(path.basename(uri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
+      item.id = node.id;
       item.resourceUri = uri;
       item.description = vscode.workspace.asRelativePath(path.dirname(uri.fsPath));
       item.iconPath = icon(node.file.verdict);
@@ -93,12 +102,14 @@ export class SecurityContextsView implements vscode.TreeDataProvider<Node>, vsco
     }
     if (node.type === 'workload') {
       const item = new vscode.TreeItem(node.workload.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = node.id;
       item.iconPath = icon(node.workload.verdict);
       item.command = { title: 'Open', command: 'secctx.securityContexts.open', arguments: [node.uri, node.workload.line] };
       return item;
     }
     const c = node.container;
     const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
     item.description = c.summary;
     item.tooltip = `${c.name} (${c.kind}): ${VERDICTS.find((v) => v.verdict === c.verdict)!.label}\n${c.summary}`;
     item.iconPath = icon(c.verdict);

@@ -51,3 +51,17 @@ export function visibleWorkloads(filter: VerdictFilter, file: TreeFile): TreeWor
 export function visibleFiles(filter: VerdictFilter, files: Iterable<readonly [string, TreeFile]>): [string, TreeFile][] {
   return [...files].filter(([, f]) => visibleWorkloads(filter, f).length > 0).sort(([a], [b]) => a.localeCompare(b)).map(([uri, f]) => [uri, f]);
 }
+
+/**
+ * Ids for sibling rows under `parent`, one per key, made unique with an occurrence count: VS Code
+ * refuses a refresh in which two siblings get the same id (by default, their label), and the view
+ * would stay stale. Stable while the rows do not change, so expansion state survives a re-render.
+ */
+export function uniqueIds(parent: string, keys: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map((key) => {
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return `${parent}\u0000${key}${n ? `\u0000${n}` : ''}`;
+  });
+}

@@ -2,7 +2,8 @@
  * A quick fix on a manifest that edits the Dockerfile building its image (a numeric USER) comes over the protocol
  * as a workspace edit the editor shows: `documentChanges` with the Dockerfile written version-less (it is not
  * open) and a change annotation "Edits Dockerfile" on its edit, so VS Code names the file in the refactor preview
- * and opens it, rather than a bare `changes` map.
+ * and opens it, rather than a bare `changes` map; and a command the client runs after the edit, with the other
+ * files, so the editor shows or saves them (client/src/extension.ts `secctx.showEditedFiles`, by `files.autoSave`).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,8 @@ describe('cross-file quick fix over stdio', () => {
     mkdirSync(join(dir, 'api'));
     writeFileSync(join(dir, '.secctx.yaml'), 'images:\n  myorg/api: api/Dockerfile\n');
     writeFileSync(dockerfile, 'FROM debian:12\nRUN useradd -u 10001 app\nUSER app\n');
-    client = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, { rootUri: URI.file(dir).toString() });
+    // As the VS Code client does: a command to run after a fix that edited other files (it shows or saves them).
+    client = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, { rootUri: URI.file(dir).toString(), initializationOptions: { editedFilesCommand: 'secctx.showEditedFiles' } });
   });
   after(async () => {
     if (client) assert.equal(await client.shutdown(), 0, client.stderr);
@@ -51,6 +53,15 @@ describe('cross-file quick fix over stdio', () => {
         edits: [{ range: { start: { line: 2, character: 5 }, end: { line: 2, character: 8 } }, newText: '10001:10001', annotationId: `secctx.edits:${URI.file(dockerfile).toString()}` }],
       }],
       changeAnnotations: { [`secctx.edits:${URI.file(dockerfile).toString()}`]: { label: 'Edits Dockerfile', description: dockerfile, needsConfirmation: false } },
+    });
+    // After the edit the client's command gets the Dockerfile, to open it (auto save off) or save it (on);
+    // fixes of this file alone carry no command.
+    assert.deepStrictEqual({
+      numeric: numeric?.command,
+      local: actions.filter((a) => a.edit && !('documentChanges' in a.edit)).map((a) => a.command),
+    }, {
+      numeric: { title: 'Show the other file this fix edited', command: 'secctx.showEditedFiles', arguments: [[URI.file(dockerfile).toString()]] },
+      local: actions.filter((a) => a.edit && !('documentChanges' in a.edit)).map(() => undefined),
     });
   });
 });

@@ -94,4 +94,34 @@ describe('navigation in a Helm chart over stdio', () => {
       templateKind: await client.request<Location[]>('textDocument/definition', { textDocument: { uri: templateUri }, position: { line: 1, character: 3 } }),
     }, { pod: [], templateKind: [] });
   });
+
+  test('a client that registers dynamically gets definition and references for chart files only (Ctrl+click elsewhere stays the inlay hints\'', async () => {
+    const dynamic = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, {
+      rootUri: URI.file(dir).toString(),
+      capabilities: { textDocument: { definition: { dynamicRegistration: true }, references: { dynamicRegistration: true } } },
+    });
+    try {
+      const selector = async (method: string) => ((await dynamic.waitForRegistration(method)).registerOptions as { documentSelector: unknown }).documentSelector;
+      assert.deepStrictEqual({
+        announced: { definition: dynamic.initializeResult?.capabilities.definitionProvider, references: dynamic.initializeResult?.capabilities.referencesProvider },
+        definition: await selector('textDocument/definition'),
+        references: await selector('textDocument/references'),
+      }, {
+        announced: { definition: undefined, references: undefined },
+        definition: [{ scheme: 'file', pattern: '**/templates/**/*.{yaml,yml,tpl}' }],
+        references: [{ scheme: 'file', pattern: '**/*values*.{yaml,yml}' }],
+      });
+    } finally {
+      assert.equal(await dynamic.shutdown(), 0, dynamic.stderr);
+    }
+  });
+
+  test('with a template and its values file both open, the server settles: no re-analysis goes on after the answers', async () => {
+    // Each file's analysis used to replace the other's chart analysis (options per folder: templates/ vs the
+    // chart's), each re-judging the other for as long as both were open: a busy server and a stream of publications.
+    const before = client.mark();
+    for (let i = 0; i < 20; i++) await client.request('textDocument/hover', { textDocument: { uri: valuesUri }, position: { line: 0, character: 3 } });
+    const published = client.mark() - before;
+    assert.equal(published, 0, `${published} publications while 20 hovers were answered`);
+  });
 });

@@ -9,6 +9,7 @@ import type {
   ClientCapabilities,
   InitializeResult,
   PublishDiagnosticsParams,
+  Registration,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 
@@ -82,6 +83,9 @@ export class LspClient {
   private stderrText = '';
   private sequence = 0;
   initializeResult: InitializeResult | undefined;
+  /** Capabilities the server registered dynamically (`client/registerCapability`), in order. */
+  readonly registrations: Registration[] = [];
+  private readonly registrationWaiters = new Map<string, (r: Registration) => void>();
 
   private constructor(private readonly child: ChildProcess, private readonly connection: MessageConnection, options: StartOptions) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -90,7 +94,11 @@ export class LspClient {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => this.received(params));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
       params.items.map((item) => (options.configuration ? options.configuration(item.section, item.scopeUri) ?? null : item.section === 'secctx' ? NO_IMAGE_LOOKUP : null)));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: Registration[] }) => {
+      this.registrations.push(...params.registrations);
+      for (const r of params.registrations) this.registrationWaiters.get(r.method)?.(r);
+      return null;
+    });
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     // Refresh requests an editor answers at once (it then pulls diagnostics / asks for hints again).
@@ -157,6 +165,13 @@ export class LspClient {
 
   close(uri: string): Promise<void> {
     return this.notify('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Resolves with the server's registration of `method`, already received or the next one. */
+  waitForRegistration(method: string, timeoutMs = 10_000): Promise<Registration> {
+    const seen = this.registrations.find((r) => r.method === method);
+    if (seen) return Promise.resolve(seen);
+    return withTimeout(new Promise<Registration>((resolve) => this.registrationWaiters.set(method, resolve)), timeoutMs, `registration of ${method}`);
   }
 
   /** The last diagnostics published for a URI, if any. */

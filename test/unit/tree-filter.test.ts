@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { VERDICTS, filterDescription, filterOf, visibleContainers, visibleFiles, visibleWorkloads, type TreeFile, type VerdictFilter } from '../../client/src/treeFilter';
+import { VERDICTS, filterDescription, filterOf, uniqueIds, visibleContainers, visibleFiles, visibleWorkloads, type TreeFile, type VerdictFilter } from '../../client/src/treeFilter';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import { VERDICT_LABEL } from '../../server/src/engine/present/report';
@@ -97,5 +97,10 @@ describe('Security contexts filter', () => {
 
   test('the client\'s verdicts are the server\'s, in the same order and words', () => {
     assert.deepStrictEqual(VERDICTS.map((v) => [v.verdict, v.label]), VERDICT_ORDER.map((v) => [v, VERDICT_LABEL[v]]));
+  });
+
+  test('sibling rows get distinct, stable ids even with equal labels (VS Code refuses a refresh with duplicate ids)', () => {
+    const ids = uniqueIds('file:///w/values.yaml', ['3:Deployment/web', '3:Deployment/web', '9:Job/x']);
+    assert.deepStrictEqual({ distinct: new Set(ids).size, again: uniqueIds('file:///w/values.yaml', ['3:Deployment/web', '3:Deployment/web', '9:Job/x']) }, { distinct: 3, again: ids });
   });
 });

@@ -66,7 +66,7 @@ function readDocument(file: string, uri: string): TextDocument | undefined {
  * cheap to send on every cursor move, and an edit (positions, a cross-file fix reading the other file) is made only
  * for the fix the user picks.
  */
-export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, openDocument: (uri: string) => TextDocument | undefined, resolveLater = false): CodeAction[] {
+export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, openDocument: (uri: string) => TextDocument | undefined, resolveLater = false, editedFilesCommand?: string): CodeAction[] {
   const fixes: { action: CodeAction; edits: readonly TextEdit[] }[] = [];
   const disables: CodeAction[] = [];
   const only = params.context.only;
@@ -91,6 +91,7 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
           diagnostics: [diagnostic],
           isPreferred: fix.preferred === true,
           ...(resolveLater ? { data: key } : { edit: workspaceEdit(doc, fix.edits, openDocument) }),
+          ...afterEditCommand(doc, fix.edits, editedFilesCommand),
         },
       });
     });
@@ -100,6 +101,17 @@ export function quickFixes(doc: TextDocument, analysis: FileAnalysis, params: Co
     }
   }
   return [...fixes.map((f) => f.action), ...disables];
+}
+
+/**
+ * A fix that edits other files (a Dockerfile's USER from a manifest) runs the client's `editedFilesCommand` after
+ * its edit, with those files: the editor then shows or saves them (VS Code: by `files.autoSave`), so that a change
+ * in a file the user is not looking at is never left unsaved and unseen in a background buffer.
+ */
+function afterEditCommand(doc: TextDocument, edits: readonly TextEdit[], command: string | undefined): Pick<CodeAction, 'command'> {
+  if (!command) return {};
+  const others = [...new Set(edits.filter((e) => e.file).map((e) => URI.file(e.file!).toString()))].filter((uri) => uri !== doc.uri);
+  return others.length ? { command: { title: `Show ${others.length === 1 ? 'the other file' : 'the other files'} this fix edited`, command, arguments: [others] } } : {};
 }
 
 function sameEdits(a: readonly TextEdit[], b: readonly TextEdit[]): boolean {

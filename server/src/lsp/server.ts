@@ -35,7 +35,7 @@ import { ImageLookups } from './images';
 import { isIgnored, stricterLookup } from '../engine/config';
 import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
-import { definition, references } from './navigation';
+import { definition, references, registerNavigation } from './navigation';
 
 export { REPORT_REQUEST } from './report';
 
@@ -76,9 +76,12 @@ export function startServer(connection: Connection): void {
     setImmediate(() => { pullRequested = false; void connection.languages.diagnostics.refresh(); });
   }
   let hasConfigurationCapability = false;
+  /** Definition and references are registered for chart files only, where the client lets us (see lsp/navigation.ts). */
+  let navigationDynamic = false;
   let trusted = true;
   /** A client command taking (uri, range) that selects a range: inlay hint parts run it on Ctrl+click. */
   let revealCommand: string | undefined;
+  let editedFilesCommand: string | undefined;
   /** A client command that opens the report panel: hovers link to it as `command:` URIs (the client trusts only it). */
   let reportCommand: string | undefined;
   let workspaceRoots: string[] = [];
@@ -145,7 +148,11 @@ export function startServer(connection: Connection): void {
     const text = doc.getText();
     if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
     const file = filePath(doc.uri);
-    const options = optionsFor(file);
+    // A chart's files are judged together (one analysis serves every open file of it), so all take the options of
+    // the chart's folder: options per file's folder made the template's analysis and the values file's replace each
+    // other, each re-judging the other, for as long as both were open.
+    const root = trusted ? charts.rootOf(file) : undefined;
+    const options = optionsFor(root ? path.join(root, 'Chart.yaml') : file);
     const maxFileSize = settingsFor(file).maxFileSize;
     const chart = trusted && text.length <= maxFileSize ? charts.fileAnalysis(file, text, options, configuredValuesFiles(configFor(file))) : undefined;
     const analysis = chart ?? analyzer.analyze(file, text, options, maxFileSize);
@@ -268,14 +275,16 @@ export function startServer(connection: Connection): void {
     // Every part of the client's capabilities may be missing (`{}` or none at all): nothing is assumed.
     const capabilities = params.capabilities as InitializeParams['capabilities'] | undefined;
     hasConfigurationCapability = !!capabilities?.workspace?.configuration;
+    navigationDynamic = !!capabilities?.textDocument?.definition?.dynamicRegistration && !!capabilities?.textDocument?.references?.dynamicRegistration;
     diagnosticMode = diagnosticModeOf(capabilities ?? {});
     resolveLater = resolvesEdits(capabilities);
     if (hasConfigurationCapability) folderSettings = new FolderSettings((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'secctx' }), () => revalidateAll());
-    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; imageCacheDir?: unknown } | undefined;
+    const init = params.initializationOptions as { trusted?: boolean; settings?: unknown; revealCommand?: unknown; reportCommand?: unknown; editedFilesCommand?: unknown; imageCacheDir?: unknown } | undefined;
     trusted = init?.trusted !== false;
     if (typeof init?.imageCacheDir === 'string' && init.imageCacheDir) imageCacheDir = init.imageCacheDir;
     inlayHintRefresh = capabilities?.workspace?.inlayHint?.refreshSupport === true;
     if (typeof init?.revealCommand === 'string') revealCommand = init.revealCommand;
+    if (typeof init?.editedFilesCommand === 'string' && /^[\w.-]+$/.test(init.editedFilesCommand)) editedFilesCommand = init.editedFilesCommand;
     if (typeof init?.reportCommand === 'string' && /^[\w.-]+$/.test(init.reportCommand)) reportCommand = init.reportCommand;
     if (init?.settings) settings = readSettings(init.settings);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri));
@@ -285,8 +294,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
+        ...(navigationDynamic ? {} : { definitionProvider: true, referencesProvider: true }),
         completionProvider: { triggerCharacters: ['[', ' ', ',', '-'] },
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, HARDEN_KIND], resolveProvider: true },
@@ -297,6 +305,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    if (navigationDynamic) registerNavigation(connection, log);
     workspace = new WorkspaceIndex(workspaceRoots, trusted);
     if (trusted) {
       kustomize = new KustomizeFeature({
@@ -412,7 +421,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const analysis = analysisOf(doc);
-    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater), ...sourceActions(doc, analysis, params, resolveLater)];
+    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater, editedFilesCommand), ...sourceActions(doc, analysis, params, resolveLater)];
   });
   registerCodeActionResolve(connection, { document: (uri) => documents.get(uri), analysisOf }, log);
 

@@ -50,7 +50,12 @@ export function treeFile(analysis: FileAnalysis, text: string): TreeFile | undef
   for (const c of analysis.contexts) {
     const own = findingsOfContainer(analysis.findings, c);
     const list = workloads.get(c.workload) ?? [];
-    list.push({ name: c.name, kind: c.kind, line: lines.position(c.nameSpan.start).line, verdict: containerVerdict(c, own), summary: summaryLine(c) });
+    const row: TreeContainer = { name: c.name, kind: c.kind, line: lines.position(c.nameSpan.start).line, verdict: containerVerdict(c, own), summary: summaryLine(c) };
+    // A chart's values file maps several blocks (pod and container) onto the same container: one row,
+    // at the first block, with the worst verdict any of them gives.
+    const same = list.findIndex((x) => x.name === c.name && x.kind === c.kind);
+    if (same >= 0) list[same] = { ...list[same]!, verdict: worstVerdict([list[same]!.verdict, row.verdict]) };
+    else list.push(row);
     workloads.set(c.workload, list);
   }
   const entries: TreeWorkload[] = [...workloads].map(([label, containers]) => ({

@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Analyzer, detectFileKind } from '../server/src/engine/analyze';
+import { detectFileKind } from '../server/src/engine/analyze';
+import { exampleAnalysis } from '../server/src/engine/rules/examples';
 import { LineIndex } from '../server/src/engine/lines';
 import { DEFAULT_OPTIONS } from '../server/src/engine/options';
 import { PSS_CHECKS } from '../server/src/engine/pss/index';
@@ -58,7 +59,7 @@ function fixSafety(fix: string | undefined): string {
 function reported(rule: Rule): { messages: string[]; upstream: string[] } {
   const { file, code } = rule.meta.docs.bad;
   const lines = new LineIndex(code);
-  const findings = new Analyzer().analyze(file, code, DEFAULT_OPTIONS).findings.filter((f) => f.rule === rule.meta.id);
+  const findings = exampleAnalysis(rule.meta.docs.bad, DEFAULT_OPTIONS).findings.filter((f) => f.rule === rule.meta.id);
   const where = (offset: number): string => {
     const at = lines.position(offset);
     return `${file}:${at.line}:${at.column}`;
@@ -67,6 +68,18 @@ function reported(rule: Rule): { messages: string[]; upstream: string[] } {
     messages: findings.map((f) => `${where(f.span.start)}  ${f.severity}  ${f.message}`),
     upstream: findings.flatMap((f) => (f.pss ? [`${where(f.span.start)}  ${f.pss.detail === '' ? f.pss.reason : `${f.pss.reason} (${f.pss.detail})`}`] : [])),
   };
+}
+
+/** A chart rule's examples are files of a chart: its other files first (the bad example's chart; the good one's where it differs). */
+function chartFiles(bad: DocExample, good: DocExample): string[] {
+  const out: string[] = [];
+  const show = (chart: Readonly<Record<string, string>>, intro: string) => {
+    out.push(intro, '');
+    for (const [file, code] of Object.entries(chart)) out.push(`\`${file}\`:`, '', fenced('yaml', code), '');
+  };
+  if (bad.chart) show(bad.chart, 'In a Helm chart with these files:');
+  if (good.chart && JSON.stringify(good.chart) !== JSON.stringify(bad.chart)) show(good.chart, 'The passing example\'s chart has these files instead:');
+  return out;
 }
 
 /** The fix safety audit of one rule as table rows: `| fix | safety | why |`, with the rule first when asked. */
@@ -118,7 +131,8 @@ function renderRulePage(rule: Rule): string {
     '',
     '## Examples',
     '',
-    `Flagged (\`${docs.bad.file}\`):`,
+    ...chartFiles(docs.bad, docs.good),
+    `Flagged (\`${docs.bad.file}\`${docs.bad.chart ? ' of the chart' : ''}):`,
     '',
     fenced(fenceLanguage(docs.bad), docs.bad.code),
     '',
@@ -126,7 +140,7 @@ function renderRulePage(rule: Rule): string {
     ...(output.upstream.length
       ? ['In the Pod Security admission controller\'s words (kept in each finding\'s `pss.reason` and `pss.detail`: JSON output, SARIF result properties):', '', fenced('text', output.upstream.join('\n')), '']
       : []),
-    `Not flagged (\`${docs.good.file}\`):`,
+    `Not flagged (\`${docs.good.file}\`${docs.good.chart ? ' of the chart' : ''}):`,
     '',
     fenced(fenceLanguage(docs.good), docs.good.code),
     '',

@@ -34,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             : next(params, token),
       },
     },
-    synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,Kustomization}') },
+    synchronize: { configurationSection: 'secctx', fileEvents: vscode.workspace.createFileSystemWatcher('**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,*.y*ml,.secctx.y*ml,*.json,*.tpl,Kustomization}') },
     initializationOptions: { trusted: vscode.workspace.isTrusted, revealCommand: 'secctx.revealSource', editedFilesCommand: 'secctx.showEditedFiles', reportCommand: 'secctx.showEffectiveContext', imageCacheDir: context.globalStorageUri.fsPath },
     // Hovers may link to the report panel; no other command runs from a hover.
     markdown: { isTrusted: { enabledCommands: ['secctx.showEffectiveContext'] } },

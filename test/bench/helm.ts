@@ -4,6 +4,7 @@
  * change each time), timed from didChange to the publishDiagnostics answering it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -72,19 +73,22 @@ export function writeBenchChart(dir: string): string {
  * workload's container block (`component50.securityContext.runAsUser`: one template re-rendered),
  * `shared` the pod block every template places (all 100 re-rendered and re-judged).
  */
-export async function helmEditLatency(command: LspServerCommand, dir: string, edits: number, warmup: number, block: 'component' | 'shared' = 'component'): Promise<{ median: number; p95: number; n: number }> {
+export async function helmEditLatency(command: LspServerCommand, dir: string, edits: number, warmup: number, block: 'component' | 'shared' = 'component'): Promise<{ median: number; p95: number; n: number; load: string }> {
   const file = writeBenchChart(dir);
-  const text = values();
+  const disk = values();
+  const offset = disk.indexOf('runAsUser: 1000', block === 'shared' ? 0 : disk.indexOf(`component${HELM_TEMPLATES >> 1}:`)) + 'runAsUser: '.length;
+  // The editor's buffer starts with the edited user at 0: the chart's findings (run as root) show the chart is read.
+  const text = `${disk.slice(0, offset)}0${disk.slice(offset + '1000'.length)}`;
   const uri = pathToFileURL(file).href;
   const client = await LspClient.start(command, { rootUri: pathToFileURL(dir).href, timeoutMs: 60_000 });
   try {
     let mark = client.mark();
     await client.open(uri, text, 1);
-    await client.waitForDiagnostics(uri, 1, 120_000, mark);
-    const offset = text.indexOf('runAsUser: 1000', block === 'shared' ? 0 : text.indexOf(`component${HELM_TEMPLATES >> 1}:`)) + 'runAsUser: '.length;
+    // The first answer is values.yaml alone; the chart is read in the background and its findings follow.
+    await client.waitForDiagnosticsMatching(uri, (d) => d.version === 1 && d.diagnostics.length > 0, 120_000, mark);
     const line = text.slice(0, offset).split('\n').length - 1;
     const character = offset - (text.lastIndexOf('\n', offset - 1) + 1);
-    let current = '1000';
+    let current = '0';
     const samples: number[] = [];
     for (let i = 0; i < edits + warmup; i++) {
       const next = current === '1000' ? '0' : '1000';
@@ -98,7 +102,8 @@ export async function helmEditLatency(command: LspServerCommand, dir: string, ed
     }
     const sorted = samples.sort((a, b) => a - b);
     const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-    return { median: rank(0.5), p95: rank(0.95), n: sorted.length };
+    // The 1, 5 and 15 minute load averages as the measurement ends: 2 cores shared with other work make timings noisy.
+    return { median: rank(0.5), p95: rank(0.95), n: sorted.length, load: os.loadavg().map((l) => l.toFixed(2)).join(' ') };
   } finally {
     await client.shutdown();
   }

@@ -65,10 +65,18 @@ describe('a Helm chart over stdio', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('values.yaml: capabilities at pod level is an error on its line, naming the template line; an unused block gets a hint', async () => {
+  test('values.yaml is answered at once with its own result, before the chart is read; the chart\'s findings follow', async () => {
     const mark = client.mark();
     await client.open(valuesUri, VALUES, 1);
-    const { diagnostics } = (await client.waitForDiagnostics(valuesUri, 1, 30_000, mark)).params;
+    // The chart is read from disk in the background (fs/promises), so the first answer is the file judged alone.
+    const first = (await client.waitForDiagnostics(valuesUri, 1, 30_000, mark)).params;
+    assert.deepEqual(first.diagnostics, []);
+    const chart = (await client.waitForDiagnosticsMatching(valuesUri, (d) => d.version === 1 && d.diagnostics.length > 0, 30_000, mark)).params;
+    assert.deepEqual(chart.diagnostics.map((d) => d.code), ['capabilities-at-pod-level', 'values-not-used']);
+  });
+
+  test('values.yaml: capabilities at pod level is an error on its line, naming the template line; an unused block gets a hint', async () => {
+    const diagnostics = client.diagnostics(valuesUri)?.params.diagnostics ?? [];
     const caps = diagnostics.find((d) => d.code === 'capabilities-at-pod-level');
     assert.ok(caps, JSON.stringify(diagnostics));
     assert.deepEqual([caps.range.start.line, caps.severity], [6, 1]);
@@ -111,5 +119,15 @@ describe('a Helm chart over stdio', () => {
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: templateUri }, position: { line: 13, character: 26 } });
     const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
     assert.match(value, /^`\.Values\.securityContext`\n\nSet in \[values\.yaml:9\]/);
+  });
+
+  test('a template changed on disk (not open) is read again: the values finding names its new line', async () => {
+    const file = join(chart, 'templates', 'deployment.yaml');
+    writeFileSync(file, `# a comment line moves everything down\n${DEPLOYMENT}`);
+    const mark = client.mark();
+    await client.close(templateUri);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: templateUri, type: 2 }] });
+    const moved = await client.waitForDiagnosticsMatching(valuesUri, (d) => d.diagnostics.some((x) => String(x.message).endsWith('placed by templates/deployment.yaml:10)')), 30_000, mark);
+    assert.deepEqual(moved.params.diagnostics.map((d) => [d.code, d.range.start.line]), [['capabilities-at-pod-level', 6], ['values-not-used', 11]]);
   });
 });

@@ -43,6 +43,7 @@ interface DiagnosticsWaiter {
   readonly uri: string;
   readonly version?: number;
   readonly after: number;
+  readonly matches?: (d: PublishDiagnosticsParams) => boolean;
   readonly resolve: (d: ReceivedDiagnostics) => void;
 }
 
@@ -195,6 +196,17 @@ export class LspClient {
     return withTimeout(waited, timeoutMs, `diagnostics for ${uri}${version === undefined ? '' : ` version ${version}`}`);
   }
 
+  /**
+   * Resolves with the first publication for `uri` after `after` (already received ones count) that
+   * `matches` (a background result arriving after the first answer, say).
+   */
+  waitForDiagnosticsMatching(uri: string, matches: (d: PublishDiagnosticsParams) => boolean, timeoutMs = 10_000, after = this.sequence): Promise<ReceivedDiagnostics> {
+    const seen = this.history.find(({ seq, diagnostics: d }) => d.params.uri === uri && seq >= after && matches(d.params));
+    if (seen) return Promise.resolve(seen.diagnostics);
+    const waited = new Promise<ReceivedDiagnostics>((resolve) => this.waiters.push({ uri, after, matches, resolve }));
+    return withTimeout(waited, timeoutMs, `matching diagnostics for ${uri}`);
+  }
+
   /** Sends shutdown and exit; kills the process if it does not exit in time. Resolves with the exit code. */
   async shutdown(timeoutMs = 5_000): Promise<number | null> {
     if (!this.alive) return this.exited;
@@ -217,7 +229,7 @@ export class LspClient {
     this.history.push({ seq: index, diagnostics: d });
     if (this.history.length > 20_000) this.history.splice(0, 10_000);
     this.waiters = this.waiters.filter((w) => {
-      const match = w.uri === params.uri && (w.version === undefined ? index >= w.after : params.version === w.version);
+      const match = w.uri === params.uri && (w.matches ? index >= w.after && w.matches(params) : w.version === undefined ? index >= w.after : params.version === w.version);
       if (match) w.resolve(d);
       return !match;
     });

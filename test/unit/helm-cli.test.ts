@@ -4,7 +4,7 @@
  * `helm.valuesFiles`), containers listed once per chart with `source: values` and the file and line.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -71,5 +71,38 @@ describe('the CLI on a Helm chart', () => {
     assert.deepEqual(containers.map((c) => ({ file: c.file, line: c.line, workload: c.workload, name: c.name, user: c.user, chart: c.chart })), [
       { file: 'web/templates/deployment.yaml', line: 11, workload: 'Deployment/release-name-web', name: 'web', user: { uid: 0, source: 'values', file: 'prod.yaml', line: 2 }, chart: 'web' },
     ]);
+  });
+});
+
+describe('check --fix on a Helm chart', () => {
+  const VALUES = 'podSecurityContext:\n  runAsNonRoot: true\n  capabilities:\n    add: [NET_ADMIN]\nsecurityContext:\n  runAsUser: 1000\n  alowPrivilegeEscalation: false\n';
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'secctx-helm-fix-'));
+    mkdirSync(join(dir, 'web', 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    writeFileSync(join(dir, 'web', 'values.yaml'), VALUES);
+    writeFileSync(join(dir, 'web', 'templates', 'deployment.yaml'), DEPLOYMENT);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('--fix applies the safe fix in values.yaml (the did-you-mean rename) and leaves the unsafe capabilities move; --fix-unsafe moves them', async () => {
+    const fixed = await run(dir, 'check', 'web', '--fix', '--format', 'json');
+    const remaining = (JSON.parse(fixed.stdout) as { findings: JsonFinding[] }).findings.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line} ${f.rule}`);
+    assert.deepEqual(
+      { code: fixed.code, stderr: fixed.stderr, values: readFileSync(join(dir, 'web', 'values.yaml'), 'utf8'), remaining },
+      {
+        code: 1,
+        // Left for --fix-unsafe: the capabilities move, and the template's seccomp profile.
+        stderr: 'secctx: web/values.yaml: applied 1 fix\nsecctx: 2 findings have only an unsafe fix (apply with --fix-unsafe)\n',
+        values: VALUES.replace('alowPrivilegeEscalation', 'allowPrivilegeEscalation'),
+        remaining: ['web/values.yaml:3 capabilities-at-pod-level'],
+      },
+    );
+    const unsafe = await run(dir, 'check', 'web', '--fix-unsafe', '--format', 'json');
+    assert.deepEqual(
+      { stderr: unsafe.stderr, values: readFileSync(join(dir, 'web', 'values.yaml'), 'utf8') },
+      { stderr: 'secctx: web/templates/deployment.yaml: applied 1 fix\nsecctx: web/values.yaml: applied 1 fix\n', values: 'podSecurityContext:\n  runAsNonRoot: true\nsecurityContext:\n  runAsUser: 1000\n  allowPrivilegeEscalation: false\n  capabilities:\n    add: [NET_ADMIN]\n' },
+    );
   });
 });

@@ -12,8 +12,8 @@ import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import { loadChart } from '../../server/src/host/helm/charts';
 import { sharedPath } from '../support/shared';
 
-function analyze(dir: string): ChartAnalysis {
-  const chart = loadChart(sharedPath('corpus', dir));
+async function analyze(dir: string): Promise<ChartAnalysis> {
+  const chart = await loadChart(sharedPath('corpus', dir));
   assert.ok(chart, dir);
   return new ChartAnalyzer().analyze(chart, [], DEFAULT_OPTIONS);
 }
@@ -31,14 +31,14 @@ function serious(a: ChartAnalysis): string[] {
 }
 
 describe('corpus charts', () => {
-  test('metrics-server: securityContext is the metrics-server container\'s; podSecurityContext {} and the disabled addon-resizer place nothing', () => {
-    const a = analyze('kubernetes-sigs__metrics-server/charts/metrics-server');
+  test('metrics-server: securityContext is the metrics-server container\'s; podSecurityContext {} and the disabled addon-resizer place nothing', async () => {
+    const a = await analyze('kubernetes-sigs__metrics-server/charts/metrics-server');
     assert.deepEqual(placements(a), ['Deployment/{{ include "metrics-server.fullname" . }} container/metrics-server securityContext <- securityContext']);
     assert.deepEqual(serious(a), []);
   });
 
-  test('prometheus-node-exporter: securityContext is pod-level, containerSecurityContext the container\'s, host namespaces from values', () => {
-    const a = analyze('prometheus-community__helm-charts/charts/prometheus-node-exporter');
+  test('prometheus-node-exporter: securityContext is pod-level, containerSecurityContext the container\'s, host namespaces from values', async () => {
+    const a = await analyze('prometheus-community__helm-charts/charts/prometheus-node-exporter');
     assert.deepEqual(placements(a), [
       'DaemonSet/{{ include "prometheus-node-exporter.fullname" . }} pod securityContext <- securityContext',
       'DaemonSet/{{ include "prometheus-node-exporter.fullname" . }} pod hostNetwork <- hostNetwork',
@@ -61,14 +61,14 @@ describe('corpus charts', () => {
 
   // `allowPrivilegeEscalation: {{ or …allowPrivilegeEscalation …chroot }}` prints chroot's false: `or` returns its last
   // argument when none is true (text/template funcs.go `or`).
-  test('ingress-nginx: the controller container gets controller.image.* fields through the controller.containerSecurityContext helper\'s else branch', () => {
-    const a = analyze('kubernetes__ingress-nginx/charts/ingress-nginx');
+  test('ingress-nginx: the controller container gets controller.image.* fields through the controller.containerSecurityContext helper\'s else branch', async () => {
+    const a = await analyze('kubernetes__ingress-nginx/charts/ingress-nginx');
     assert.deepEqual(placements(a), ['Deployment/release-name-ingress-nginx-controller container/controller securityContext <- controller.image.runAsNonRoot,controller.image.runAsUser,controller.image.runAsGroup,controller.image.chroot,controller.image.seccompProfile.type,controller.image.readOnlyRootFilesystem']);
     assert.deepEqual(serious(a), []);
   });
 
-  test('cert-manager: securityContext/containerSecurityContext for the controller, webhook.* for the webhook', () => {
-    const a = analyze('cert-manager__cert-manager/deploy/charts/cert-manager');
+  test('cert-manager: securityContext/containerSecurityContext for the controller, webhook.* for the webhook', async () => {
+    const a = await analyze('cert-manager__cert-manager/deploy/charts/cert-manager');
     assert.deepEqual(placements(a), [
       'Deployment/{{ template "cert-manager.fullname" . }} pod securityContext <- securityContext',
       'Deployment/{{ template "cert-manager.fullname" . }} container/cert-manager-controller securityContext <- containerSecurityContext',
@@ -78,8 +78,8 @@ describe('corpus charts', () => {
     assert.deepEqual(serious(a), []);
   });
 
-  test('tetragon: tetragon.securityContext (privileged) in the container of the _container_tetragon.tpl helper', () => {
-    const a = analyze('cilium__tetragon/install/kubernetes/tetragon');
+  test('tetragon: tetragon.securityContext (privileged) in the container of the _container_tetragon.tpl helper', async () => {
+    const a = await analyze('cilium__tetragon/install/kubernetes/tetragon');
     assert.deepEqual(placements(a), [
       'DaemonSet/{{ include "tetragon.name" . }} pod hostNetwork <- hostNetwork',
       'DaemonSet/{{ include "tetragon.name" . }} pod hostUsers <- template',
@@ -98,15 +98,15 @@ describe('corpus charts', () => {
     ]);
   });
 
-  test('flannel: literal security contexts in the template, judged there', () => {
-    const a = analyze('flannel-io__flannel/chart/kube-flannel');
+  test('flannel: literal security contexts in the template, judged there', async () => {
+    const a = await analyze('flannel-io__flannel/chart/kube-flannel');
     assert.deepEqual(placements(a), ['DaemonSet/kube-flannel-ds pod hostNetwork <- template', 'DaemonSet/kube-flannel-ds container/kube-flannel securityContext <- template']);
     // True positives: host network, NET_ADMIN/NET_RAW added, hostPath mounts.
     assert.ok(serious(a).every((s) => /host-namespaces|host-path-volume|dangerous-capability/.test(s)), serious(a).join('\n'));
   });
 
-  test('kubernetes-dashboard: app.security.securityContext at pod level and containerSecurityContext in the api and web containers', () => {
-    const a = analyze('kubernetes__dashboard/charts/kubernetes-dashboard');
+  test('kubernetes-dashboard: app.security.securityContext at pod level and containerSecurityContext in the api and web containers', async () => {
+    const a = await analyze('kubernetes__dashboard/charts/kubernetes-dashboard');
     assert.deepEqual(placements(a), [
       'Deployment/{{ template "kubernetes-dashboard.fullname" . }}-api pod securityContext <- app.security.securityContext',
       'Deployment/{{ template "kubernetes-dashboard.fullname" . }}-api container/{{ template "kubernetes-dashboard.name" . }}-api securityContext <- app.security.containerSecurityContext',

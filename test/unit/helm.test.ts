@@ -432,6 +432,28 @@ spec:
   test('without Chart.yaml (maybe a partial copy of a chart) no block is called unused', () => {
     assert.deepEqual(hints({ 'values.yaml': values, 'templates/pod.yaml': template }), []);
   });
+  test('the rules setting applies to the chart\'s own findings: template-syntax as a warning, values-not-used off', () => {
+    const options = { ...DEFAULT_OPTIONS, rules: { 'template-syntax': 'warning', 'values-not-used': 'off' } } as const;
+    const files = { 'Chart.yaml': CHART_YAML, 'values.yaml': values, 'templates/pod.yaml': template, 'templates/bad.yaml': 'a: {{ .Values.x\n' };
+    const a = new ChartAnalyzer().analyze(buildChart(ROOT, new Map(Object.entries(files).map(([k, v]) => [`${ROOT}/${k}`, v]))), [], options);
+    assert.deepEqual(
+      { bad: findingsOf(a, 'templates/bad.yaml', 'template-syntax').map((f) => f.severity), unused: helmFileAnalysis(`${ROOT}/values.yaml`, values, a, `${ROOT}/values.yaml`, options).findings.filter((f) => f.rule === 'values-not-used') },
+      { bad: ['warning'], unused: [] },
+    );
+  });
+});
+
+describe('template functions', () => {
+  test('printf verbs and semverCompare constraints (commas, spaces before operators, ||) against the default KubeVersion v1.33.0', () => {
+    const constraints = ['>=1.21-0', '>=1.21, <1.30', '>= 1.21 < 1.40', '~1.33', '^2.0', '!=1.33.0', '1.20 || 1.33.0', ' >=1.2'];
+    const template = [
+      `p: {{ printf "%s-%d-%q-%%-%-5s|" "a" 7 "b" "c" }}`,
+      ...constraints.map((c, i) => `s${i}: {{ if semverCompare ${JSON.stringify(c)} .Capabilities.KubeVersion.GitVersion }}y{{ else }}n{{ end }}`),
+    ].join('\n') + '\n';
+    const a = analyzeChart({ 'Chart.yaml': CHART_YAML, 'values.yaml': '', 'templates/cm.yaml': template });
+    // printf: Go's fmt for %s %d %q %% (width flags read, not applied); semverCompare: Masterminds/semver's Constraints.Check.
+    assert.deepEqual(a.rendered[0].text.split('\n'), ['p: a-7-"b"-%-c|', 's0: y', 's1: n', 's2: y', 's3: y', 's4: n', 's5: n', 's6: y', 's7: y', '']);
+  });
 });
 
 describe('robustness', () => {

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixAll } from '../engine/fixes/apply';
+import type { FileAnalysis } from '../engine/analyze';
 import type { AnalysisOptions } from '../engine/options';
 import { unifiedDiff } from './diff';
 import type { InputFile, ReadFile } from './files';
@@ -87,9 +88,10 @@ export function patchPath(file: InputFile): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file.absolute).split(path.sep).join('/');
 }
 
-export function applyCliFixes(file: InputFile, read: ReadFile, options: AnalysisOptions, mode: { unsafe: boolean; dryRun: boolean }, io: CliIo): CliFixResult {
+/** `analyze`: how a pass judges the text (a Helm chart's values file or template through its chart); default: the file alone. */
+export function applyCliFixes(file: InputFile, read: ReadFile, options: AnalysisOptions, mode: { unsafe: boolean; dryRun: boolean }, io: CliIo, analyze?: (path: string, text: string) => FileAnalysis): CliFixResult {
   const { text } = read;
-  const result = fixAll(file.absolute, text, options, { unsafe: mode.unsafe });
+  const result = fixAll(file.absolute, text, options, { unsafe: mode.unsafe, ...(analyze ? { analyze } : {}) });
   const unsafeLeft = result.remaining.filter((f) => f.fixes.some((fix) => fix.preferred && fix.safety !== 'safe')).length;
   if (result.text === text) return { text, patch: '', applied: 0, unsafeLeft };
   const fixed = keepLineEndings(text, result.text);

@@ -14,8 +14,18 @@ export class CliCharts {
 
   constructor(private readonly extraValues: readonly string[] = []) {}
 
+  private valuesFiles(config: LoadedConfig | undefined): string[] {
+    return [...configuredValuesFiles(config), ...this.extraValues.map((f) => path.resolve(f))];
+  }
+
+  /** Reads the chart a file belongs to (once per chart) and the override values files. */
+  async prepare(file: string, config: LoadedConfig | undefined): Promise<void> {
+    await this.charts.prepare(file, this.valuesFiles(config));
+  }
+
+  /** The file judged through its chart (read by `prepare` first), or undefined when it is not a chart file. */
   analyze(file: string, text: string, options: AnalysisOptions, config: LoadedConfig | undefined): FileAnalysis | undefined {
-    const values = [...configuredValuesFiles(config), ...this.extraValues.map((f) => path.resolve(f))];
+    const values = this.valuesFiles(config);
     const analysis = this.charts.fileAnalysis(file, text, options, values);
     if (analysis?.helm) this.used.set(analysis.helm.chart.chart.root, analysis.helm.chart);
     return analysis;

@@ -165,12 +165,14 @@ async function analyzeOnce(o: CliOptions, io: CliIo): Promise<{ inputs: Analyzed
       continue;
     }
     const options = optionsOf(file, config);
+    await charts.prepare(file.absolute, config);
     let text = read.text;
     let patch = '';
     let analysis: FileAnalysis;
     try {
       if (fixed) {
-        const result = applyCliFixes(file, read, options, fixed, io);
+        // A chart's file is fixed as judged through its chart (a values file's fixes come from the templates placing it).
+        const result = applyCliFixes(file, read, options, fixed, io, (p, t) => charts.analyze(p, t, options, config) ?? analyzer.analyze(p, t, options));
         // Not written (changed on disk meanwhile, or unwritable): fatal, the run must not pass as fixed.
         if (result.problem) {
           problems.push({ file: file.display, message: result.problem, fatal: true });

@@ -3,7 +3,7 @@
  * engine; this file only keeps documents, settings and the analysis cache, and schedules work.
  */
 import * as path from 'node:path';
-import { CodeActionKind, type Diagnostic, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, type Diagnostic, FileChangeType, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
@@ -53,7 +53,8 @@ function evictOldest<K, V>(cache: Map<K, V>): void {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyzer = new Analyzer();
-  const charts = new HelmCharts();
+  /** Charts are read in the background; when one is ready its open files are judged through it. */
+  const charts = new HelmCharts((root) => chartReady(root));
   const analysisByRoot = new Map<string, unknown>();
   const analyses = new Map<string, { version: number; text: string; analysis: FileAnalysis }>();
   const pending = new Map<string, NodeJS.Immediate>();
@@ -151,7 +152,8 @@ export function startServer(connection: Connection): void {
     // A chart's files are judged together (one analysis serves every open file of it), so all take the options of
     // the chart's folder: options per file's folder made the template's analysis and the values file's replace each
     // other, each re-judging the other, for as long as both were open.
-    const root = trusted ? charts.rootOf(file) : undefined;
+    // The root once known (finding it reads the disk, in the background: until then the file is judged alone).
+    const root = trusted ? charts.knownRoot(file) : undefined;
     const options = optionsFor(root ? path.join(root, 'Chart.yaml') : file);
     const maxFileSize = settingsFor(file).maxFileSize;
     const chart = trusted && text.length <= maxFileSize ? charts.fileAnalysis(file, text, options, configuredValuesFiles(configFor(file))) : undefined;
@@ -198,6 +200,16 @@ export function startServer(connection: Connection): void {
       const hit = analyses.get(other.uri);
       if (hit?.analysis.helm && hit.analysis.helm.chart !== analysisByRoot.get(root)) { analyses.delete(other.uri); schedule(other); }
     }
+  }
+
+  /** A chart's model was read (or a file of it changed on disk): its open files get their chart findings. */
+  function chartReady(root: string): void {
+    for (const doc of documents.all()) {
+      if (!filePath(doc.uri).replace(/\\/g, '/').startsWith(root + '/')) continue;
+      analyses.delete(doc.uri);
+      schedule(doc);
+    }
+    if (inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
   /** Coalesces bursts of changes: analyses once per turn of the event loop, no fixed debounce. */
@@ -353,7 +365,7 @@ export function startServer(connection: Connection): void {
       const file = filePath(change.uri);
       if (!documents.get(change.uri)) kustomize?.touched(file);
       if (/\.secctx\.ya?ml$/.test(file)) { configs.clear(); configureImages(); changed = true; }
-      if (!documents.get(change.uri)) charts.invalidate(file);
+      if (!documents.get(change.uri)) charts.fileChanged(file, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
       if (workspace && !documents.get(change.uri) && workspace.refresh(file)) changed = true;
     }
     if (changed) indexChanged();
@@ -365,7 +377,7 @@ export function startServer(connection: Connection): void {
     const closed = filePath(e.document.uri);
     if (workspace && isIndexedFile(closed) && workspace.contains(closed) && workspace.refresh(closed)) indexChanged();
     analyzer.forget(filePath(e.document.uri));
-    charts.invalidate(filePath(e.document.uri));
+    charts.closed(filePath(e.document.uri));
     pulled.forget(e.document.uri);
     if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

@@ -4,7 +4,7 @@
  * profile (`hardenToRestricted`), which lists what it leaves to a person instead of deleting it.
  */
 import type { Node } from 'yaml';
-import { Analyzer } from '../analyze';
+import { Analyzer, type FileAnalysis } from '../analyze';
 import { buildKubernetesDocument, isKubernetesResource, type PodModel } from '../kubernetes/model';
 import type { AnalysisOptions } from '../options';
 import { evaluatePodSecurity, formatPssViolation, parseKubeVersion, type PssViolation } from '../pss';
@@ -115,6 +115,8 @@ export interface FixAllOptions {
   /** Also apply fixes that change what the workload may do (`--fix-unsafe`). */
   readonly unsafe: boolean;
   readonly analyzer?: Analyzer;
+  /** How each pass re-analyses the text (a Helm chart's file is judged through its chart); default: `analyzer`. */
+  readonly analyze?: (path: string, text: string) => FileAnalysis;
 }
 
 /**
@@ -124,10 +126,11 @@ export interface FixAllOptions {
  */
 export function fixAll(path: string, text: string, options: AnalysisOptions, fixOptions: FixAllOptions): FixAllResult {
   const analyzer = fixOptions.analyzer ?? new Analyzer();
+  const analyze = fixOptions.analyze ?? ((p: string, t: string) => analyzer.analyze(p, t, options));
   const applied: AppliedFix[] = [];
   let current = text;
   let passes = 0;
-  let analysis = analyzer.analyze(path, current, options);
+  let analysis = analyze(path, current);
   while (passes < MAX_FIX_PASSES) {
     const candidates: Candidate[] = [];
     for (const finding of analysis.findings) {
@@ -141,7 +144,7 @@ export function fixAll(path: string, text: string, options: AnalysisOptions, fix
     current = next;
     passes++;
     applied.push(...pass.applied);
-    analysis = analyzer.analyze(path, current, options);
+    analysis = analyze(path, current);
   }
   return { text: current, applied, passes, remaining: analysis.findings };
 }

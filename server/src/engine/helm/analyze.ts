@@ -17,8 +17,10 @@ import { pairOf } from '../yaml/nodes';
 import { collectDefines, joinPath, parseValuesCached, type ChartModel, type TemplateFile } from './chart';
 import { Renderer, placeholderPattern, type NotFollowed, type Reads, type SkippedBranch } from './render';
 import type { ParsedTemplate } from './template';
-import { coalesceValues, emptyMap, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
+import { coalesceValues, emptyMap, fingerprintOf, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
 import { capabilitiesToContainerFix } from './fixes';
+import { finalSeverity } from '../rules/run';
+import { templateSyntax } from '../rules/template-syntax';
 
 export interface ValuesFile {
   readonly path: string;
@@ -149,8 +151,18 @@ export function mapSpan(segs: readonly Seg[], span: Span): (Src & { seg: Seg }) 
   return { ...src, seg };
 }
 
+/** The index of the first segment starting at or after `offset` (segments are in rendered order). */
+function firstSegFrom(segs: readonly Seg[], offset: number): number {
+  let lo = 0, hi = segs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid].at < offset) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 function unknownWithin(segs: readonly Seg[], start: number, end: number): boolean {
-  for (const s of segs) if (s.unknown && s.at >= start && s.at <= end) return true;
+  for (let i = firstSegFrom(segs, start); i < segs.length && segs[i].at <= end; i++) if (segs[i].unknown) return true;
   return false;
 }
 
@@ -209,20 +221,27 @@ function textDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<strin
 /** The segments with their values-file spans moved past an edit; undefined when one touches the edit. */
 function remapSegs(segs: readonly Seg[], diffs: ReadonlyMap<string, TextDiff | 'gone'>): Seg[] | undefined {
   if (!diffs.size) return segs as Seg[];
-  const out: Seg[] = [];
-  for (const g of segs) {
+  // Copied from the first segment that moves: a template reading only values before the edit keeps its array.
+  let out: Seg[] | undefined;
+  for (let i = 0; i < segs.length; i++) {
+    const g = segs[i];
     const d = g.src && diffs.get(g.src.file);
-    if (!d || !g.src) { out.push(g); continue; }
+    if (!d || !g.src || (d !== 'gone' && g.src.end <= d.from && !(g.src.end === d.from && d.from === d.to))) { out?.push(g); continue; }
     if (d === 'gone') return undefined;
-    if (g.src.end <= d.from && !(g.src.end === d.from && d.from === d.to)) { out.push(g); continue; }
-    if (g.src.start >= d.to) { out.push({ ...g, src: { file: g.src.file, start: g.src.start + d.delta, end: g.src.end + d.delta } }); continue; }
+    if (g.src.start >= d.to) {
+      out ??= segs.slice(0, i);
+      out.push({ ...g, src: { file: g.src.file, start: g.src.start + d.delta, end: g.src.end + d.delta } });
+      continue;
+    }
     return undefined;
   }
-  return out;
+  return out ?? (segs as Seg[]);
 }
 
 export class ChartAnalyzer {
   private renders = new Map<string, PreviousRender>();
+  /** Each template's last rendered text and its documents (with the texts their analyses are cached by). */
+  private documents = new Map<string, { text: string; options: AnalysisOptions; documents: RenderedDocument[]; chunks: string[] }>();
   private valuesTexts = new Map<string, string>();
   /** Rendered document text → analysis (the previous and current generation). */
   private cache = new Map<string, YamlDocumentAnalysis>();
@@ -252,12 +271,13 @@ export class ChartAnalyzer {
     const kube = kubeVersion(options);
     const diffs = textDiffs(this.valuesTexts, texts);
     const nextRenders = new Map<string, PreviousRender>();
+    const nextDocuments = new Map<string, { text: string; options: AnalysisOptions; documents: RenderedDocument[]; chunks: string[] }>();
     const fingerprints = new Map<VMap, Map<string, string>>();
     const fingerprint = (vals: VMap, key: string): string => {
       let memo = fingerprints.get(vals);
       if (!memo) fingerprints.set(vals, (memo = new Map()));
       let f = memo.get(key);
-      if (f === undefined) memo.set(key, (f = JSON.stringify(plain(key === '*' ? vals : vals.entries.get(key))) ?? ''));
+      if (f === undefined) memo.set(key, (f = key === '*' ? JSON.stringify(plain(vals)) ?? '' : fingerprintOf(vals.entries.get(key))));
       return f;
     };
 
@@ -295,14 +315,26 @@ export class ChartAnalyzer {
         skipped.push(...r.skipped);
         for (const u of r.used) used.add(u);
         const out = r.out;
-        const documents: RenderedDocument[] = [];
-        for (const chunk of splitYamlDocuments(out.text)) {
-          if (!/\S/.test(chunk.text.replace(/^---.*$/m, '').replace(/^\s*#.*$/gm, ''))) continue;
-          let analysis = next.get(chunk.text) ?? this.cache.get(chunk.text);
-          if (!analysis) { analysis = analyzeYamlDocument(chunk.text, options); this.lastReanalysed++; }
-          next.set(chunk.text, analysis);
-          documents.push({ template: t.path, offset: chunk.offset, analysis });
+        // The same rendered text as last time (with the same options): the same documents, not split again.
+        const last = this.documents.get(t.path);
+        let documents: RenderedDocument[];
+        let chunks: string[];
+        if (last && last.text === out.text && last.options === options) {
+          ({ documents, chunks } = last);
+          documents.forEach((d, i) => next.set(chunks[i], d.analysis));
+        } else {
+          documents = [];
+          chunks = [];
+          for (const chunk of splitYamlDocuments(out.text)) {
+            if (!hasContent(chunk.text)) continue;
+            let analysis = next.get(chunk.text) ?? this.cache.get(chunk.text);
+            if (!analysis) { analysis = analyzeYamlDocument(chunk.text, options); this.lastReanalysed++; }
+            next.set(chunk.text, analysis);
+            documents.push({ template: t.path, offset: chunk.offset, analysis });
+            chunks.push(chunk.text);
+          }
         }
+        nextDocuments.set(t.path, { text: out.text, options, documents, chunks });
         const rt: RenderedTemplate = { path: t.path, text: out.text, segs: out.segs, documents };
         rendered.push(rt);
         this.judge(rt, texts, findings, placements, containers);
@@ -311,6 +343,7 @@ export class ChartAnalyzer {
     renderChart(chart, values);
     this.cache = next;
     this.renders = nextRenders;
+    this.documents = nextDocuments;
     this.valuesTexts = new Map([...texts].filter(([f]) => !isTemplateFile(f, texts)));
     const index = indexValues(values, chart, user);
     for (let i = 0; i < placements.length; i++) placements[i] = withPaths(placements[i], index);
@@ -319,7 +352,11 @@ export class ChartAnalyzer {
       push(findings, p.file, { rule: 'yaml-syntax', severity: 'error', message: p.message, span: p.span, fixes: [] });
     }
     for (const t of [chart, ...chart.subcharts].flatMap((c) => c.templates)) {
-      for (const e of t.parsed.errors) push(findings, t.path, { rule: 'template-syntax', severity: 'error', message: `Go template: ${e.message}`, span: e.span, fixes: [] });
+      for (const e of t.parsed.errors) {
+        const message = `Go template: ${e.message}`;
+        const severity = finalSeverity(templateSyntax.meta, { span: e.span, message }, options);
+        if (severity) push(findings, t.path, { rule: 'template-syntax', severity, message, span: e.span, fixes: [] });
+      }
     }
     for (const [file, list] of findings) findings.set(file, dedupe(list));
     return { chart, findings, rendered, placements, containers, notFollowed, skipped, values, valuesFiles: valuesFiles.map((f) => f.path), used, texts };
@@ -359,8 +396,9 @@ export class ChartAnalyzer {
           if (unknownWithin(rt.segs, start, end)) podUncertain = true;
           const vals: { path: string; src: Src; block?: string }[] = [];
           let via: Src | undefined;
-          for (const s of rt.segs) {
-            if (s.at < start || s.at >= end || !s.src) continue;
+          for (let i = firstSegFrom(rt.segs, start); i < rt.segs.length && rt.segs[i].at < end; i++) {
+            const s = rt.segs[i];
+            if (!s.src) continue;
             if (s.via && !via) via = s.via;
             if (s.src.file !== rt.path && !isTemplateFile(s.src.file, texts)) vals.push({ path: '', src: s.src, block: s.block });
           }
@@ -395,17 +433,23 @@ export class ChartAnalyzer {
   }
 }
 
-type ValuesIndex = Map<string, { path: readonly string[]; kind: 'key' | 'value' | 'block' }>;
+type ValuesIndex = Map<string, Map<number, { path: readonly string[]; kind: 'key' | 'value' | 'block' }>>;
+
+function indexSet(index: ValuesIndex, at: Src, entry: { path: readonly string[]; kind: 'key' | 'value' | 'block' }): void {
+  let byOffset = index.get(at.file);
+  if (!byOffset) index.set(at.file, (byOffset = new Map()));
+  byOffset.set(at.start, entry);
+}
 
 /** Every key and scalar of the values in use (defaults, overrides, subcharts' defaults), by `file:offset`. */
 function indexValues(values: VMap, chart: ChartModel, user: VMap): ValuesIndex {
   const index: ValuesIndex = new Map();
   const visit = (node: VNode, prefix: readonly string[]) => {
-    const path = node.path ? [...prefix, ...node.path] : prefix;
-    if (node.keySrc) index.set(`${node.keySrc.file}:${node.keySrc.start}`, { path, kind: 'key' });
+    const path = node.path ? (prefix.length ? [...prefix, ...node.path] : node.path) : prefix;
+    if (node.keySrc) indexSet(index, node.keySrc, { path, kind: 'key' });
     if (node.src) {
       const empty = (node.t === 'map' && !node.entries.size) || (node.t === 'seq' && !node.items.length);
-      if (node.t === 'scalar' || empty) index.set(`${node.src.file}:${node.src.start}`, { path, kind: empty ? 'block' : 'value' });
+      if (node.t === 'scalar' || empty) indexSet(index, node.src, { path, kind: empty ? 'block' : 'value' });
     }
     if (node.t === 'map') for (const c of node.entries.values()) visit(c, prefix);
     if (node.t === 'seq') for (const c of node.items) visit(c, prefix);
@@ -421,7 +465,7 @@ function indexValues(values: VMap, chart: ChartModel, user: VMap): ValuesIndex {
 
 function withPaths(p: Placement & { values: readonly { path: string; src: Src; block?: string }[] }, index: ValuesIndex): Placement {
   const values = p.values.map((v) => {
-    const hit = index.get(`${v.src.file}:${v.src.start}`);
+    const hit = index.get(v.src.file)?.get(v.src.start);
     return { path: hit ? hit.path.join('.') : v.path, src: v.src };
   });
   // A whole block: every piece written by one `toYaml` of one values node.
@@ -430,8 +474,16 @@ function withPaths(p: Placement & { values: readonly { path: string; src: Src; b
   return { ...p, values, ...(block && p.field === 'securityContext' ? { block } : {}) };
 }
 
+const templateFiles = new Map<string, boolean>();
+
 function isTemplateFile(file: string, _texts: ReadonlyMap<string, string>): boolean {
-  return /\/templates\//.test(file) || /\.tpl$/.test(file);
+  let is = templateFiles.get(file);
+  if (is === undefined) {
+    is = file.includes('/templates/') || file.endsWith('.tpl');
+    if (templateFiles.size > 10_000) templateFiles.clear();
+    templateFiles.set(file, is);
+  }
+  return is;
 }
 
 /** Edits that replace text inside one exactly-mapped piece (a scalar's spelling) map back; others are dropped. */
@@ -449,6 +501,17 @@ function mapFixes(fixes: readonly Fix[], segs: readonly Seg[], offset: number, f
     if (edits.length === fix.edits.length && edits.length) out.push({ ...fix, edits });
   }
   return out;
+}
+
+/** Whether a rendered document holds more than its `---` line, comments and blank lines. */
+function hasContent(text: string): boolean {
+  let marker = false;
+  for (const line of text.split('\n')) {
+    if (!marker && line.startsWith('---')) { marker = true; continue; }
+    const t = line.trim();
+    if (t && !t.startsWith('#')) return true;
+  }
+  return false;
 }
 
 function push(map: Map<string, Finding[]>, file: string, f: Finding): void {

@@ -1,12 +1,12 @@
 /**
  * The chart model, from file contents passed in (reading them is the host's job): Chart.yaml,
- * values.yaml (and values.schema.json), templates/** (.yaml, .yml, .tpl) with their named templates,
+ * values.yaml, templates/** (.yaml, .yml, .tpl) with their named templates,
  * subcharts in charts/ and library charts. Parsed templates are cached by text, so re-reading a chart
  * after one file changed re-parses only that file.
  */
 import { parseDocument, type Document } from 'yaml';
 import { parseTemplate, type Define, type ParsedTemplate } from './template';
-import { parseValues, type VMap, type ValuesProblem } from './values';
+import { parseValues, type ParsedValues, type VMap, type ValuesProblem } from './values';
 
 /** A chart's files: absolute (or chart-relative) path → text. Paths use `/`. */
 export type ChartFiles = ReadonlyMap<string, string>;
@@ -37,7 +37,6 @@ export interface ChartModel {
   readonly valuesText: string;
   readonly defaults: VMap;
   readonly valuesProblems: readonly ValuesProblem[];
-  readonly schema?: unknown;
   readonly templates: readonly TemplateFile[];
   readonly subcharts: readonly ChartModel[];
   readonly dependencies: readonly Dependency[];
@@ -48,7 +47,7 @@ export function joinPath(dir: string, name: string): string {
 }
 
 const parsedCache = new Map<string, { text: string; parsed: ParsedTemplate }>();
-const valuesCache = new Map<string, { text: string; values: VMap; problems: ValuesProblem[]; doc: Document.Parsed }>();
+const valuesCache = new Map<string, { text: string; parsed: ParsedValues }>();
 
 export function parseTemplateCached(path: string, text: string): ParsedTemplate {
   const hit = parsedCache.get(path);
@@ -60,11 +59,11 @@ export function parseTemplateCached(path: string, text: string): ParsedTemplate 
 }
 
 /** A values file parsed once per text: its values with provenance and its YAML document (for fixes, hovers, hints). */
-export function parseValuesCached(path: string, text: string): { values: VMap; problems: ValuesProblem[]; doc: Document.Parsed } {
+export function parseValuesCached(path: string, text: string): ParsedValues {
   const hit = valuesCache.get(path);
-  if (hit && hit.text === text) return hit;
+  if (hit && hit.text === text) return hit.parsed;
   const parsed = parseValues(text, path);
-  valuesCache.set(path, { text, ...parsed });
+  valuesCache.set(path, { text, parsed });
   if (valuesCache.size > 500) valuesCache.delete(valuesCache.keys().next().value as string);
   return parsed;
 }
@@ -111,9 +110,8 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   const valuesPath = joinPath(root, 'values.yaml');
   const valuesText = files.get(valuesPath) ?? '';
   const { values, problems } = parseValuesCached(valuesPath, valuesText);
-  const schemaText = files.get(joinPath(root, 'values.schema.json'));
-  let schema: unknown;
-  try { schema = schemaText ? JSON.parse(schemaText) : undefined; } catch { schema = undefined; }
+  // values.schema.json is not read: Helm only validates values against it (chartutil ValidateAgainstSchema),
+  // never fills defaults or converts types from it, so it cannot change what the templates render.
   const templatesDir = joinPath(root, 'templates/');
   const chartsDir = joinPath(root, 'charts/');
   const templates: TemplateFile[] = [];
@@ -130,11 +128,13 @@ export function buildChart(root: string, files: ChartFiles): ChartModel {
   }
   templates.sort((a, b) => (a.path < b.path ? -1 : 1));
   const subcharts = [...subRoots].sort().filter((r) => isChartRoot(r, files)).map((r) => buildChart(r, files));
-  const name = meta.name ?? root.replace(/\/+$/, '').split('/').pop() ?? 'chart';
+  let end = root.length;
+  while (end > 0 && root[end - 1] === '/') end--;
+  const name = meta.name ?? (root.slice(0, end).split('/').pop() || 'chart');
   return {
     root, hasChartYaml: files.has(joinPath(root, 'Chart.yaml')), name, version: meta.version ?? '0.1.0', appVersion: meta.appVersion,
     type: meta.type === 'library' ? 'library' : 'application',
-    valuesPath, valuesText, defaults: values, valuesProblems: problems, schema,
+    valuesPath, valuesText, defaults: values, valuesProblems: problems,
     templates, subcharts, dependencies: meta.dependencies,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Fixes in a values file. `capabilities` in a values block that a template places at pod level moves
  * to the block the same workload's containers use (`podSecurityContext` → `securityContext`, or
- * `containerSecurityContext`): minimal edits that keep comments and the file's indentation.
+ * `containerSecurityContext`): minimal edits that keep comments and the file's indentation. Moving an
+ * `add` grants it (unsafe): only `--fix-unsafe` and a person's quick fix apply that.
  */
 import { isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseValuesCached } from './chart';

@@ -130,13 +130,13 @@ function semverCompare(constraint: string, version: string): boolean | undefined
   const v = parse(version);
   if (!v) return undefined;
   const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  return constraint.split('||').some((alt) => alt.split(/,|\s+(?=[<>=!~^])/).every((part) => {
-    const m = /^\s*(>=|<=|!=|=|>|<|~|\^)?\s*(.+?)\s*$/.exec(part);
+  return constraint.split('||').some((alt) => constraintParts(alt).every((part) => {
+    const m = splitOperator(part);
     if (!m) return true;
-    const want = parse(m[2]);
+    const want = parse(m.version);
     if (!want) return true;
     const c = cmp(v, want);
-    switch (m[1]) {
+    switch (m.op) {
       case '>=': return c >= 0;
       case '<=': return c <= 0;
       case '>': return c > 0;
@@ -147,6 +147,32 @@ function semverCompare(constraint: string, version: string): boolean | undefined
       default: return c === 0;
     }
   }));
+}
+
+const OPERATORS = ['>=', '<=', '!=', '=', '>', '<', '~', '^'];
+
+/** A constraint's parts (`>=1.21-0, <1.30` or `>=1.21 <1.30`): cut at commas and at spaces before an operator. */
+function constraintParts(alt: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < alt.length; i++) {
+    if (alt[i] === ',') { parts.push(alt.slice(start, i)); start = i + 1; continue; }
+    if (!/\s/.test(alt[i])) continue;
+    let j = i;
+    while (j < alt.length && /\s/.test(alt[j])) j++;
+    if (j < alt.length && '<>=!~^'.includes(alt[j])) { parts.push(alt.slice(start, i)); start = j; }
+    i = j - 1;
+  }
+  parts.push(alt.slice(start));
+  return parts;
+}
+
+/** `>= 1.21` → the operator (or none) and the version after it; undefined when no version is left. */
+function splitOperator(part: string): { op: string | undefined; version: string } | undefined {
+  const trimmed = part.trim();
+  const op = OPERATORS.find((o) => trimmed.startsWith(o));
+  const version = (op ? trimmed.slice(op.length) : trimmed).trim();
+  return version ? { op, version } : undefined;
 }
 
 /** Renders templates; one per chart render, shared by every template file (defines are global, as in Helm). */
@@ -593,7 +619,7 @@ function mergeInto(dst: VMap, src: VMap, overwrite: boolean): VMap {
 /** Go's fmt.Sprintf for the verbs charts use (%s %d %v %q %%). */
 function sprintf(format: string, args: readonly Val[]): string {
   let i = 0;
-  return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([sdvqftx%])/g, (_m, _flags: string, verb: string) => {
+  const verbOf = (verb: string): string => {
     if (verb === '%') return '%';
     const a = args[i++];
     if (!a) return `%!${verb}(MISSING)`;
@@ -601,7 +627,23 @@ function sprintf(format: string, args: readonly Val[]): string {
     if (verb === 'q') return JSON.stringify(t);
     if (verb === 'd') return String(Math.trunc(Number(t)));
     return t;
-  });
+  };
+  // A verb is `%`, flags [-+# 0], a width, a precision `.N`, then one of s d v q f t x %; read left to right.
+  const digit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  let out = '';
+  let from = 0;
+  for (let p = format.indexOf('%'); p >= 0; p = format.indexOf('%', p + 1)) {
+    if (p < from) continue;
+    let q = p + 1;
+    while (q < format.length && '-+# 0'.includes(format[q])) q++;
+    while (digit(format[q])) q++;
+    if (format[q] === '.' && digit(format[q + 1])) { q++; while (digit(format[q])) q++; }
+    const verb = format[q];
+    if (verb === undefined || !'sdvqftx%'.includes(verb)) continue;
+    out += format.slice(from, p) + verbOf(verb);
+    from = q + 1;
+  }
+  return out + format.slice(from);
 }
 
 export { scalarText, slice, fromPlain };

@@ -6,12 +6,14 @@ import type { FileAnalysis } from '../analyze';
 import type { AnalysisOptions } from '../options';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { ChartAnalysis } from './analyze';
-import { isMap, isScalar } from 'yaml';
 import { parseValuesCached } from './chart';
+import type { VNode } from './values';
 import type { EffectiveContext } from '../effective';
 import type { Finding } from '../types';
 import { contextsForFile } from './contexts';
 import { disabledBy } from './hover';
+import { finalSeverity } from '../rules/run';
+import { valuesNotUsed } from '../rules/values-not-used';
 
 export interface HelmFileView {
   readonly chart: ChartAnalysis;
@@ -25,7 +27,7 @@ export function helmFileAnalysis(path: string, text: string, chart: ChartAnalysi
   const role = /\/templates\//.test(file.slice(chart.chart.root.length)) ? 'template' : 'values';
   const suppressions = parseSuppressions(text);
   const own = chart.findings.get(file) ?? [];
-  const all = role === 'values' ? [...own, ...unusedBlocks(chart, file, text)].sort((a, b) => a.span.start - b.span.start) : own;
+  const all = role === 'values' ? [...own, ...unusedBlocks(chart, file, text, options)].sort((a, b) => a.span.start - b.span.start) : own;
   const findings = all.filter((f) => f.span.end <= text.length && !isSuppressed(f, text, suppressions));
   let contexts: readonly EffectiveContext[] | undefined;
   return {
@@ -59,27 +61,29 @@ function disabledParent(chart: ChartAnalysis, dotted: string): boolean {
 }
 
 /** A hint on each security-context-like values block (`…SecurityContext:` maps) that no template reads. */
-function unusedBlocks(chart: ChartAnalysis, file: string, text: string): Finding[] {
+function unusedBlocks(chart: ChartAnalysis, file: string, text: string, options: AnalysisOptions): Finding[] {
   const out: Finding[] = [];
+  if (options.rules[valuesNotUsed.meta.id] === 'off') return out;
   // Without Chart.yaml the folder may be a partial copy of a chart: templates using a block may be missing.
   if (!chart.chart.hasChartYaml) return out;
-  const doc = parseValuesCached(file, text).doc;
-  const visit = (node: unknown, path: string[], depth: number) => {
-    if (!isMap(node) || depth > 6) return;
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key === undefined) continue;
-      const p = [...path, key];
-      const k = (pair.key as { range?: [number, number, number] }).range;
-      if (SECURITY_BLOCK.test(key) && (isMap(pair.value) || pair.value === null) && k) {
-        const dotted = p.join('.');
+  // The file's values (not its YAML document, which an edit would have to parse whole): maps by key path.
+  const visit = (node: VNode, prefix: string, depth: number) => {
+    if (node.t !== 'map' || depth > 6) return;
+    for (const [key, value] of node.entries) {
+      if (value.t !== 'map') continue;
+      const dotted = prefix ? `${prefix}.${key}` : key;
+      const k = value.keySrc;
+      if (SECURITY_BLOCK.test(key) && k) {
         if (!reached(chart).has(dotted) && !disabledParent(chart, dotted) && !disabledBy(chart, dotted)) {
-          out.push({ rule: 'values-not-used', severity: 'hint', message: `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`, span: { start: k[0], end: k[1] }, fixes: [] });
+          const message = `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`;
+          const span = { start: k.start, end: k.end };
+          const severity = finalSeverity(valuesNotUsed.meta, { span, message }, options);
+          if (severity) out.push({ rule: 'values-not-used', severity, message, span, fixes: [] });
         }
       }
-      visit(pair.value, p, depth + 1);
+      visit(value, dotted, depth + 1);
     }
   };
-  visit(doc.contents, [], 0);
+  visit(parseValuesCached(file, text).values, '', 0);
   return out;
 }

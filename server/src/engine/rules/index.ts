@@ -36,6 +36,8 @@ import { runAsUserZero } from './run-as-user-zero';
 import { seccompProfileRequired } from './seccomp-profile-required';
 import { restrictedVolumeType } from './restricted-volume-type';
 import { devicePassthrough } from './device-passthrough';
+import { templateSyntax } from './template-syntax';
+import { valuesNotUsed } from './values-not-used';
 
 export const RULES: readonly Rule[] = [
   yamlSyntax,
@@ -74,6 +76,8 @@ export const RULES: readonly Rule[] = [
   seccompProfileRequired,
   restrictedVolumeType,
   devicePassthrough,
+  templateSyntax,
+  valuesNotUsed,
 ];
 
 export function ruleById(id: string): Rule | undefined {

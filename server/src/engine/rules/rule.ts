@@ -11,6 +11,8 @@ export interface DocExample {
   /** File name that decides how the example is analysed: `pod.yaml`, `Dockerfile`, `compose.yaml`, `run.sh`. */
   readonly file: string;
   readonly code: string;
+  /** For a Helm chart's file: the chart's other files by path relative to the chart (`file` is one too). */
+  readonly chart?: Readonly<Record<string, string>>;
 }
 
 export interface RuleDocs {
@@ -45,8 +47,11 @@ export interface RuleMeta {
   readonly title: string;
   readonly category: RuleCategory;
   readonly defaultSeverity: Severity;
-  /** Set for a finding the parser reports (no hook runs it); the entry still gives it docs and settings. */
-  readonly reportedBy?: 'parser';
+  /**
+   * Set for a finding no hook runs: the parser reports it, or the Helm chart analysis (engine/helm);
+   * the entry still gives it docs and settings.
+   */
+  readonly reportedBy?: 'parser' | 'chart';
   /**
    * Rules that say the same cause in their own words (`run-as-root` on `runAsUser: 0`): where one of them
    * reports at the same span, this rule's finding is left out, so a cause is said once per place.

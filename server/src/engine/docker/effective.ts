@@ -141,15 +141,20 @@ function knownEffective(input: DockerContainerInput, options: AnalysisOptions): 
     ? { value: s.userns.value === undefined || s.userns.value === 'host' || s.userns.value === '', ...from(s.userns) }
     : { value: true, source: 'default', note: 'Docker uses no user namespace unless the daemon runs with userns-remap' };
 
-  const groups: number[] = [];
+  // moby getUser: GetExecUser's supplementary groups (the image's /etc/group memberships), then group_add.
+  const fromImage = imageGroups(s.user, imageUser);
+  const groups: number[] = [...(fromImage ?? [])];
   const named: string[] = [];
   for (const g of s.groupAdd) {
     if (g.value !== undefined && isNumericId(g.value)) groups.push(Number(g.value));
     else named.push(g.raw);
   }
+  const imageNote = fromImage?.length ? `${fromImage.join(', ')} from the image's /etc/group (the user is given without a group)` : undefined;
   const supplementalGroups: Valued<readonly number[]> = s.groupAdd.length
-    ? { value: groups, ...from(s.groupAdd[0], named.length ? `group names resolved in the image's /etc/group: ${named.join(', ')}` : undefined) }
-    : { value: [], source: 'default', note: 'plus the user\'s groups in the image\'s /etc/group' };
+    ? { value: [...new Set(groups)], ...from(s.groupAdd[0], [imageNote && `plus ${imageNote}`, named.length ? `group names resolved in the image's /etc/group: ${named.join(', ')}` : undefined].filter((n) => n).join('; ') || undefined) }
+    : fromImage?.length
+      ? { value: fromImage, source: 'image', field: '/etc/group', note: `the groups the image's /etc/group lists the user in: Docker adds them when the user is given without a group` }
+      : { value: [], source: 'default', note: 'plus the user\'s groups in the image\'s /etc/group' };
 
   return {
     name: input.name,
@@ -191,6 +196,23 @@ type User = Valued<number | undefined> & { readonly name?: string };
 function imageBuild(b: BuildSetting): ImageBuild | undefined {
   if (b.value === undefined || b.inline || (b.dockerfile && b.dockerfile.value === undefined) || (b.target && b.target.value === undefined)) return undefined;
   return { context: b.value, ...opt('dockerfile', b.dockerfile?.value), ...opt('target', b.target?.value) };
+}
+
+/**
+ * The supplementary groups moby's getUser takes from the image (GetExecUser): with no group in the user
+ * spec, every /etc/group entry listing the user's /etc/passwd entry; none when a group is given.
+ * Undefined when not known (the image's member lists, or the user, are not known).
+ */
+function imageGroups(setting: Setting<string> | undefined, image: ImageUser | undefined): readonly number[] | undefined {
+  if (setting) {
+    if (!setting.value) return undefined;
+    const spec = parseUserSpec(setting.value);
+    if (spec.group !== undefined) return [];
+    if (isNumericId(spec.user)) return image?.account?.uid === Number(spec.user) ? image.account.supplementaryGroups : undefined;
+    return image?.name === spec.user ? image.supplementaryGroups : undefined;
+  }
+  if (!image?.spec || image.unknownBase !== undefined) return undefined;
+  return parseUserSpec(image.spec).group !== undefined ? [] : image.supplementaryGroups;
 }
 
 /** The uid of a numeric `user` without a group: Docker takes its group from the image's /etc/passwd. */

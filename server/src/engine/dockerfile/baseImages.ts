@@ -19,6 +19,8 @@ export interface BaseAccount {
 export interface BaseGroup {
   readonly name: string;
   readonly gid: number;
+  /** The entry's member list (its fourth field), when known: image facts read it, the table does not. */
+  readonly members?: readonly string[];
 }
 
 export interface BaseImageFacts {
@@ -44,6 +46,8 @@ export interface BaseImageFacts {
   readonly platform?: string;
   /** Why the image's /etc/passwd and /etc/group are not known (image facts only). */
   readonly accountsUnknown?: string;
+  /** Every /etc/group member list is known (image facts): a user's supplementary groups can be computed. */
+  readonly membersKnown?: boolean;
 }
 
 const ROOT = { spec: '', uid: 0, gid: 0 };

@@ -67,7 +67,8 @@ export function factsAsBase(facts: ImageFacts): BaseImageFacts {
   const accounts = facts.accounts;
   const known = accounts?.kind === 'known';
   const users = known ? accounts.passwd.map((p) => ({ name: p.name, uid: p.uid, gid: p.gid })) : [];
-  const groups = known ? accounts.group.map((g) => ({ name: g.name, gid: g.gid })) : [];
+  // Member lists kept: moby GetExecUser and containerd WithAdditionalGIDs read them for supplementary groups.
+  const groups = known ? accounts.group.map((g) => ({ name: g.name, gid: g.gid, members: g.members })) : [];
   const base: BaseImageFacts = {
     repository: imageRepository(facts.reference) ?? facts.reference,
     user: { spec: facts.user },
@@ -78,7 +79,7 @@ export function factsAsBase(facts: ImageFacts): BaseImageFacts {
     from: facts.from,
     ...(facts.digest !== undefined ? { digest: facts.digest } : {}),
     ...(facts.platform !== undefined ? { platform: facts.platform } : {}),
-    ...(!known ? { accountsUnknown: accounts?.kind === 'unknown' ? accounts.reason : 'its /etc/passwd was not read' } : {}),
+    ...(!known ? { accountsUnknown: accounts?.kind === 'unknown' ? accounts.reason : 'its /etc/passwd was not read' } : { membersKnown: true }),
   };
   const resolved = resolveSpec(facts.user || 'root', new AccountBook(base, facts.reference));
   return { ...base, user: { spec: facts.user, ...(resolved.uid !== undefined ? { uid: resolved.uid } : {}), ...(resolved.gid !== undefined ? { gid: resolved.gid } : {}) } };

@@ -9,6 +9,8 @@ import type { BaseImageFacts } from '../dockerfile/baseImages';
 import { describeGid, describeUid } from '../dockerfile/describe';
 import { resolveSpec } from '../dockerfile/resolve';
 import type { AnalysisOptions, ImageAccount, ImageBuild, ImageUser } from '../options';
+import { resolveExecUser } from './execUser';
+import type { ImageAccounts } from './facts';
 import { describeFacts, describeOrigin, externalImage, factsRecord, type ExternalImage } from './known';
 
 /**
@@ -51,6 +53,7 @@ export function userFromBase(base: BaseImageFacts, reference: string, uid?: numb
   const common = { facts, ...(account ? { account } : {}) };
   if (spec === '') return { name: 'root', uid: 0, gid: 0, ...common, note: `${origin}: root` };
   const r = resolveSpec(spec, book);
+  const groups = memberships(base, spec.split(':')[0]);
   const ids = r.uid !== undefined ? `${describeUid(r)}${r.gid !== undefined ? `, ${describeGid(r)}` : ''}` : undefined;
   const note = r.reason !== undefined && (r.uid === undefined || r.gid === undefined) ? `${origin}: ${ids ? `${ids}; ` : ''}${r.reason}` : `${origin}: ${ids}`;
   return {
@@ -58,9 +61,29 @@ export function userFromBase(base: BaseImageFacts, reference: string, uid?: numb
     ...(r.name !== undefined ? { name: r.name } : {}),
     ...(r.uid !== undefined ? { uid: r.uid } : {}),
     ...(r.gid !== undefined ? { gid: r.gid } : {}),
+    ...(groups?.length ? { supplementaryGroups: groups } : {}),
     ...common,
     note,
   };
+}
+
+/** The image's accounts as image facts hold them, when every /etc/group member list is known. */
+function execAccounts(base: BaseImageFacts): ImageAccounts | undefined {
+  if (!base.membersKnown) return undefined;
+  return { kind: 'known', passwd: base.users, group: base.groups.map((g) => ({ name: g.name, gid: g.gid, members: g.members ?? [] })), passwdFound: true, groupFound: true };
+}
+
+/**
+ * The groups the image's /etc/group lists a user in (a name or a uid, no group part), as moby/sys/user
+ * GetExecUser gives them (../images/execUser.ts, the one implementation): every entry whose member list
+ * names the user's /etc/passwd entry; none for a uid without an entry. Undefined when the member lists
+ * are not known (the well-known table).
+ */
+function memberships(base: BaseImageFacts, user: string): readonly number[] | undefined {
+  const accounts = execAccounts(base);
+  if (!accounts) return undefined;
+  const exec = resolveExecUser(user, accounts);
+  return exec.kind === 'resolved' ? exec.additionalGids : undefined;
 }
 
 /**
@@ -70,7 +93,8 @@ export function userFromBase(base: BaseImageFacts, reference: string, uid?: numb
 function accountOf(book: AccountBook, base: BaseImageFacts, uid: number): ImageAccount | undefined {
   const entry = book.findUserByUid(uid);
   if (entry) {
-    return { uid, name: entry.name, ...(entry.gid !== undefined ? { gid: entry.gid } : {}), note: `user ${entry.name} (${describeUid({ uid })}${entry.gid !== undefined ? `, ${describeGid({ gid: entry.gid })}` : ', gid unknown'}) in the image's /etc/passwd (${describeOrigin(base)})` };
+    const groups = memberships(base, String(uid));
+    return { uid, name: entry.name, ...(entry.gid !== undefined ? { gid: entry.gid } : {}), ...(groups?.length ? { supplementaryGroups: groups } : {}), note: `user ${entry.name} (${describeUid({ uid })}${entry.gid !== undefined ? `, ${describeGid({ gid: entry.gid })}` : ', gid unknown'}) in the image's /etc/passwd (${describeOrigin(base)})` };
   }
   if (!book.usersComplete()) return undefined;
   return { uid, gid: 0, note: `no entry for uid ${uid} in the image's /etc/passwd (${describeOrigin(base)})` };

@@ -37,6 +37,9 @@ import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
 import { definition, references, registerNavigation } from './navigation';
 
+/** How long image answers are gathered before the documents naming them are judged again. */
+const IMAGE_BATCH_MS = 150;
+
 export { REPORT_REQUEST } from './report';
 
 /** Per-folder caches keep at most this many folders (a long session opens files all over a monorepo). */
@@ -97,7 +100,7 @@ export function startServer(connection: Connection): void {
   const documentImages = new Map<string, ReadonlySet<string>>();
   let imageCacheDir: string | undefined;
   let inlayHintRefresh = false;
-  const images = new ImageLookups(connection, log, imagesResolved);
+  const images = new ImageLookups(connection, log, (references) => imagesResolved(references));
 
   /** The settings in force for a file: its workspace folder's. */
   function settingsFor(file: string): EditorSettings {
@@ -241,7 +244,24 @@ export function startServer(connection: Connection): void {
   }
 
   /** Facts arrived: re-publish the open documents that name those images, and hints everywhere. */
+  /**
+   * Answers arrive one image at a time (a cold lookup of a 1,000-workload file is hundreds of answers over seconds):
+   * they are gathered and acted on at most every IMAGE_BATCH_MS, so a file is re-judged once per batch rather than
+   * once per image (which kept the server busy for minutes on such a file and delayed every edit's diagnostics).
+   */
+  const resolvedBatch = new Set<string>();
+  let resolvedTimer: NodeJS.Timeout | undefined;
   function imagesResolved(references: readonly string[]): void {
+    for (const r of references) resolvedBatch.add(r);
+    resolvedTimer ??= setTimeout(() => {
+      resolvedTimer = undefined;
+      const batch = [...resolvedBatch];
+      resolvedBatch.clear();
+      imagesResolvedNow(batch);
+    }, IMAGE_BATCH_MS);
+  }
+
+  function imagesResolvedNow(references: readonly string[]): void {
     const resolved = new Set(references);
     if (workspace && workspace.index.baseReferences().some((r) => resolved.has(r))) {
       workspace.index.setImageFacts(images.lookup);

@@ -26,7 +26,8 @@ export interface KustomizeBench {
 
 const STATES = [
   { from: 'allowPrivilegeEscalation: false', to: 'allowPrivilegeEscalation: true', rule: 'privilege-escalation' },
-  { from: 'runAsUser: 10001', to: 'runAsUser: 0', rule: 'run-as-user-zero' },
+  // run-as-root, not run-as-user-zero: that one gives way to run-as-root on the same runAsUser: 0.
+  { from: 'runAsUser: 10001', to: 'runAsUser: 0', rule: 'run-as-root' },
 ];
 
 export async function kustomizeEditLatency(command: LspServerCommand, edits: number): Promise<KustomizeBench> {

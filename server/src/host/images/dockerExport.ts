@@ -17,12 +17,9 @@ import type { ImageAccounts } from '../../engine/images/facts';
 import { validateDigest } from '../../engine/images/normalize';
 import { BudgetExceeded, DigestMismatch, VerifyingStream } from './digest';
 import { describeBodyError, discard, request } from './http';
-import { accountsFrom, scanLayerTar, type FileState, type LayerView } from './layers';
+import { accountsFrom, readEntry, scanLayerTar, type FileState, type LayerView, type TarEntry } from './layers';
 
 const MAX_MANIFEST = 1 << 20;
-
-/** A tar entry as tar-stream's extract yields it. */
-type TarEntry = tar.Extract extends AsyncIterable<infer S> ? S : never;
 
 const size = (n: number) => (n < 1 << 20 ? `${Math.round(n / 1024)} KiB` : `${Math.round(n / (1 << 20))} MiB`);
 
@@ -37,16 +34,6 @@ class Budget extends PassThrough {
     if (this.bytes > this.budget) return done(new BudgetExceeded(`the image export passes the budget of ${size(this.budget)}`));
     super._transform(chunk, enc, done);
   }
-}
-
-async function readSmall(entry: TarEntry, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of entry as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** The layer paths of the export's first image, bottom first (`manifest.json`: `[{Config, RepoTags, Layers}]`). */
@@ -94,18 +81,12 @@ async function layerView(entry: TarEntry, name: string): Promise<LayerView | und
   }
 }
 
-export interface ExportedAccounts {
-  readonly accounts: ImageAccounts;
-  /** Bytes of the export read. */
-  readonly bytes: number;
-}
-
 /** The accounts of the image `id` (its `Id` from ImageInspect) as the local engine exports it. */
-export async function exportedAccounts(socketPath: string, id: string, signal: AbortSignal, budget: number): Promise<ExportedAccounts> {
+export async function exportedAccounts(socketPath: string, id: string, signal: AbortSignal, budget: number): Promise<ImageAccounts> {
   const res = await request({ url: new URL(`http://docker/images/${encodeURIComponent(id)}/get`), socketPath, signal });
   if (res.status !== 200) {
     discard(res.body);
-    return { accounts: { kind: 'unknown', reason: `the local Docker engine did not export the image (${res.status})` }, bytes: 0 };
+    return { kind: 'unknown', reason: `the local Docker engine did not export the image (${res.status})` };
   }
   const counter = new Budget(budget);
   const extract = tar.extract();
@@ -119,7 +100,7 @@ export async function exportedAccounts(socketPath: string, id: string, signal: A
         continue;
       }
       if (name === 'manifest.json') {
-        const text = await readSmall(entry, MAX_MANIFEST);
+        const text = await readEntry(entry, MAX_MANIFEST);
         manifest = text === undefined ? undefined : layerPaths(text);
       } else if (name.endsWith('/layer.tar') || name.endsWith('.tar') || name.startsWith('blobs/')) {
         const view = await layerView(entry, name);
@@ -132,19 +113,19 @@ export async function exportedAccounts(socketPath: string, id: string, signal: A
   } catch (e) {
     extract.destroy();
     res.body.destroy();
-    if (e instanceof BudgetExceeded) return { accounts: { kind: 'unknown', reason: `/etc/passwd and /etc/group not read: ${e.message}` }, bytes: counter.bytes };
-    if (e instanceof DigestMismatch) return { accounts: { kind: 'unknown', reason: `the local Docker engine's export: ${e.message}` }, bytes: counter.bytes };
-    return { accounts: { kind: 'unknown', reason: `the local Docker engine's export could not be read: ${describeBodyError(e)}` }, bytes: counter.bytes };
+    if (e instanceof BudgetExceeded) return { kind: 'unknown', reason: `/etc/passwd and /etc/group not read: ${e.message}` };
+    if (e instanceof DigestMismatch) return { kind: 'unknown', reason: `the local Docker engine's export: ${e.message}` };
+    return { kind: 'unknown', reason: `the local Docker engine's export could not be read: ${describeBodyError(e)}` };
   }
-  if (!manifest) return { accounts: { kind: 'unknown', reason: "the local Docker engine's export has no readable manifest.json" }, bytes: counter.bytes };
+  if (!manifest) return { kind: 'unknown', reason: "the local Docker engine's export has no readable manifest.json" };
   let passwd: FileState | undefined;
   let group: FileState | undefined;
   for (const layer of [...manifest].reverse()) {
     const view = views.get(layer);
-    if (!view) return { accounts: { kind: 'unknown', reason: `the local Docker engine's export lacks the layer ${layer}` }, bytes: counter.bytes };
+    if (!view) return { kind: 'unknown', reason: `the local Docker engine's export lacks the layer ${layer}` };
     passwd ??= view.passwd;
     group ??= view.group;
     if (passwd && group) break;
   }
-  return { accounts: accountsFrom(passwd, group), bytes: counter.bytes };
+  return accountsFrom(passwd, group);
 }

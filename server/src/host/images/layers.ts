@@ -103,16 +103,17 @@ function entryPath(name: string): string {
 }
 
 /** A tar entry as tar-stream's extract yields it. */
-type TarEntry = tar.Extract extends AsyncIterable<infer S> ? S : never;
+export type TarEntry = tar.Extract extends AsyncIterable<infer S> ? S : never;
 
-async function readEntry(entry: TarEntry): Promise<string | undefined> {
+/** An entry's text, read to its end; undefined when it is longer than `limit` bytes. */
+export async function readEntry(entry: TarEntry, limit = MAX_ACCOUNT_FILE): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of entry as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size <= MAX_ACCOUNT_FILE) chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
-  return size > MAX_ACCOUNT_FILE ? undefined : Buffer.concat(chunks).toString('utf8');
+  return size > limit ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /**

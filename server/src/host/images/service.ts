@@ -315,7 +315,7 @@ export class ImageFactsService {
       const kept = await this.cache?.getImage(local.id).catch(() => undefined);
       if (kept?.accounts?.kind === 'known') return kept.accounts;
       const budget = (this.options.layerBudget ?? DEFAULT_LAYER_BUDGET) * EXPORT_BUDGET_FACTOR;
-      exported = (await exportedAccounts(socketPath, local.id, signal, budget)).accounts;
+      exported = await exportedAccounts(socketPath, local.id, signal, budget);
       if (exported.kind === 'known') {
         const image: CachedImage = { digest: local.id, platform: local.platform, user: local.config.user, accounts: exported, fetchedAt: this.now() };
         await this.cache?.putImage(image).catch((e: unknown) => this.options.log?.(`images: cache write failed: ${String(e)}`));

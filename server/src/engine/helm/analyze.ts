@@ -14,7 +14,7 @@ import type { EffectiveContext } from '../effective';
 import type { Finding, Fix, Span, TextEdit } from '../types';
 import { splitYamlDocuments } from '../yaml/documents';
 import { pairOf } from '../yaml/nodes';
-import { collectDefines, joinPath, parseValuesCached, type ChartModel, type TemplateFile } from './chart';
+import { collectDefines, joinPath, parseValuesCached, subchartKey, type ChartModel, type TemplateFile } from './chart';
 import { Renderer, placeholderPattern, type NotFollowed, type Reads, type SkippedBranch } from './render';
 import type { ParsedTemplate } from './template';
 import { coalesceValues, emptyMap, fingerprintOf, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
@@ -299,7 +299,7 @@ export class ChartAnalyzer {
     const renderChart = (c: ChartModel, vals: VMap): void => {
       for (const dep of c.subcharts) {
         const declared = c.dependencies.find((d) => d.name === dep.name);
-        const key = declared?.alias ?? dep.name;
+        const key = subchartKey(c, dep);
         if (declared?.condition) {
           const cond = declared.condition.split(',').map((p) => valueAt(vals, p.trim().split('.'))).find((v) => v?.t === 'scalar' && typeof v.v === 'boolean');
           if (cond?.t === 'scalar' && cond.v === false) { skipped.push({ src: { file: joinPath(c.root, 'Chart.yaml'), start: 0, end: 0 }, keys: [declared.condition], condition: declared.condition }); continue; }

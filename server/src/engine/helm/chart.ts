@@ -96,6 +96,11 @@ function readChartMeta(text: string): ChartMeta {
   };
 }
 
+/** The key a parent's values hold a subchart's under: its dependency's alias, else its name (Helm's `coalesceDeps`). */
+export function subchartKey(parent: ChartModel, sub: ChartModel): string {
+  return parent.dependencies.find((d) => d.name === sub.name)?.alias ?? sub.name;
+}
+
 /** True when a folder's file list makes it a chart: Chart.yaml, or values.yaml beside templates/. */
 export function isChartRoot(root: string, files: ChartFiles): boolean {
   if (files.has(joinPath(root, 'Chart.yaml'))) return true;

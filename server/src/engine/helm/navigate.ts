@@ -6,7 +6,7 @@
  * Expressions reached only through `with`/`range` scopes (`.b` inside `with .Values.a`) or `index` are
  * not followed.
  */
-import { parseValuesCached, type ChartModel } from './chart';
+import { parseValuesCached, subchartKey, type ChartModel } from './chart';
 import type { ChartAnalysis } from './analyze';
 import type { HelmFileView } from './view';
 import { pairAt } from './fixes';
@@ -50,7 +50,7 @@ function scopes(root: ChartModel): Scope[] {
   const out: Scope[] = [];
   const visit = (model: ChartModel, prefix: readonly string[]) => {
     out.push({ model, prefix });
-    for (const sub of model.subcharts) visit(sub, [...prefix, model.dependencies.find((d) => d.name === sub.name)?.alias ?? sub.name]);
+    for (const sub of model.subcharts) visit(sub, [...prefix, subchartKey(model, sub)]);
   };
   visit(root, []);
   return out;

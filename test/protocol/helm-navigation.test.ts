@@ -11,24 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, Location } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { LspClient } from '../support/lsp-client';
+import { CHART_DEPLOYMENT } from '../support/helm';
 
 const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}-web
-spec:
-  template:
-    spec:
-      securityContext:
-        {{- toYaml .Values.podSecurityContext | nindent 8 }}
-      containers:
-        - name: web
-          image: nginx
-          securityContext:
-            {{- toYaml .Values.securityContext | nindent 12 }}
-`;
 
 const VALUES = `podSecurityContext:
   capabilities:
@@ -60,10 +46,10 @@ describe('navigation in a Helm chart over stdio', () => {
     mkdirSync(join(chart, 'templates'), { recursive: true });
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     writeFileSync(join(chart, 'values.yaml'), VALUES);
-    writeFileSync(join(chart, 'templates', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(chart, 'templates', 'deployment.yaml'), CHART_DEPLOYMENT);
     client = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, { rootUri: URI.file(dir).toString() });
     await client.open(valuesUri, VALUES, 1);
-    await client.open(templateUri, DEPLOYMENT, 1);
+    await client.open(templateUri, CHART_DEPLOYMENT, 1);
     // The chart's own finding on values.yaml says the chart model is read.
     await until(valuesUri, (d) => d.some((x) => x.code === 'capabilities-at-pod-level'));
   });

@@ -10,22 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCliCaptured } from '../support/cli';
 import type { JsonContainer, JsonFinding } from '../../server/src/cli/format';
+import { CHART_DEPLOYMENT } from '../support/helm';
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}-web
-spec:
-  template:
-    spec:
-      securityContext:
-        {{- toYaml .Values.podSecurityContext | nindent 8 }}
-      containers:
-        - name: web
-          image: nginx
-          securityContext:
-            {{- toYaml .Values.securityContext | nindent 12 }}
-`;
 
 const run = (cwd: string, ...argv: string[]) => runCliCaptured(argv, { cwd });
 
@@ -35,14 +21,14 @@ describe('the CLI on a Helm chart', () => {
     mkdirSync(join(dir, 'web', 'templates'), { recursive: true });
     writeFileSync(join(dir, 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     writeFileSync(join(dir, 'web', 'values.yaml'), 'podSecurityContext:\n  runAsNonRoot: true\n  capabilities:\n    add: [NET_ADMIN]\nsecurityContext:\n  runAsUser: 1000\n');
-    writeFileSync(join(dir, 'web', 'templates', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(dir, 'web', 'templates', 'deployment.yaml'), CHART_DEPLOYMENT);
     writeFileSync(join(dir, 'prod.yaml'), 'securityContext:\n  runAsUser: 0\n');
     mkdirSync(join(dir, 'project', 'web', 'templates'), { recursive: true });
     writeFileSync(join(dir, 'project', '.secctx.yaml'), 'profile: baseline\nhelm:\n  valuesFiles: [web/values-prod.yaml]\n');
     writeFileSync(join(dir, 'project', 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     writeFileSync(join(dir, 'project', 'web', 'values.yaml'), 'podSecurityContext: {}\nsecurityContext:\n  runAsUser: 1000\n');
     writeFileSync(join(dir, 'project', 'web', 'values-prod.yaml'), 'securityContext:\n  privileged: true\n');
-    writeFileSync(join(dir, 'project', 'web', 'templates', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(dir, 'project', 'web', 'templates', 'deployment.yaml'), CHART_DEPLOYMENT);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,7 +68,7 @@ describe('check --fix on a Helm chart', () => {
     mkdirSync(join(dir, 'web', 'templates'), { recursive: true });
     writeFileSync(join(dir, 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     writeFileSync(join(dir, 'web', 'values.yaml'), VALUES);
-    writeFileSync(join(dir, 'web', 'templates', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(dir, 'web', 'templates', 'deployment.yaml'), CHART_DEPLOYMENT);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

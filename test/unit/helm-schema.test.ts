@@ -13,22 +13,8 @@ import { after, describe, test } from 'node:test';
 import { ChartAnalyzer, type ChartAnalysis } from '../../server/src/engine/helm/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import { loadChart } from '../../server/src/host/helm/charts';
+import { CHART_DEPLOYMENT } from '../support/helm';
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}-web
-spec:
-  template:
-    spec:
-      securityContext:
-        {{- toYaml .Values.podSecurityContext | nindent 8 }}
-      containers:
-        - name: web
-          image: nginx
-          securityContext:
-            {{- toYaml .Values.securityContext | nindent 12 }}
-`;
 const VALUES = 'podSecurityContext:\n  runAsUser: 0\nsecurityContext:\n  privileged: true\n';
 /** Says runAsUser ≥ 1000, privileged false and a default seccomp profile: Helm would refuse these values, never apply the default. */
 const SCHEMA = JSON.stringify({
@@ -49,7 +35,7 @@ describe('values.schema.json', () => {
     mkdirSync(join(root, 'templates'), { recursive: true });
     writeFileSync(join(root, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     writeFileSync(join(root, 'values.yaml'), VALUES);
-    writeFileSync(join(root, 'templates', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(root, 'templates', 'deployment.yaml'), CHART_DEPLOYMENT);
     if (schema !== undefined) writeFileSync(join(root, 'values.schema.json'), schema);
     const chart = await loadChart(root);
     assert.ok(chart, name);

@@ -74,7 +74,7 @@ test('stops after maxEntries entries, wanted or not, and says it stopped', async
   assert.deepEqual(full, { entries: 51, truncated: false });
 });
 
-test('the tree walk, the image index and the kustomize scan see the same files (one walk)', async () => {
+test('the Security contexts walk and the image index leave out the same ignored folder (one walk)', async () => {
   const root = tree({
     '.gitignore': 'build/\n',
     'Dockerfile': 'FROM debian\nUSER 1000\n',

@@ -55,7 +55,7 @@ const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as
 
 /** The .gitignore levels that apply in `dir`, read once per run. */
 const levelCache = new Map<string, IgnoreLevel[]>();
-function levelsAbove(dir: string): IgnoreLevel[] {
+function levelsIn(dir: string): IgnoreLevel[] {
   let levels = levelCache.get(dir);
   if (!levels) levelCache.set(dir, (levels = levelsAt(dir)));
   return levels;
@@ -110,7 +110,7 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
     if (stat?.isDirectory()) {
       const before = out.files.length;
       const abs = path.resolve(arg);
-      walk(abs, arg, options.noIgnore ? [] : levelsAbove(abs));
+      walk(abs, arg, options.noIgnore ? [] : levelsIn(abs));
       if (out.files.length === before) out.empty.push(arg);
     } else if (stat) {
       push({ display: arg, absolute: path.resolve(arg), explicit: true });
@@ -127,7 +127,7 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
       for (const m of matches) {
         const abs = path.resolve(m);
         if (!isCandidate(path.basename(m))) continue;
-        if (!options.noIgnore && gitIgnored(levelsAbove(path.dirname(abs)), abs, false)) { skip(SKIPPED_GITIGNORE); continue; }
+        if (!options.noIgnore && gitIgnored(levelsIn(path.dirname(abs)), abs, false)) { skip(SKIPPED_GITIGNORE); continue; }
         found++;
         push({ display: path.normalize(m), absolute: abs, explicit: false });
       }

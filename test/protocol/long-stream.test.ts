@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import type { DocumentDiagnosticReport, Hover, MarkupContent, Position } from 'vscode-languageserver';
+import type { DocumentDiagnosticReport, Hover, InlayHint, MarkupContent, Position } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
@@ -47,7 +47,7 @@ describe('opening a long manifest stream over stdio', () => {
       timeoutMs: 60_000,
       capabilities: {
         window: { workDoneProgress: true },
-        textDocument: { synchronization: { dynamicRegistration: false, didSave: true }, publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+        textDocument: { synchronization: { dynamicRegistration: false, didSave: true }, publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] }, inlayHint: {} },
       },
     });
     client.onNotification<(typeof progress)[number]>('$/progress', (p) => {
@@ -66,6 +66,8 @@ describe('opening a long manifest stream over stdio', () => {
     await client.open(uri, text, 1);
     const last = text.lastIndexOf('name: web-') + 'name: '.length;
     const hovered = client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, last) }, 60_000).then((h) => ({ h, at: performance.now() }));
+    // What an editor asks for the top of the file it shows.
+    const hinted = client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } } }, 60_000).then((h) => ({ h, at: performance.now() }));
     const first = await client.waitForDiagnostics(uri, 1, 60_000, mark);
     const complete = await client.waitForDiagnosticsMatching(uri, (d) => d.version === 1 && d.diagnostics.length === all, 60_000, mark);
     const hover = await hovered;
@@ -74,6 +76,9 @@ describe('opening a long manifest stream over stdio', () => {
     assert.deepStrictEqual(complete.params.diagnostics.slice(0, first.params.diagnostics.length), first.params.diagnostics);
     assert.match((hover.h?.contents as MarkupContent).value, new RegExp(`web-${COUNT - 1}`));
     assert.ok(hover.at < complete.receivedAt, 'the hover waited for the whole analysis');
+    const hints = await hinted;
+    assert.ok(hints.at < complete.receivedAt, 'the inlay hints waited for the whole analysis');
+    assert.equal(hints.h.length, 4);
     // Shown as work-done progress: begun with the file's name and the documents so far, ended after the last publication.
     const begin = progress.find((p) => p.value.kind === 'begin' && p.value.title === `secctx: analysing ${uri.split('/').pop()}`);
     assert.ok(begin, JSON.stringify(progress));

@@ -51,6 +51,20 @@ function recorder(inForce: (analysis: FileAnalysis) => boolean = () => true) {
   return { events, host };
 }
 
+/** A 100-document stream's slices begun, then `next` of it in force and advanced: whether it finished at once. */
+function twoVersions(next: (first: ReturnType<typeof stream>, clock: { now: number }) => FileAnalysis) {
+  const clock = { now: 0 };
+  let inForce: FileAnalysis | undefined;
+  const { events, host } = recorder((a) => a === inForce);
+  const progressive = new ProgressiveAnalyses(host, () => clock.now);
+  const first = stream(100, clock);
+  inForce = first;
+  progressive.advance('u', first, LONG);
+  const second = next(first, clock);
+  inForce = second;
+  return { events, first, finished: progressive.advance('u', second, LONG) };
+}
+
 describe('a long stream analysed a slice at a time', () => {
   const perSlice = SLICE_MS / DOCUMENT_MS;
   const perPublish = PUBLISH_MS / DOCUMENT_MS;
@@ -96,32 +110,16 @@ describe('a long stream analysed a slice at a time', () => {
   });
 
   test('the next version takes over: the old one\'s slices stop, documents both share are analysed once', async () => {
-    const clock = { now: 0 };
-    let inForce: FileAnalysis | undefined;
-    const { events, host } = recorder((a) => a === inForce);
-    const progressive = new ProgressiveAnalyses(host, () => clock.now);
-    const first = stream(100, clock);
-    inForce = first;
-    progressive.advance('u', first, LONG);
     // The edit's analysis shares the first's document cells (the engine keeps unchanged documents' cells).
-    const second: FileAnalysis = { ...first, documents: [...first.documents] };
-    inForce = second;
-    assert.equal(progressive.advance('u', second, LONG), false);
+    const { events, first, finished } = twoVersions((first) => ({ ...first, documents: [...first.documents] }));
+    assert.equal(finished, false);
     await settle();
     assert.deepStrictEqual({ events, made: first.made() }, { events: [`partial ${perSlice}/100`, `partial ${2 * perSlice}/100`, 'ended', 'done'], made: 100 });
   });
 
   test('the next version finishes in its first slice: the slices end there', async () => {
-    const clock = { now: 0 };
-    let inForce: FileAnalysis | undefined;
-    const { events, host } = recorder((a) => a === inForce);
-    const progressive = new ProgressiveAnalyses(host, () => clock.now);
-    const first = stream(100, clock);
-    inForce = first;
-    progressive.advance('u', first, LONG);
-    const second = stream(2, clock);
-    inForce = second;
-    assert.equal(progressive.advance('u', second, LONG), true);
+    const { events, first, finished } = twoVersions((_, clock) => stream(2, clock));
+    assert.equal(finished, true);
     await settle();
     assert.deepStrictEqual({ events, made: first.made() }, { events: [`partial ${perSlice}/100`, 'ended'], made: perSlice });
   });

@@ -332,6 +332,21 @@ export function documentAt(analysis: FileAnalysis, offset: number): { unit: Docu
   return i < 0 ? undefined : { unit: analysis.documents[i], relative: offset - analysis.documents[i].offset };
 }
 
+/**
+ * The effective contexts of the documents that overlap `start`–`end`, at file offsets (a file without YAML documents:
+ * all of its contexts). What a view of a range needs, analysing no other document of a long stream.
+ */
+export function contextsIn(analysis: FileAnalysis, start: number, end: number): readonly EffectiveContext[] {
+  const { documents } = analysis;
+  if (!documents.length) return analysis.contexts;
+  const out: EffectiveContext[] = [];
+  for (let i = Math.max(0, documentIndexAt(documents, start)); i < documents.length && documents[i].offset <= end; i++) {
+    const unit = documents[i];
+    for (const c of unit.analysis.contexts) out.push(shiftContext(c, unit.offset));
+  }
+  return out;
+}
+
 /** Index of the last document starting at or before `offset` (documents are in file order); -1 for none. */
 export function documentIndexAt(documents: readonly DocumentUnit[], offset: number): number {
   let lo = 0;

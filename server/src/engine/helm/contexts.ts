@@ -100,3 +100,8 @@ export function contextsForFile(chart: ChartAnalysis, file: string, role: 'value
   }
   return out;
 }
+
+/** The templates that render the chart container a file's context stands for (same workload, kind and name). */
+export function templatesOfContainer(chart: ChartAnalysis, c: EffectiveContext): string[] {
+  return chart.containers.filter((x) => x.workload === c.workload && x.context.kind === c.kind && x.context.name === c.name).map((x) => x.template);
+}

@@ -12,11 +12,11 @@ import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../
 import { collectFiles, readText, type InputFile } from './files';
 import { applyCliFixes } from './fix';
 import { buildImageIndex, projectRoots } from './images';
-import { CliImageLookup } from './imageLookup';
 import { CliCharts } from './helm';
 import type { CliIo } from './io';
 import { buildDirs, runBuilds, type CliBuilds } from './kustomize';
 import type { CliOptions } from './options';
+import { RunCaches } from './runCaches';
 
 export interface AnalyzedFile {
   readonly file: InputFile;
@@ -66,15 +66,21 @@ function readStdin(): string {
  * not findings judged against the facts of before the fixes (a Dockerfile's fixed USER, say).
  */
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
-  const fixing = await analyzeOnce(o, io);
-  if (!o.fix || o.fixDryRun || fixing.inputs.fixesApplied === 0) return fixing.inputs;
-  const fresh = await analyzeOnce({ ...o, fix: false, fixUnsafe: false, fixDryRun: false }, io);
-  // Findings left with only an unsafe preferred fix, counted as the fixing pass counts them (cli/fix.ts).
-  const unsafeLeft = o.fixUnsafe ? fixing.inputs.unsafeLeft : fresh.inputs.files.reduce((n, f) => n + f.analysis.findings.filter((x) => x.fixes.some((fix) => fix.preferred && fix.safety !== 'safe')).length, 0);
-  return { ...fresh.inputs, problems: [...fresh.inputs.problems, ...fixing.fixProblems], fixesApplied: fixing.inputs.fixesApplied, unsafeLeft };
+  // Both passes share the kustomize builds of unchanged inputs and the image answers (./runCaches.ts).
+  const caches = new RunCaches();
+  try {
+    const fixing = await analyzeOnce(o, io, caches);
+    if (!o.fix || o.fixDryRun || fixing.inputs.fixesApplied === 0) return fixing.inputs;
+    const fresh = await analyzeOnce({ ...o, fix: false, fixUnsafe: false, fixDryRun: false }, io, caches);
+    // Findings left with only an unsafe preferred fix, counted as the fixing pass counts them (cli/fix.ts).
+    const unsafeLeft = o.fixUnsafe ? fixing.inputs.unsafeLeft : fresh.inputs.files.reduce((n, f) => n + f.analysis.findings.filter((x) => x.fixes.some((fix) => fix.preferred && fix.safety !== 'safe')).length, 0);
+    return { ...fresh.inputs, problems: [...fresh.inputs.problems, ...fixing.fixProblems], fixesApplied: fixing.inputs.fixesApplied, unsafeLeft };
+  } finally {
+    caches.dispose();
+  }
 }
 
-async function analyzeOnce(o: CliOptions, io: CliIo): Promise<{ inputs: AnalyzedInputs; fixProblems: InputProblem[] }> {
+async function analyzeOnce(o: CliOptions, io: CliIo, caches: RunCaches): Promise<{ inputs: AnalyzedInputs; fixProblems: InputProblem[] }> {
   const problems: InputProblem[] = [];
   // Fixes that could not be written: kept from the fixing pass when a fresh pass makes the report.
   const fixProblems: InputProblem[] = [];
@@ -110,15 +116,15 @@ async function analyzeOnce(o: CliOptions, io: CliIo): Promise<{ inputs: Analyzed
   const builds = await runBuilds(buildDirs(files).map((dir) => {
     const at: InputFile = { display: dir, absolute: path.join(dir, 'kustomization.yaml'), explicit: true };
     const k = configOf(at)?.config.kustomize;
-    return { dir, options: mergeOptions(DEFAULT_OPTIONS, configOf(at)?.config, o.explicit), settings: { path: k?.path, timeoutMs: k?.timeoutSeconds ? k.timeoutSeconds * 1000 : undefined } };
-  }), buildNotes);
+    return { dir, options: caches.optionsForBuild(mergeOptions(DEFAULT_OPTIONS, configOf(at)?.config, o.explicit)), settings: { path: k?.path, timeoutMs: k?.timeoutSeconds ? k.timeoutSeconds * 1000 : undefined } };
+  }), buildNotes, caches.kustomize);
   for (const note of buildNotes) problems.push({ message: note, fatal: false });
   const analyzer = new Analyzer();
   // One options object per file, so that the image pre-pass's analyses are reused by the loop below.
   // The project's .secctx.yaml may restrict lookups (imageLookup, the stricter one wins) and name the platform
   // and layer budget; --platform wins over imagePlatform.
   const project = explicitConfig ?? (files[0] ? configOf(files[0]) : undefined);
-  const lookups = CliImageLookup.start({
+  const lookups = caches.imageLookup({
     imageLookup: stricterLookup(o.imageLookup, project?.config.imageLookup),
     ...(o.platform ?? project?.config.imagePlatform ? { platform: o.platform ?? project?.config.imagePlatform } : {}),
     ...(project?.config.imageLayerBudget ? { layerBudget: project.config.imageLayerBudget } : {}),
@@ -136,15 +142,11 @@ async function analyzeOnce(o: CliOptions, io: CliIo): Promise<{ inputs: Analyzed
     return options;
   };
   if (lookups) {
-    try {
-      for (const file of files) {
-        const read = readText(file);
-        if (!('problem' in read)) lookups.record(file.absolute, () => analyzer.analyze(file.absolute, read.text, optionsOf(file, configOf(file))));
-      }
-      await lookups.resolve(analyzer, workspace.index);
-    } finally {
-      lookups.dispose();
+    for (const file of files) {
+      const read = readText(file);
+      if (!('problem' in read)) lookups.record(file.absolute, () => analyzer.analyze(file.absolute, read.text, optionsOf(file, configOf(file))));
     }
+    await lookups.resolve(analyzer, workspace.index);
   }
   const charts = new CliCharts(o.values);
   const out: AnalyzedFile[] = [];

@@ -49,12 +49,12 @@ function buildName(dir: string, all: readonly string[]): string {
   return all.filter((d) => path.basename(d) === base).length > 1 ? path.relative(process.cwd(), dir) || base : base;
 }
 
-export async function runBuilds(targets: readonly BuildTarget[], notes: string[]): Promise<CliBuilds> {
-  const service = new KustomizeService();
+/** `service`: the run's (cli/runCaches.ts), so that a second pass of `check --fix` reuses builds whose inputs it did not change. */
+export async function runBuilds(targets: readonly BuildTarget[], notes: string[], service = new KustomizeService()): Promise<CliBuilds> {
   const results: { name: string; result: BuildResult; runtime: AnalysisOptions['runtime'] }[] = [];
   for (const t of targets) {
-    service.configure(t.settings);
-    const result = await service.build(t.dir, t.options);
+    // Each build with its own settings (its .secctx.yaml's kustomize path), without clearing the others from the cache.
+    const result = await service.build(t.dir, t.options, undefined, t.settings);
     if (result) results.push({ name: buildName(t.dir, targets.map((x) => x.dir)), result, runtime: t.options.runtime });
   }
   const missing = results.find((r) => r.result.status === 'missing');

@@ -196,6 +196,11 @@ export class LspClient {
     return withTimeout(waited, timeoutMs, `diagnostics for ${uri}${version === undefined ? '' : ` version ${version}`}`);
   }
 
+  /** Every publication for `uri` from the mark `after` on, in order (as far as the bounded history reaches). */
+  publishedSince(uri: string, after: number): ReceivedDiagnostics[] {
+    return this.history.filter(({ seq, diagnostics: d }) => seq >= after && d.params.uri === uri).map(({ diagnostics }) => diagnostics);
+  }
+
   /**
    * Resolves with the first publication for `uri` after `after` (already received ones count) that
    * `matches` (a background result arriving after the first answer, say).

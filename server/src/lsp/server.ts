@@ -32,13 +32,11 @@ import { FolderSettings } from './folderSettings';
 import { STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, statusOf } from './status';
 import { CHECK_WORKSPACE_REQUEST, checkWorkspace } from './checkWorkspace';
 import { ImageLookups } from './images';
+import { ImageAnswerBatch } from './imageAnswers';
 import { isIgnored, stricterLookup } from '../engine/config';
 import { imageReferences } from '../engine/images/references';
 import { SERVER_VERSION } from './usage';
 import { definition, references, registerNavigation } from './navigation';
-
-/** How long image answers are gathered before the documents naming them are judged again. */
-const IMAGE_BATCH_MS = 150;
 
 export { REPORT_REQUEST } from './report';
 
@@ -100,7 +98,9 @@ export function startServer(connection: Connection): void {
   const documentImages = new Map<string, ReadonlySet<string>>();
   let imageCacheDir: string | undefined;
   let inlayHintRefresh = false;
-  const images = new ImageLookups(connection, log, (references) => imagesResolved(references));
+  /** Answers close together are acted on once (./imageAnswers.ts): a file is re-judged once per batch, not per image. */
+  const imageAnswers = new ImageAnswerBatch((references) => imagesResolvedNow(references));
+  const images = new ImageLookups(connection, log, (references) => imageAnswers.add(references));
 
   /** The settings in force for a file: its workspace folder's. */
   function settingsFor(file: string): EditorSettings {
@@ -252,24 +252,7 @@ export function startServer(connection: Connection): void {
     images.request(refs);
   }
 
-  /** Facts arrived: re-publish the open documents that name those images, and hints everywhere. */
-  /**
-   * Answers arrive one image at a time (a cold lookup of a 1,000-workload file is hundreds of answers over seconds):
-   * they are gathered and acted on at most every IMAGE_BATCH_MS, so a file is re-judged once per batch rather than
-   * once per image (which kept the server busy for minutes on such a file and delayed every edit's diagnostics).
-   */
-  const resolvedBatch = new Set<string>();
-  let resolvedTimer: NodeJS.Timeout | undefined;
-  function imagesResolved(references: readonly string[]): void {
-    for (const r of references) resolvedBatch.add(r);
-    resolvedTimer ??= setTimeout(() => {
-      resolvedTimer = undefined;
-      const batch = [...resolvedBatch];
-      resolvedBatch.clear();
-      imagesResolvedNow(batch);
-    }, IMAGE_BATCH_MS);
-  }
-
+  /** Facts arrived (gathered by ImageAnswerBatch): re-publish the open documents that name those images, and hints everywhere. */
   function imagesResolvedNow(references: readonly string[]): void {
     const resolved = new Set(references);
     if (workspace && workspace.index.baseReferences().some((r) => resolved.has(r))) {
@@ -516,7 +499,7 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest('secctx/rules', () => RULES.map((r) => ({ id: r.meta.id, title: r.meta.title, url: ruleDocsUrl(r.meta.id) })));
 
-  connection.onShutdown(() => images.dispose());
+  connection.onShutdown(() => { imageAnswers.dispose(); images.dispose(); });
 
   documents.listen(connection);
   connection.listen();

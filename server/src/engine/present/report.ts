@@ -171,8 +171,8 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
   const claimed = new Set<object>();
   const workloads = new Map<string, ReportContainer[]>();
   for (const { context: c, findings: own } of containersOfFile(analysis.contexts, analysis.findings)) {
-    if (cardedElsewhere?.(c, own.map((f) => ({ ...findingOf(f, lines), path, display })))) { own.forEach((f) => claimed.add(f)); continue; }
     own.forEach((f) => claimed.add(f));
+    if (cardedElsewhere?.(c, own.map((f) => ({ ...findingOf(f, lines), path, display })))) continue;
     const runtime = runtimeOf(c, analysis.options.runtime);
     const values = valuesOf(c, (p) => sourceOf(p, path, lines));
     const entry = workloads.get(c.workload) ?? [];

@@ -87,6 +87,7 @@ export class LspClient {
   /** Capabilities the server registered dynamically (`client/registerCapability`), in order. */
   readonly registrations: Registration[] = [];
   private readonly registrationWaiters = new Map<string, (r: Registration) => void>();
+  private readonly refreshWaiters: (() => void)[] = [];
 
   private constructor(private readonly child: ChildProcess, private readonly connection: MessageConnection, options: StartOptions) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -103,7 +104,10 @@ export class LspClient {
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     // Refresh requests an editor answers at once (it then pulls diagnostics / asks for hints again).
-    connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => {
+      for (const resolve of this.refreshWaiters.splice(0)) resolve();
+      return null;
+    });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/workspaceFolders', () => (options.rootUri ? [{ uri: options.rootUri, name: 'workspace' }] : null));
     connection.onNotification(() => undefined);
@@ -173,6 +177,11 @@ export class LspClient {
     const seen = this.registrations.find((r) => r.method === method);
     if (seen) return Promise.resolve(seen);
     return withTimeout(new Promise<Registration>((resolve) => this.registrationWaiters.set(method, resolve)), timeoutMs, `registration of ${method}`);
+  }
+
+  /** Resolves at the server's next `workspace/diagnostic/refresh` request (a pulling client pulls again then). */
+  waitForDiagnosticRefresh(timeoutMs = 10_000): Promise<void> {
+    return withTimeout(new Promise<void>((resolve) => this.refreshWaiters.push(resolve)), timeoutMs, 'workspace/diagnostic/refresh');
   }
 
   /** The last diagnostics published for a URI, if any. */

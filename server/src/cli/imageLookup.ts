@@ -5,7 +5,7 @@
  * lookups, only the files one of whose images got facts are analysed again (the Analyzer's per-file
  * cache is dropped for them), so a run whose images are all unknown analyses each file once.
  */
-import type { Analyzer } from '../engine/analyze';
+import type { Analyzer, FileAnalysis } from '../engine/analyze';
 import type { ImageFactsLookup } from '../engine/images/facts';
 import type { ImageIndex } from '../engine/images/index';
 import { ImageFactsService } from '../host/images/service';
@@ -29,13 +29,18 @@ export class CliImageLookup {
     return o.imageLookup === 'off' ? undefined : new CliImageLookup(o, log);
   }
 
-  /** Analyses `file` once, recording the references it names. */
-  record<T>(file: string, analyse: () => T): T {
+  /**
+   * Analyses `file` once, recording the references it names: its findings are made here (the engine analyses a
+   * stream's documents when they are first read, and each asks about its images then).
+   */
+  record(file: string, analyse: () => FileAnalysis): FileAnalysis {
     const refs = this.asked.get(file) ?? new Set<string>();
     this.asked.set(file, refs);
     this.current = refs;
     try {
-      return analyse();
+      const analysis = analyse();
+      void analysis.findings;
+      return analysis;
     } finally {
       this.current = undefined;
     }

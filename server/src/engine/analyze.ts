@@ -59,7 +59,13 @@ export function detectFileKind(path: string, text = ''): FileKind {
 
 export interface DocumentUnit {
   readonly offset: number;
+  /**
+   * Made when first read: a long stream's documents are analysed as they are needed (the language server reads
+   * them a slice at a time, so that opening one does not stall every other request). The same object on every read.
+   */
   readonly analysis: YamlDocumentAnalysis;
+  /** Whether `analysis` has been made (reading it makes it). */
+  readonly analysed: boolean;
 }
 
 export interface FileAnalysis {
@@ -123,9 +129,27 @@ export function shiftContext(c: EffectiveContext, delta: number): EffectiveConte
   return delta === 0 ? c : shiftDeep(c, delta);
 }
 
+/** One YAML document's analysis, made on first read and then kept (the same object for every reader). */
+class DocumentCell {
+  private made: YamlDocumentAnalysis | undefined;
+  constructor(readonly text: string, private make: (() => YamlDocumentAnalysis) | undefined) {}
+
+  get analysed(): boolean {
+    return this.made !== undefined;
+  }
+
+  get analysis(): YamlDocumentAnalysis {
+    if (!this.made) {
+      this.made = this.make!();
+      this.make = undefined;
+    }
+    return this.made;
+  }
+}
+
 /** A document's results at its offset in the file; kept while neither its text nor its offset changes. */
 interface PlacedDocument {
-  readonly analysis: YamlDocumentAnalysis;
+  readonly cell: DocumentCell;
   readonly offset: number;
   /**
    * Shifted on first use, like contexts: the language server converts each document's own (document-relative)
@@ -136,16 +160,27 @@ interface PlacedDocument {
   contexts?: readonly EffectiveContext[];
 }
 
-function place(analysis: YamlDocumentAnalysis, offset: number): PlacedDocument {
-  return { analysis, offset };
+function place(cell: DocumentCell, offset: number): PlacedDocument {
+  return { cell, offset };
 }
 
 function placedFindings(doc: PlacedDocument): readonly Finding[] {
-  return (doc.findings ??= doc.offset === 0 ? doc.analysis.findings : doc.analysis.findings.map((f) => shiftFinding(f, doc.offset)));
+  const { findings } = doc.cell.analysis;
+  return (doc.findings ??= doc.offset === 0 ? findings : findings.map((f) => shiftFinding(f, doc.offset)));
 }
 
 function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
-  return (doc.contexts ??= doc.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
+  return (doc.contexts ??= doc.cell.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
+}
+
+/** What callers see of a placed document: its analysis made on first read. */
+function unitOf(doc: PlacedDocument): DocumentUnit {
+  const { cell, offset } = doc;
+  return {
+    offset,
+    get analysis() { return cell.analysis; },
+    get analysed() { return cell.analysed; },
+  };
 }
 
 /**
@@ -207,11 +242,11 @@ class PreviousDocuments {
 
   find(text: string, index: number): PlacedDocument | undefined {
     const fromStart = this.docs[index];
-    if (fromStart?.analysis.text === text) return fromStart;
+    if (fromStart?.cell.text === text) return fromStart;
     const fromEnd = this.docs[this.docs.length - this.count + index];
-    if (fromEnd?.analysis.text === text) return fromEnd;
+    if (fromEnd?.cell.text === text) return fromEnd;
     if (!this.docs.length || this.misses++ === 0) return undefined;
-    this.byText ??= new Map(this.docs.map((d) => [d.analysis.text, d]));
+    this.byText ??= new Map(this.docs.map((d) => [d.cell.text, d]));
     return this.byText.get(text);
   }
 }
@@ -220,7 +255,7 @@ class PreviousDocuments {
 export class Analyzer {
   private readonly cache = new Map<string, { options: AnalysisOptions; docs: readonly PlacedDocument[] }>();
   private readonly recentModels = new RecentModels();
-  /** How many YAML documents the last call actually (re)analysed: for tests and benchmarks. */
+  /** How many YAML documents the last call left to (re)analyse, on first read or now: for tests and benchmarks. */
   lastReanalysed = 0;
 
   analyze(path: string, text: string, options: AnalysisOptions, maxFileSize = DEFAULT_MAX_FILE_SIZE): FileAnalysis {
@@ -250,26 +285,27 @@ export class Analyzer {
     const old = new PreviousDocuments(previous && previous.options === options ? previous.docs : [], chunks.length);
     const placed: PlacedDocument[] = [];
     this.lastReanalysed = 0;
-    /** Documents analysed in this call, for identical documents further down. */
-    const fresh = new Map<string, YamlDocumentAnalysis>();
+    /** Documents new in this call, for identical documents further down (one analysis serves them all). */
+    const fresh = new Map<string, DocumentCell>();
     chunks.forEach((chunk, index) => {
       const known = old.find(chunk.text, index);
       let doc: PlacedDocument;
       if (known?.offset === chunk.offset) doc = known;
-      else if (known) doc = place(known.analysis, chunk.offset);
+      else if (known) doc = place(known.cell, chunk.offset);
       else {
-        let analysis = fresh.get(chunk.text);
-        if (!analysis) {
-          analysis = this.recentModels.retain(analyzeYamlDocument(chunks.length === 1 ? chunk.text : detached(chunk.text), options), options);
-          fresh.set(chunk.text, analysis);
+        let cell = fresh.get(chunk.text);
+        if (!cell) {
+          const text = chunks.length === 1 ? chunk.text : detached(chunk.text);
+          cell = new DocumentCell(text, () => this.recentModels.retain(analyzeYamlDocument(text, options), options));
+          fresh.set(chunk.text, cell);
           this.lastReanalysed++;
         }
-        doc = place(analysis, chunk.offset);
+        doc = place(cell, chunk.offset);
       }
       placed.push(doc);
     });
     this.cache.set(path, { options, docs: placed });
-    const documents = placed.map((d): DocumentUnit => ({ offset: d.offset, analysis: d.analysis }));
+    const documents = placed.map(unitOf);
     let findings: Finding[] | undefined;
     let contexts: readonly EffectiveContext[] | undefined;
     // Both are the documents' results placed at their offsets, made on first use: `findings` are exactly the

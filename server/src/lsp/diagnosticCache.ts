@@ -38,9 +38,10 @@ export class DocumentDiagnostics {
 
   /**
    * The diagnostics of a YAML stream's findings, in file order (as `analysis.findings` would give them), or
-   * undefined for other analyses (Dockerfiles, Compose, Helm views, files without documents).
+   * undefined for other analyses (Dockerfiles, Compose, Helm views, files without documents). `analysedOnly`: those
+   * of the documents analysed so far (a long stream's first analysis, published as it goes), analysing no other.
    */
-  diagnostics(doc: TextDocument, analysis: FileAnalysis): Diagnostic[] | undefined {
+  diagnostics(doc: TextDocument, analysis: FileAnalysis, analysedOnly = false): Diagnostic[] | undefined {
     if (analysis.kind !== 'kubernetes' || analysis.helm || !analysis.documents.length) return undefined;
     const previous = this.files.get(doc.uri);
     const next = new Map<YamlDocumentAnalysis, Converted[]>();
@@ -49,6 +50,7 @@ export class DocumentDiagnostics {
     let ordered = true;
     this.lastConverted = 0;
     for (const unit of analysis.documents) {
+      if (analysedOnly && !unit.analysed) continue;
       // Documents start at line starts (the engine cuts before `---` lines): the same text at another line has the
       // same diagnostics, moved by as many lines.
       const line = doc.positionAt(unit.offset).line;

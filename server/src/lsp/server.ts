@@ -20,6 +20,7 @@ import { completion } from './completion';
 import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, fileDiagnostics, toDiagnostic, type DiagnosticMode } from './diagnostics';
 import { DocumentDiagnostics } from './diagnosticCache';
+import { ProgressiveAnalyses } from './progressive';
 import { registerCodeActionResolve, resolvesEdits } from './codeActionResolve';
 import { PullReports } from './pullDiagnostics';
 import { hover } from './hover';
@@ -162,7 +163,6 @@ export function startServer(connection: Connection): void {
     const chart = trusted && text.length <= maxFileSize ? charts.fileAnalysis(file, text, options, configuredValuesFiles(configFor(file))) : undefined;
     const analysis = chart ?? analyzer.analyze(file, text, options, maxFileSize);
     analyses.set(doc.uri, { version: doc.version, text, analysis });
-    requestImages(doc.uri, analysis);
     if (chart?.helm && analysisByRoot.get(chart.helm.chart.chart.root) !== chart.helm.chart) {
       analysisByRoot.set(chart.helm.chart.chart.root, chart.helm.chart);
       revalidateChart(doc.uri, chart.helm.chart.chart.root);
@@ -170,27 +170,61 @@ export function startServer(connection: Connection): void {
     return analysis;
   }
 
+  /** The document's diagnostics; while a long stream's first analysis runs, those of the documents analysed so far. */
   function diagnosticsOf(doc: TextDocument): Diagnostic[] {
     const analysis = analysisOf(doc);
     const file = filePath(doc.uri);
-    const diagnostics = (kustomize?.affects(file) ? undefined : documentDiagnostics.diagnostics(doc, analysis))
-      ?? fileDiagnostics(doc, analysis, kustomize ? kustomize.findings(file, doc.getText(), analysis.findings) : analysis.findings);
+    const partial = progressive.inProgress(doc.uri, analysis);
+    const diagnostics = (kustomize?.affects(file) ? undefined : documentDiagnostics.diagnostics(doc, analysis, partial))
+      ?? (partial ? [] : fileDiagnostics(doc, analysis, kustomize ? kustomize.findings(file, doc.getText(), analysis.findings) : analysis.findings));
     for (const p of workspace?.index.configProblems(file) ?? []) {
       diagnostics.push(toDiagnostic(doc, { rule: 'invalid-config', severity: 'error', message: p.message, span: p.span, fixes: [] }));
     }
     return diagnostics;
   }
 
-  /** Analyses the document; pushes its diagnostics unless the client pulls them (textDocument/diagnostic). */
+  /** Pushes the document's diagnostics, or, when the client pulls them (textDocument/diagnostic), asks it to pull if they changed. */
+  function publish(doc: TextDocument): void {
+    const diagnostics = diagnosticsOf(doc);
+    if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    // A background result (kustomize build, index) changed what the client pulled for this very version: ask it to pull again.
+    else if (pulled.changedSincePull(doc.uri, doc.version, diagnostics)) requestPull();
+  }
+
+  /** A long YAML stream one slice at a time; others (and a stream kustomize builds, judged as a whole) at once. */
+  const progressive = new ProgressiveAnalyses({
+    current: (uri, analysis) => analyses.get(uri)?.analysis === analysis,
+    partial: (uri) => {
+      const doc = documents.get(uri);
+      try {
+        if (doc) publish(doc);
+      } catch (err) {
+        log(`analysis of ${uri} failed: ${(err as Error).stack ?? err}`);
+      }
+    },
+    done: (uri) => {
+      const doc = documents.get(uri);
+      if (doc) validate(doc);
+    },
+  });
+
+  /**
+   * Whether every document of the analysis is analysed, after one more slice of a long stream's (whose other documents
+   * follow in the background). A stream kustomize builds is judged as a whole, like every other kind of file.
+   */
+  function analysedEnough(doc: TextDocument, analysis: FileAnalysis): boolean {
+    if (analysis.kind !== 'kubernetes' || analysis.helm || kustomize?.affects(filePath(doc.uri))) return true;
+    return progressive.advance(doc.uri, analysis, doc.getText().length);
+  }
+
+  /** Analyses the document and publishes its diagnostics, then asks about its images and updates the tree. */
   function validate(doc: TextDocument): void {
     try {
-      const diagnostics = diagnosticsOf(doc);
-      if (!diagnosticMode.pull) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
-      else {
-        // A background result (kustomize build, index) changed what the client pulled for this very version: ask it to pull again.
-        if (pulled.changedSincePull(doc.uri, doc.version, diagnostics)) requestPull();
-      }
-      tree.documentAnalysed(doc.uri, analysisOf(doc), doc.getText());
+      const analysis = analysisOf(doc);
+      if (!analysedEnough(doc, analysis)) return;
+      publish(doc);
+      requestImages(doc.uri, analysis);
+      tree.documentAnalysed(doc.uri, analysis, doc.getText());
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -389,6 +423,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return { kind: 'full', items: [] };
     try {
+      // A pull that comes before the document's first analysis ran (clients pull right after didOpen) starts it.
+      analysedEnough(doc, analysisOf(doc));
       return pulled.report(doc.uri, doc.version, diagnosticsOf(doc), params.previousResultId);
     } catch (err) {
       log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);

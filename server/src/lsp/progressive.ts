@@ -1,0 +1,97 @@
+/**
+ * The first analysis of a long YAML stream, a slice at a time. A 5 MB stream of manifests takes seconds to parse
+ * and judge (the YAML parser alone is most of it), and the server has one thread: done in one go, it would leave
+ * every hover, edit and other file waiting that long. Its documents are analysed in order, SLICE_MS of work at a
+ * time with a turn of the event loop between (requests are answered there; a hover on a document not reached yet
+ * analyses that one document). The documents analysed so far are published after the first slice — the top of the
+ * file, what the editor shows first — then every PUBLISH_MS, and all of them at the end through the usual path.
+ * Edits (one document to analyse) and files under PROGRESSIVE_MIN_LENGTH are analysed at once and never notice.
+ */
+import { performance } from 'node:perf_hooks';
+import type { FileAnalysis } from '../engine/analyze';
+
+/**
+ * Streams shorter than this are analysed in one go (a pause of a few hundred milliseconds at most on a slow machine),
+ * so their first publication is always complete.
+ */
+export const PROGRESSIVE_MIN_LENGTH = 256 * 1024;
+/** Work per slice before the event loop gets a turn. */
+export const SLICE_MS = 40;
+/** How often the documents analysed so far are published while a stream is analysed. */
+export const PUBLISH_MS = 1000;
+
+export interface ProgressiveHost {
+  /** Whether `analysis` is still the one in force for the document (no edit, close or new settings since). */
+  current(uri: string, analysis: FileAnalysis): boolean;
+  /** Publishes the documents analysed so far. */
+  partial(uri: string): void;
+  /** Every document is analysed: publish as usual. */
+  done(uri: string): void;
+}
+
+/** Analyses documents in order until all are or `ms` have passed; true when all are. */
+function analyseFor(analysis: FileAnalysis, ms: number, now: () => number): boolean {
+  const until = now() + ms;
+  for (const unit of analysis.documents) {
+    if (unit.analysed) continue;
+    if (now() >= until) return false;
+    void unit.analysis;
+  }
+  return true;
+}
+
+export class ProgressiveAnalyses {
+  /** The analysis each document's slices are working through. */
+  private readonly running = new Map<string, FileAnalysis>();
+
+  constructor(private readonly host: ProgressiveHost, private readonly now: () => number = () => performance.now()) {}
+
+  /**
+   * Runs one slice of `analysis` (of a text `length` long; a short one all at once). True when every document is analysed (the caller goes on as usual); otherwise the
+   * documents analysed so far are published and the rest follow in the background, ending in `host.done`.
+   */
+  advance(uri: string, analysis: FileAnalysis, length: number): boolean {
+    if (analyseFor(analysis, length < PROGRESSIVE_MIN_LENGTH ? Infinity : SLICE_MS, this.now)) {
+      if (this.running.get(uri) === analysis) this.running.delete(uri);
+      return true;
+    }
+    if (this.running.get(uri) !== analysis) {
+      this.running.set(uri, analysis);
+      this.host.partial(uri);
+      this.next(uri, analysis, this.now());
+    }
+    return false;
+  }
+
+  /** Whether `analysis` of the document is still being worked through (its diagnostics so far are partial). */
+  inProgress(uri: string, analysis: FileAnalysis): boolean {
+    return this.running.get(uri) === analysis;
+  }
+
+  private next(uri: string, analysis: FileAnalysis, published: number): void {
+    setImmediate(() => {
+      if (this.running.get(uri) !== analysis) return;
+      if (!this.host.current(uri, analysis)) {
+        this.running.delete(uri);
+        return;
+      }
+      let finished: boolean;
+      try {
+        finished = analyseFor(analysis, SLICE_MS, this.now);
+      } catch {
+        // The usual path analyses it again, and reports the failure as it reports any.
+        finished = true;
+      }
+      if (finished) {
+        this.running.delete(uri);
+        this.host.done(uri);
+        return;
+      }
+      if (this.now() - published >= PUBLISH_MS) {
+        this.host.partial(uri);
+        published = this.now();
+      }
+      this.next(uri, analysis, published);
+    });
+  }
+}

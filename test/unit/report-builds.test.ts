@@ -1,6 +1,6 @@
 /**
  * `secctx explain --format markdown|html` over a Helm chart and a kustomize overlay. A chart's containers are
- * cards in its template (and at the values block that becomes them), as the chart renders them. A build's
+ * cards in its template, as the chart renders them, once (the values file's findings join the card). A build's
  * containers are cards in the file that defines them (the base's Deployment), and the build's findings sit
  * on the card with the file they are in (the overlay's patch). Runs the real `kubectl kustomize`.
  */
@@ -27,17 +27,14 @@ write('chart/values.yaml', 'securityContext:\n  runAsUser: 0\n');
 write('chart/templates/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n');
 
 describe('the report includes Helm charts and kustomize builds', () => {
-  test('markdown of a chart: its rendered container in the template, and at the values block that becomes it', async () => {
+  test('markdown of a chart: its rendered container once, in the template, with the values file\'s finding on its card', async () => {
     const run = await runCliCaptured(['explain', '--format', 'markdown', '--profile', 'baseline', 'chart'], { cwd: dir });
-    assert.deepStrictEqual(run.stdout.split('\n').filter((l) => /^#{2,4} /.test(l) || l.startsWith('| User')), [
+    assert.deepStrictEqual(run.stdout.split('\n').filter((l) => /^#{2,4} /.test(l) || l.startsWith('| User') || l.startsWith('- **')).map((l) => l.replace(/ \S+ \(`([\w-]+)`\)$/, ' … $1').replace(/^(- \*\*\w+\*\* \S+) .* … /, '$1 ')), [
       '## chart/templates/deploy.yaml',
       '### Deployment/release-name-web',
       '#### web — runs as root',
       '| User | uid 0 (root) | container `securityContext.runAsUser` (line 2) |',
-      '## chart/values.yaml',
-      '### Deployment/release-name-web',
-      '#### web — runs as root',
-      '| User | uid 0 (root) | container `securityContext.runAsUser` (line 2) |',
+      '- **warning** chart/values.yaml:2 run-as-root',
     ]);
   });
 

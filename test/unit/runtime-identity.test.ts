@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Analyzer } from '../../server/src/engine/analyze';
 import type { EffectiveContext } from '../../server/src/engine/effective';
+import type { ImageFactsLookup } from '../../server/src/engine/images/facts';
 import { ImageIndex } from '../../server/src/engine/images/index';
 import { kubeletVerdict, windowsKubeletVerdict } from '../../server/src/engine/kubernetes/resolve';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type ImageResolver } from '../../server/src/engine/options';
@@ -22,9 +23,10 @@ function contexts(path: string, text: string, options: Partial<AnalysisOptions> 
   return new Analyzer().analyze(path, text, { ...DEFAULT_OPTIONS, ...options }).contexts;
 }
 
-/** A workspace whose Dockerfiles build the images `example.com/<dir>`. */
-function workspace(dockerfiles: Readonly<Record<string, string>>): ImageResolver {
+/** A workspace whose Dockerfiles build the images `example.com/<dir>` (their FROM images known through `facts`). */
+function workspace(dockerfiles: Readonly<Record<string, string>>, facts?: ImageFactsLookup): ImageResolver {
   const index = new ImageIndex({ roots: ['/ws'] });
+  index.setImageFacts(facts);
   index.update('/ws/.secctx.yaml', lines('images:', ...Object.keys(dockerfiles).map((d) => `  example.com/${d}: ${d}/Dockerfile`)));
   for (const [dir, text] of Object.entries(dockerfiles)) index.update(`/ws/${dir}/Dockerfile`, text);
   return index.resolver('/ws/k8s/pod.yaml');
@@ -104,6 +106,47 @@ describe('supplementary groups from the image\'s /etc/group: Merge adds them, St
   });
   test('a user in no other group: nothing added', () => {
     assert.deepStrictEqual(groups(pod({ image: 'example.com/plain' })), { value: [], source: 'default', note: undefined });
+  });
+});
+
+describe('a base image\'s user named by USER: its groups from the base\'s /etc/group (image facts)', () => {
+  // moby/sys/user GetExecUser (Docker's getUser) and containerd WithAdditionalGIDs (CRI, supplementalGroupsPolicy
+  // Merge) read the built image's /etc/group at container start: every entry whose member list names the user
+  // becomes a supplementary group. The built image's /etc/group is the base's, so its facts decide.
+  const BASE = 'example.com/base:1';
+  const facts: ImageFactsLookup = (reference) => reference === BASE ? {
+    reference, normalized: BASE, user: '', from: 'registry',
+    accounts: {
+      kind: 'known', passwdFound: true, groupFound: true,
+      passwd: [{ name: 'root', uid: 0, gid: 0 }, { name: 'app', uid: 1000, gid: 1000 }],
+      group: [{ name: 'root', gid: 0, members: [] }, { name: 'app', gid: 1000, members: [] }, { name: 'audit', gid: 2000, members: ['app'] }, { name: 'video', gid: 44, members: ['daemon', 'app'] }],
+    },
+  } : undefined;
+  const images = workspace({
+    named: lines(`FROM ${BASE}`, 'USER app'),
+    joined: lines(`FROM ${BASE}`, 'RUN groupadd -g 3000 metrics && usermod -aG metrics app', 'USER app'),
+  }, facts);
+  const groups = (text: string, path = 'pod.yaml', resolver = images) => {
+    const [ctx] = contexts(path, text, { images: resolver });
+    return { value: ctx.supplementalGroups.value, note: ctx.supplementalGroups.note };
+  };
+
+  test('Kubernetes, USER app: the base\'s memberships join the pod\'s groups', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/named' })), { value: [2000, 44], note: 'plus 2000, 44 from the image\'s /etc/group (supplementalGroupsPolicy Merge, the default)' });
+  });
+  test('Kubernetes, runAsUser 1000 (app\'s uid): the same groups', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/named', containerSc: 'runAsUser: 1000' })).value, [2000, 44]);
+  });
+  test('the base\'s memberships and the Dockerfile\'s usermod -aG together', () => {
+    assert.deepStrictEqual(groups(pod({ image: 'example.com/joined' })).value, [2000, 44, 3000]);
+  });
+  test('Compose build: Docker gives the same groups (moby getUser)', () => {
+    const index = new ImageIndex({ roots: ['/ws'] });
+    index.setImageFacts(facts);
+    index.update('/ws/named/Dockerfile', lines(`FROM ${BASE}`, 'USER app'));
+    const compose = lines('services:', '  api:', '    build: ./named');
+    index.update('/ws/compose.yaml', compose);
+    assert.deepStrictEqual(groups(compose, '/ws/compose.yaml', index.resolver('/ws/compose.yaml')).value, [2000, 44]);
   });
 });
 

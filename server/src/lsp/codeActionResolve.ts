@@ -6,7 +6,7 @@
 import type { ClientCapabilities, CodeAction, Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../engine/analyze';
-import { isCodeActionKey, resolveEdit } from './codeActions';
+import { isCodeActionKey, resolveEdit, type FixJudge } from './codeActions';
 
 /** The client resolves `edit` on codeAction/resolve and preserves `data` between the list and the resolve. */
 export function resolvesEdits(capabilities: ClientCapabilities | undefined): boolean {
@@ -17,13 +17,15 @@ export function resolvesEdits(capabilities: ClientCapabilities | undefined): boo
 export interface ResolveHost {
   document(uri: string): TextDocument | undefined;
   analysisOf(doc: TextDocument): FileAnalysis;
+  /** How fix-all judges the document's fixed text (a chart's file through its chart); undefined: alone. */
+  fixJudge?(doc: TextDocument): FixJudge | undefined;
 }
 
 export function registerCodeActionResolve(connection: Connection, host: ResolveHost, log: (message: string) => void): void {
   connection.onCodeActionResolve((action: CodeAction): CodeAction => {
     if (!isCodeActionKey(action.data)) return action;
     try {
-      const edit = resolveEdit(action.data, host.document(action.data.uri), (doc) => host.analysisOf(doc), (uri) => host.document(uri));
+      const edit = resolveEdit(action.data, host.document(action.data.uri), (doc) => host.analysisOf(doc), (uri) => host.document(uri), (doc) => host.fixJudge?.(doc));
       return edit ? { ...action, edit } : action;
     } catch (err) {
       log(`resolving "${action.title}" failed: ${(err as Error).stack ?? err}`);

@@ -139,17 +139,20 @@ export function isCodeActionKey(data: unknown): data is CodeActionKey {
  * The edit of an action listed without one, for the document as it is now; undefined when the document changed
  * since the list (or closed), so that nothing is applied at the wrong place.
  */
-export function resolveEdit(key: CodeActionKey, doc: TextDocument | undefined, analysisOf: (doc: TextDocument) => FileAnalysis, openDocument: (uri: string) => TextDocument | undefined): WorkspaceEdit | undefined {
+export function resolveEdit(key: CodeActionKey, doc: TextDocument | undefined, analysisOf: (doc: TextDocument) => FileAnalysis, openDocument: (uri: string) => TextDocument | undefined, judgeOf?: (doc: TextDocument) => FixJudge | undefined): WorkspaceEdit | undefined {
   if (!doc || doc.version !== key.version) return undefined;
   const analysis = analysisOf(doc);
-  if ('fixAll' in key) return fixAllEdit(doc, analysis);
+  if ('fixAll' in key) return fixAllEdit(doc, analysis, judgeOf?.(doc));
   const fix = findingAt(analysis, key.rule, key.span[0], key.span[1])?.fixes[key.fix];
   return fix ? workspaceEdit(doc, fix.edits, openDocument) : undefined;
 }
 
-function fixAllEdit(doc: TextDocument, analysis: FileAnalysis): WorkspaceEdit {
+/** How fix-all's passes judge a document's fixed text: a chart's file through its chart, as `check --fix` does. */
+export type FixJudge = (path: string, text: string) => FileAnalysis;
+
+function fixAllEdit(doc: TextDocument, analysis: FileAnalysis, judge?: FixJudge): WorkspaceEdit {
   const text = doc.getText();
-  const edit = minimalEdit(text, fixAll(analysis.path, text, analysis.options, { unsafe: false }).text);
+  const edit = minimalEdit(text, fixAll(analysis.path, text, analysis.options, { unsafe: false, ...(judge ? { analyze: judge } : {}) }).text);
   return workspaceEdit(doc, edit ? [edit] : [], () => undefined);
 }
 
@@ -172,12 +175,12 @@ function wants(only: readonly string[] | undefined, kind: string): boolean {
  * fix-all comes without its edit (it re-analyses the file after each fix), made on codeAction/resolve; harden keeps
  * its edit, since its title counts what it leaves for the user.
  */
-export function sourceActions(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, resolveLater = false): CodeAction[] {
+export function sourceActions(doc: TextDocument, analysis: FileAnalysis, params: CodeActionParams, resolveLater = false, judge?: () => FixJudge | undefined): CodeAction[] {
   const actions: CodeAction[] = [];
   const text = doc.getText();
   if (wants(params.context.only, FIX_ALL_KIND)) {
     const key: CodeActionKey = { uri: doc.uri, version: doc.version, fixAll: true };
-    actions.push({ title: 'Fix all safe secctx problems', kind: FIX_ALL_KIND, ...(resolveLater ? { data: key } : { edit: fixAllEdit(doc, analysis) }) });
+    actions.push({ title: 'Fix all safe secctx problems', kind: FIX_ALL_KIND, ...(resolveLater ? { data: key } : { edit: fixAllEdit(doc, analysis, judge?.()) }) });
   }
   if (wants(params.context.only, HARDEN_KIND) && analysis.kind === 'kubernetes') {
     const result = hardenToRestricted(analysis.path, text, analysis.options);

@@ -14,7 +14,7 @@ import { findConfigFile, loadConfig, mergeOptions, type LoadedConfig } from '../
 import { isIndexedFile, WorkspaceIndex } from '../host/workspaceIndex';
 import { HelmCharts } from '../host/helm/session';
 import { configuredValuesFiles } from '../host/helm/config';
-import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, workspaceEdit } from './codeActions';
+import { FIX_ALL_KIND, HARDEN_KIND, minimalEdit, quickFixes, sourceActions, workspaceEdit, type FixJudge } from './codeActions';
 import { hardenToRestricted } from '../engine/fixes/apply';
 import { completion } from './completion';
 import { configCompletion, configHover, isConfigDocument } from './configFile';
@@ -168,6 +168,15 @@ export function startServer(connection: Connection): void {
       revalidateChart(doc.uri, chart.helm.chart.chart.root);
     }
     return analysis;
+  }
+
+  /** Fix-all on a chart's file judges each pass through the chart (as `check --fix` does), the chart's state untouched. */
+  function fixJudge(doc: TextDocument): FixJudge | undefined {
+    const analysis = analysisOf(doc);
+    if (!analysis.helm) return undefined;
+    const file = filePath(doc.uri);
+    const judge = charts.judgeWith(file, analysis.options, configuredValuesFiles(configFor(file)));
+    return judge && ((_path, text) => judge(text));
   }
 
   /** The document's diagnostics; while a long stream's first analysis runs, those of the documents analysed so far. */
@@ -472,9 +481,9 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const analysis = analysisOf(doc);
-    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater, editedFilesCommand), ...sourceActions(doc, analysis, params, resolveLater)];
+    return [...quickFixes(doc, analysis, params, (uri) => documents.get(uri), resolveLater, editedFilesCommand), ...sourceActions(doc, analysis, params, resolveLater, () => fixJudge(doc))];
   });
-  registerCodeActionResolve(connection, { document: (uri) => documents.get(uri), analysisOf }, log);
+  registerCodeActionResolve(connection, { document: (uri) => documents.get(uri), analysisOf, fixJudge }, log);
 
   /** "secctx: Harden to restricted": the edit, and what it could not fix for a person to decide. */
   connection.onRequest('secctx/harden', (params: { uri: string }): { edit: WorkspaceEdit; applied: string[]; unfixed: string[] } => {

@@ -29,6 +29,11 @@ export interface UserAccount {
 export interface GroupAccount {
   readonly name: string;
   readonly gid?: number;
+  /**
+   * The entry's member list as /etc/group holds it, when that is known (a base image's image facts, a
+   * copied file the Dockerfile shows); the Dockerfile's own memberships are on its users (`groups`).
+   */
+  readonly members?: readonly string[];
   readonly createdAt: Origin;
   readonly changedAt?: Origin;
 }
@@ -89,7 +94,8 @@ export class AccountBook {
   private baseGroups(): readonly GroupAccount[] {
     if (this.groupFallback !== 'base' || !this.facts) return [];
     const origin = this.baseOrigin();
-    return this.facts.groups.filter((g) => !this.removedGroups.has(g.name)).map((g) => ({ name: g.name, gid: g.gid, createdAt: origin }));
+    const members = this.facts.membersKnown === true;
+    return this.facts.groups.filter((g) => !this.removedGroups.has(g.name)).map((g) => ({ name: g.name, gid: g.gid, ...(members ? { members: g.members ?? [] } : {}), createdAt: origin }));
   }
 
   findUser(name: string): UserAccount | undefined {

@@ -287,7 +287,7 @@ function writeFileLines(book: AccountBook, kind: 'passwd' | 'group', content: st
     if (kind === 'passwd' && f.length >= 4 && f[0] && /^\d+$/.test(f[2]) && /^\d+$/.test(f[3])) {
       book.users.set(f[0], { name: f[0], uid: Number(f[2]), gid: Number(f[3]), createdAt: origin });
     } else if (kind === 'group' && f.length >= 3 && f[0] && /^\d+$/.test(f[2])) {
-      book.groups.set(f[0], { name: f[0], gid: Number(f[2]), createdAt: origin });
+      book.groups.set(f[0], { name: f[0], gid: Number(f[2]), members: f[3] ? f[3].split(',') : [], createdAt: origin });
     }
   }
 }

@@ -1,6 +1,8 @@
 /** What the manifest side sees of a Dockerfile: the user its final (or target) stage runs as, and its /etc/passwd. */
 import type { ImageAccount, ImageUser } from '../options';
 import { describeGid, describeUid, userNote } from './describe';
+import { resolveExecUser } from '../images/execUser';
+import type { GroupAccount } from './accounts';
 import { targetStage, type DockerfileModel, type Stage } from './model';
 
 function optionalGroups(groups: readonly number[] | undefined): { readonly supplementaryGroups?: readonly number[] } {
@@ -8,16 +10,28 @@ function optionalGroups(groups: readonly number[] | undefined): { readonly suppl
 }
 
 /**
- * The groups /etc/group lists a user of the Dockerfile in (`useradd -G`, `usermod -aG`, `adduser app
- * wheel`, `addgroup app wheel`), as containerd WithAdditionalGIDs and CRI-O read them: every group whose
- * member list names the user, but for the group named after the user. Undefined when not known: the
- * base image's own users (the table holds no member lists) and groups whose id is not known.
+ * The groups /etc/group lists a user in, as the runtime reads them at container start: the entries whose
+ * member list is known and names the user (a base image's image facts, a copied file), as moby/sys/user
+ * GetExecUser (../images/execUser.ts, the one implementation) and containerd WithAdditionalGIDs give them;
+ * then the Dockerfile's own (`useradd -G`, `usermod -aG`, `adduser app wheel`, `addgroup app wheel`), but
+ * for the group named after the user. Undefined when not known: a base image's own user whose groups'
+ * member lists are not (the well-known table holds none), and groups whose id is not known.
  */
 export function supplementaryGroups(stage: Stage, userName: string | undefined): readonly number[] | undefined {
   if (userName === undefined) return undefined;
   const account = stage.passwd.find((u) => u.name === userName);
-  if (!account || account.createdAt.how.startsWith('base image')) return undefined;
-  const gids: number[] = [];
+  if (!account) return undefined;
+  const listed = stage.groups.filter((g): g is GroupAccount & { members: readonly string[] } => g.members !== undefined);
+  if (account.createdAt.how.startsWith('base image') && stage.groups.some((g) => g.members === undefined && g.createdAt.how.startsWith('base image'))) return undefined;
+  if (listed.some((g) => g.gid === undefined && g.members.includes(userName))) return undefined;
+  const exec = resolveExecUser(userName, {
+    kind: 'known',
+    passwd: [{ name: userName, uid: account.uid ?? 0, gid: account.gid ?? 0 }],
+    group: listed.map((g) => ({ name: g.name, gid: g.gid ?? 0, members: g.members })),
+    passwdFound: true,
+    groupFound: true,
+  });
+  const gids = exec.kind === 'resolved' ? [...exec.additionalGids] : [];
   for (const name of account.groups ?? []) {
     if (name === userName) continue;
     const gid = stage.groups.find((g) => g.name === name)?.gid;

@@ -17,7 +17,7 @@ import { pairOf } from '../yaml/nodes';
 import { collectDefines, joinPath, parseValuesCached, subchartKey, type ChartModel, type TemplateFile } from './chart';
 import { Renderer, placeholderPattern, type NotFollowed, type Reads, type SkippedBranch } from './render';
 import type { ParsedTemplate } from './template';
-import { coalesceValues, emptyMap, fingerprintOf, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
+import { coalesceValues, emptyMap, withPathPrefix, fingerprintOf, fromPlain, mergeValues, plain, valueAt, type Seg, type Src, type VMap, type VNode, type VStr } from './values';
 import { capabilitiesToContainerFix } from './fixes';
 import { finalSeverity } from '../rules/run';
 import { templateSyntax } from '../rules/template-syntax';
@@ -111,10 +111,11 @@ function rootContext(chart: ChartModel, values: VMap, template: string, kube: st
 }
 
 /** Values a subchart sees: its parent's values under its name (or alias) over its defaults, plus `global`. */
-function subchartValues(parent: VMap, sub: ChartModel, key: string): VMap {
-  const own = parent.entries.get(key);
+function subchartValues(parent: VMap, sub: ChartModel, prefix: readonly string[]): VMap {
+  const own = parent.entries.get(prefix[prefix.length - 1]);
   const user = own?.t === 'map' ? own : emptyMap();
-  const merged = coalesceValues(user, sub.defaults);
+  // Its defaults' key paths from the root's values, as the parent's own pieces already have them.
+  const merged = coalesceValues(user, withPathPrefix(sub.defaults, prefix));
   const global = parent.entries.get('global');
   if (global?.t !== 'map') return merged;
   const entries = new Map(merged.entries);
@@ -296,7 +297,7 @@ export class ChartAnalyzer {
       return { parsed: t.parsed, chartKey, definesKey, fingerprints: new Map([...reads.keys].map((k) => [k, fingerprint(vals, k)])), out, notFollowed: ctx.notFollowed, skipped: ctx.skipped, used: usedPaths };
     };
 
-    const renderChart = (c: ChartModel, vals: VMap): void => {
+    const renderChart = (c: ChartModel, vals: VMap, prefix: readonly string[]): void => {
       for (const dep of c.subcharts) {
         const declared = c.dependencies.find((d) => d.name === dep.name);
         const key = subchartKey(c, dep);
@@ -304,7 +305,7 @@ export class ChartAnalyzer {
           const cond = declared.condition.split(',').map((p) => valueAt(vals, p.trim().split('.'))).find((v) => v?.t === 'scalar' && typeof v.v === 'boolean');
           if (cond?.t === 'scalar' && cond.v === false) { skipped.push({ src: { file: joinPath(c.root, 'Chart.yaml'), start: 0, end: 0 }, keys: [declared.condition], condition: declared.condition }); continue; }
         }
-        renderChart(dep, subchartValues(vals, dep, key));
+        renderChart(dep, subchartValues(vals, dep, [...prefix, key]), [...prefix, key]);
       }
       if (c.type === 'library') return;
       for (const t of c.templates) {
@@ -340,7 +341,7 @@ export class ChartAnalyzer {
         this.judge(rt, texts, findings, placements, containers);
       }
     };
-    renderChart(chart, values);
+    renderChart(chart, values, []);
     this.cache = next;
     this.renders = nextRenders;
     this.documents = nextDocuments;
@@ -457,7 +458,7 @@ function indexValues(values: VMap, chart: ChartModel, user: VMap): ValuesIndex {
   visit(values, []);
   visit(user, []);
   const subs = (c: ChartModel, prefix: readonly string[]) => {
-    for (const sub of c.subcharts) { const p = [...prefix, sub.name]; visit(sub.defaults, p); subs(sub, p); }
+    for (const sub of c.subcharts) { const p = [...prefix, subchartKey(c, sub)]; visit(sub.defaults, p); subs(sub, p); }
   };
   subs(chart, []);
   return index;

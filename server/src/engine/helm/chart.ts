@@ -101,6 +101,28 @@ export function subchartKey(parent: ChartModel, sub: ChartModel): string {
   return parent.dependencies.find((d) => d.name === sub.name)?.alias ?? sub.name;
 }
 
+/** A chart or subchart with the keys its values sit under in the root chart's values (`[]` for the root). */
+export interface ChartScope {
+  readonly model: ChartModel;
+  readonly prefix: readonly string[];
+}
+
+/** The root chart and every subchart below it, each with its key path (`subchartKey` at each level). */
+export function chartScopes(root: ChartModel): ChartScope[] {
+  const out: ChartScope[] = [];
+  const visit = (model: ChartModel, prefix: readonly string[]) => {
+    out.push({ model, prefix });
+    for (const sub of model.subcharts) visit(sub, [...prefix, subchartKey(model, sub)]);
+  };
+  visit(root, []);
+  return out;
+}
+
+/** The key path a values file's keys sit under in the root's values: a subchart's values.yaml its scope's, any other file `[]`. */
+export function valuesPrefixOf(root: ChartModel, file: string): readonly string[] {
+  return chartScopes(root).find((s) => s.model.valuesPath === file)?.prefix ?? [];
+}
+
 /** True when a folder's file list makes it a chart: Chart.yaml, or values.yaml beside templates/. */
 export function isChartRoot(root: string, files: ChartFiles): boolean {
   if (files.has(joinPath(root, 'Chart.yaml'))) return true;

@@ -7,6 +7,7 @@ import type { Runtime } from '../capabilities';
 import { completionsAt, type CompletionEntry } from '../complete';
 import { fieldsAt, type SecurityContextLevel } from '../kubernetes/fieldCatalog';
 import type { HelmFileView } from './view';
+import { valuesPrefixOf } from './chart';
 
 /** The key path of the block holding the cursor's line, from indentation (the text is often invalid YAML while typing). */
 export function blockPathAt(text: string, offset: number): { path: string[]; indent: number; present: Set<string> } {
@@ -43,7 +44,7 @@ export function helmCompletionsAt(view: HelmFileView, text: string, offset: numb
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const lineBefore = text.slice(lineStart, offset);
   const { path, present } = blockPathAt(text, offset);
-  const block = path.join('.');
+  const block = [...valuesPrefixOf(view.chart.chart, view.file), ...path].join('.');
   const levels = new Set<SecurityContextLevel>(view.chart.placements.filter((p) => p.block === block && p.field === 'securityContext').map((p) => (p.level === 'pod' ? 'pod' : 'container')));
   if (levels.size === 1 && /^\s*[\w]*$/.test(lineBefore)) {
     const level = [...levels][0];

@@ -7,6 +7,7 @@ import type { EffectiveContext, FileLine } from '../effective';
 import { LineIndex } from '../lines';
 import type { Span } from '../types';
 import { mapSpan, type ChartAnalysis, type ChartContainer, type Placement } from './analyze';
+import { chartScopes } from './chart';
 import { valueAt, type Src, type VNode } from './values';
 
 function lineOf(chart: ChartAnalysis, src: Src, cache: Map<string, LineIndex>): number {
@@ -55,9 +56,14 @@ export function blockNode(chart: ChartAnalysis, p: Placement): VNode | undefined
   return valueAt(chart.values, p.block.split('.')) ?? subValue(chart, p);
 }
 
+/** A block only a subchart's own values.yaml sets: found in its defaults under the key path below its scope. */
 function subValue(chart: ChartAnalysis, p: Placement): VNode | undefined {
+  const block = (p.block ?? '').split('.');
   for (const v of p.values) {
-    for (const sub of chart.chart.subcharts) if (v.src.file === sub.valuesPath) return valueAt(sub.defaults, (p.block ?? '').split('.'));
+    for (const { model, prefix } of chartScopes(chart.chart)) {
+      if (v.src.file !== model.valuesPath || !prefix.length || !prefix.every((k, i) => block[i] === k)) continue;
+      return valueAt(model.defaults, block.slice(prefix.length));
+    }
   }
   return undefined;
 }
@@ -93,4 +99,9 @@ export function contextsForFile(chart: ChartAnalysis, file: string, role: 'value
     }
   }
   return out;
+}
+
+/** The templates that render the chart container a file's context stands for (same workload, kind and name). */
+export function templatesOfContainer(chart: ChartAnalysis, c: EffectiveContext): string[] {
+  return chart.containers.filter((x) => x.workload === c.workload && x.context.kind === c.kind && x.context.name === c.name).map((x) => x.template);
 }

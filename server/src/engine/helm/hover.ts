@@ -5,7 +5,7 @@
  * set, and what it becomes.
  */
 import { isMap } from 'yaml';
-import { parseValuesCached } from './chart';
+import { parseValuesCached, valuesPrefixOf } from './chart';
 import type { FileAnalysis } from '../analyze';
 import { LineIndex } from '../lines';
 import { containerCard, podTable, type SpanLink } from '../present/markdown';
@@ -76,8 +76,9 @@ export function unused(chart: ChartAnalysis, path: string): boolean {
 function valuesHover(view: { chart: ChartAnalysis; file: string }, text: string, offset: number, runtime: Runtime, link?: SpanLink): string | undefined {
   const at = pairAt(parseValuesCached(view.file, text).doc.contents, offset);
   if (!at) return undefined;
-  const path = at.path.join('.');
   const { chart } = view;
+  // A subchart's values.yaml speaks in its own keys: placements and reads use the root's key paths.
+  const path = [...valuesPrefixOf(chart.chart, view.file), ...at.path].join('.');
   const placements = placementsOfPath(chart, path);
   if (placements.length) return `\`${path}\`\n\n${describePlacements(chart, placements, view.file, runtime, link)}`;
   if (!isMap(at.pair.value)) return undefined;

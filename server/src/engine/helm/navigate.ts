@@ -6,7 +6,7 @@
  * Expressions reached only through `with`/`range` scopes (`.b` inside `with .Values.a`) or `index` are
  * not followed.
  */
-import { parseValuesCached, subchartKey, type ChartModel } from './chart';
+import { chartScopes, parseValuesCached, type ChartScope } from './chart';
 import type { ChartAnalysis } from './analyze';
 import type { HelmFileView } from './view';
 import { pairAt } from './fixes';
@@ -39,25 +39,8 @@ export function valuesRefAt(text: string, offset: number): ValuesRef | undefined
   return hit && { ...hit, start: hit.start + from, end: hit.end + from };
 }
 
-/** A chart or subchart with the key its parent's values hold it under, from the root down. */
-interface Scope {
-  readonly model: ChartModel;
-  /** Keys from the root's values to this chart's (`[]` for the root chart). */
-  readonly prefix: readonly string[];
-}
-
-function scopes(root: ChartModel): Scope[] {
-  const out: Scope[] = [];
-  const visit = (model: ChartModel, prefix: readonly string[]) => {
-    out.push({ model, prefix });
-    for (const sub of model.subcharts) visit(sub, [...prefix, subchartKey(model, sub)]);
-  };
-  visit(root, []);
-  return out;
-}
-
 /** The chart a file lies in: the deepest chart root that holds it. */
-function scopeOf(all: readonly Scope[], file: string): Scope {
+function scopeOf(all: readonly ChartScope[], file: string): ChartScope {
   let best = all[0]!;
   for (const s of all) if (file.startsWith(s.model.root + '/') && s.model.root.length > best.model.root.length) best = s;
   return best;
@@ -68,7 +51,7 @@ export function valuesDefinition(chart: ChartAnalysis, file: string, offset: num
   const text = chart.texts.get(file);
   const ref = text === undefined ? undefined : valuesRefAt(text, offset);
   if (!ref) return [];
-  const scope = scopeOf(scopes(chart.chart), file);
+  const scope = scopeOf(chartScopes(chart.chart), file);
   const global = ref.path[0] === 'global';
   // The merged values hold overrides and the root's defaults; a subchart's own defaults come after them.
   const node = valueAt(chart.values, global ? [...ref.path] : [...scope.prefix, ...ref.path]) ?? (scope.prefix.length ? valueAt(scope.model.defaults, [...ref.path]) : undefined);
@@ -82,7 +65,7 @@ export function valuesReferences(chart: ChartAnalysis, file: string, offset: num
   if (text === undefined) return [];
   const at = pairAt(parseValuesCached(file, text).doc.contents, offset);
   if (!at) return [];
-  const all = scopes(chart.chart);
+  const all = chartScopes(chart.chart);
   // A subchart's own values.yaml speaks in its keys; the root's (and override files) in the root's.
   const own = all.find((s) => s.model.valuesPath === file);
   const key = [...(own?.prefix ?? []), ...at.path];

@@ -132,6 +132,32 @@ function shiftNode(node: VNode, delta: number): VNode {
 
 const fingerprints = new WeakMap<VNode, string>();
 
+const prefixed = new WeakMap<VMap, { key: string; map: VMap }>();
+
+/**
+ * A subchart's defaults with every key path from the root chart's values (`redis.securityContext` for
+ * its `securityContext` when the parent holds it under `redis`), so that blocks, reads and placements
+ * of every chart speak of one tree. One copy per defaults and prefix.
+ */
+export function withPathPrefix(defaults: VMap, prefix: readonly string[]): VMap {
+  if (!prefix.length) return defaults;
+  const key = prefix.join('\0');
+  const hit = prefixed.get(defaults);
+  if (hit?.key === key) return hit.map;
+  const walk = (node: VNode): VNode => {
+    const path = node.path ? [...prefix, ...node.path] : undefined;
+    const out: VNode = node.t === 'map' ? { ...node, path, entries: new Map([...node.entries].map(([k, v]) => [k, walk(v)])) }
+      : node.t === 'seq' ? { ...node, path, items: node.items.map(walk) }
+      : { ...node, path };
+    const known = fingerprints.get(node);
+    if (known !== undefined) fingerprints.set(out, known);
+    return out;
+  };
+  const map = walk(defaults) as VMap;
+  prefixed.set(defaults, { key, map });
+  return map;
+}
+
 /** A values node's JSON (what a template reading it depends on; not where it is), computed once per node. */
 export function fingerprintOf(node: VNode | undefined): string {
   if (!node) return '';

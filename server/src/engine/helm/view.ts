@@ -6,7 +6,7 @@ import type { FileAnalysis } from '../analyze';
 import type { AnalysisOptions } from '../options';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import type { ChartAnalysis } from './analyze';
-import { parseValuesCached } from './chart';
+import { parseValuesCached, valuesPrefixOf } from './chart';
 import type { VNode } from './values';
 import type { EffectiveContext } from '../effective';
 import type { Finding } from '../types';
@@ -67,14 +67,17 @@ function unusedBlocks(chart: ChartAnalysis, file: string, text: string, options:
   // Without Chart.yaml the folder may be a partial copy of a chart: templates using a block may be missing.
   if (!chart.chart.hasChartYaml) return out;
   // The file's values (not its YAML document, which an edit would have to parse whole): maps by key path.
+  // Reads and placements name keys from the root's values: a subchart's values.yaml sits under its key.
+  const scope = valuesPrefixOf(chart.chart, file).join('.');
   const visit = (node: VNode, prefix: string, depth: number) => {
     if (node.t !== 'map' || depth > 6) return;
     for (const [key, value] of node.entries) {
       if (value.t !== 'map') continue;
       const dotted = prefix ? `${prefix}.${key}` : key;
+      const rooted = scope ? `${scope}.${dotted}` : dotted;
       const k = value.keySrc;
       if (SECURITY_BLOCK.test(key) && k) {
-        if (!reached(chart).has(dotted) && !disabledParent(chart, dotted) && !disabledBy(chart, dotted)) {
+        if (!reached(chart).has(rooted) && !disabledParent(chart, rooted) && !disabledBy(chart, rooted)) {
           const message = `\`${dotted}\` is not used by any template of this chart: nothing here reaches a container.`;
           const span = { start: k.start, end: k.end };
           const severity = finalSeverity(valuesNotUsed.meta, { span, message }, options);

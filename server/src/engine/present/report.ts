@@ -11,6 +11,7 @@ import type { BuildJudgement, ContainerValue, MappedFinding } from '../kustomize
 import { LineIndex } from '../lines';
 import type { Severity, Span } from '../types';
 import { capabilityFlow, type CapabilityFlow } from './capabilityFlow';
+import { templatesOfContainer } from '../helm/contexts';
 import { describeSource, formatUser, verdictText } from './markdown';
 
 export type { CapabilityFlow } from './capabilityFlow';
@@ -96,6 +97,31 @@ export function findingsOfContainer<F extends { readonly span: Span; readonly co
   return findings.filter((f) => (f.span.start >= c.span.start && f.span.end <= c.span.end) || (f.containers?.some((s) => s.start === c.span.start && s.end === c.span.end) ?? false));
 }
 
+/** One container of a file with every finding about it. */
+export interface FileContainer<F> {
+  readonly context: EffectiveContext;
+  readonly findings: readonly F[];
+}
+
+/**
+ * The containers of a file, each once per workload: a chart's values file maps several blocks (pod and
+ * container) onto the same container, which then stands at its first block with the findings of all of
+ * them. The tree and the report both list containers this way.
+ */
+export function containersOfFile<F extends { readonly span: Span; readonly containers?: readonly Span[] }>(contexts: readonly EffectiveContext[], findings: readonly F[]): FileContainer<F>[] {
+  const out: { context: EffectiveContext; findings: F[] }[] = [];
+  const at = new Map<string, number>();
+  for (const c of contexts) {
+    const own = findingsOfContainer(findings, c);
+    const key = `${c.workload}\0${c.kind}\0${c.name}`;
+    const i = at.get(key);
+    if (i === undefined) { at.set(key, out.length); out.push({ context: c, findings: own }); continue; }
+    const first = out[i]!;
+    for (const f of own) if (!first.findings.includes(f)) first.findings.push(f);
+  }
+  return out;
+}
+
 export function containerVerdict(c: EffectiveContext, findings: readonly { readonly severity: Severity; readonly pss?: unknown }[] = []): ContainerVerdict {
   if (c.runAsNonRoot.verdict === 'fail' || c.runAsNonRoot.verdict === 'unverifiable') return 'will-not-start';
   if (c.privileged.value) return 'privileged';
@@ -134,14 +160,19 @@ function valuesOf(c: EffectiveContext, source: (p: Provenance, key: ContainerVal
   ];
 }
 
-export function reportFile(analysis: FileAnalysis, text: string, display = analysis.path): ReportFile {
+/**
+ * A file's card: its containers (each once), Dockerfile stages and the findings no card holds.
+ * `cardedElsewhere` takes the containers another file of the same report has the card of (a chart
+ * container under its template), with this file's findings about them, and says so.
+ */
+export function reportFile(analysis: FileAnalysis, text: string, display = analysis.path, cardedElsewhere?: (c: EffectiveContext, findings: readonly ReportFinding[]) => boolean): ReportFile {
   const lines = new LineIndex(text);
   const path = analysis.path;
   const claimed = new Set<object>();
   const workloads = new Map<string, ReportContainer[]>();
-  for (const c of analysis.contexts) {
-    const own = findingsOfContainer(analysis.findings, c);
+  for (const { context: c, findings: own } of containersOfFile(analysis.contexts, analysis.findings)) {
     own.forEach((f) => claimed.add(f));
+    if (cardedElsewhere?.(c, own.map((f) => ({ ...findingOf(f, lines), path, display })))) continue;
     const runtime = runtimeOf(c, analysis.options.runtime);
     const values = valuesOf(c, (p) => sourceOf(p, path, lines));
     const entry = workloads.get(c.workload) ?? [];
@@ -153,7 +184,7 @@ export function reportFile(analysis: FileAnalysis, text: string, display = analy
       verdict: containerVerdict(c, own),
       values,
       ...(c.capabilities ? { capabilities: capabilityFlow(c, runtime) } : {}),
-      findings: own.map((f) => findingOf(f, lines)),
+      findings: [...own].sort((a, b) => a.span.start - b.span.start).map((f) => findingOf(f, lines)),
     });
     workloads.set(c.workload, entry);
   }
@@ -238,8 +269,39 @@ export function reportBuildFiles(build: string, judgement: BuildJudgement, textO
   }));
 }
 
+/**
+ * The report of several files, each container once: a chart's container has its card under its template
+ * when the template is in the report, and the values files' findings about it join that card (naming
+ * their file, as a kustomize patch's do).
+ */
 export function reportModel(files: readonly { readonly analysis: FileAnalysis; readonly text: string; readonly display?: string }[]): ReportModel {
-  return { files: files.map((f) => reportFile(f.analysis, f.text, f.display)).filter((f) => f.workloads.length || f.stages.length || f.findings.length) };
+  const templateAt = new Map<string, number>();
+  files.forEach((f, i) => { const h = f.analysis.helm; if (h?.role === 'template') templateAt.set(`${h.chart.chart.root}\0${h.file}`, i); });
+  const joining = new Map<number, { context: EffectiveContext; findings: readonly ReportFinding[] }[]>();
+  const out = files.map((f) => {
+    const h = f.analysis.helm;
+    const elsewhere = h?.role === 'values' && templateAt.size ? (c: EffectiveContext, findings: readonly ReportFinding[]) => {
+      const at = templatesOfContainer(h.chart, c).map((t) => templateAt.get(`${h.chart.chart.root}\0${t}`)).find((i) => i !== undefined);
+      if (at === undefined) return false;
+      joining.set(at, [...(joining.get(at) ?? []), { context: c, findings }]);
+      return true;
+    } : undefined;
+    return reportFile(f.analysis, f.text, f.display, elsewhere);
+  });
+  for (const [i, list] of joining) {
+    const file = out[i]!;
+    out[i] = {
+      ...file,
+      workloads: file.workloads.map((w) => ({
+        ...w,
+        containers: w.containers.map((card) => {
+          const more = list.filter((j) => j.context.workload === w.label && j.context.kind === card.kind && j.context.name === card.name).flatMap((j) => j.findings);
+          return more.length ? { ...card, findings: [...card.findings, ...more] } : card;
+        }),
+      })),
+    };
+  }
+  return { files: out.filter((f) => f.workloads.length || f.stages.length || f.findings.length) };
 }
 
 /** The number of capabilities, for diagrams: `ALL` spelled as what it is. */

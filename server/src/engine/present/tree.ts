@@ -6,7 +6,7 @@
 import type { FileAnalysis, FileKind } from '../analyze';
 import { LineIndex } from '../lines';
 import { summaryLine } from './markdown';
-import { containerVerdict, findingsOfContainer, type ContainerVerdict } from './report';
+import { containerVerdict, containersOfFile, type ContainerVerdict } from './report';
 
 export interface TreeContainer {
   readonly name: string;
@@ -47,15 +47,10 @@ export function treeFile(analysis: FileAnalysis, text: string): TreeFile | undef
   if (analysis.contexts.length === 0) return undefined;
   const lines = new LineIndex(text);
   const workloads = new Map<string, TreeContainer[]>();
-  for (const c of analysis.contexts) {
-    const own = findingsOfContainer(analysis.findings, c);
+  // One row per container (a chart's values file maps several blocks onto one), with all its findings.
+  for (const { context: c, findings: own } of containersOfFile(analysis.contexts, analysis.findings)) {
     const list = workloads.get(c.workload) ?? [];
-    const row: TreeContainer = { name: c.name, kind: c.kind, line: lines.position(c.nameSpan.start).line, verdict: containerVerdict(c, own), summary: summaryLine(c) };
-    // A chart's values file maps several blocks (pod and container) onto the same container: one row,
-    // at the first block, with the worst verdict any of them gives.
-    const same = list.findIndex((x) => x.name === c.name && x.kind === c.kind);
-    if (same >= 0) list[same] = { ...list[same]!, verdict: worstVerdict([list[same]!.verdict, row.verdict]) };
-    else list.push(row);
+    list.push({ name: c.name, kind: c.kind, line: lines.position(c.nameSpan.start).line, verdict: containerVerdict(c, own), summary: summaryLine(c) });
     workloads.set(c.workload, list);
   }
   const entries: TreeWorkload[] = [...workloads].map(([label, containers]) => ({

@@ -211,9 +211,34 @@ export class HelmCharts {
       return undefined;
     }
     this.update(root, key, text);
-    if (/^values.+\.ya?ml$/.test(path.posix.basename(key)) && path.posix.dirname(key) === root && !valuesFiles.includes(key)) valuesFiles.push(key);
-    const analysis = this.analyze(root, valuesFiles, options);
+    const analysis = this.analyze(root, withOwnValues(root, key, valuesFiles), options);
     if (!analysis) return undefined;
     return helmFileAnalysis(file, text, analysis, key, options);
   }
+
+  /**
+   * How a chart file would be judged with other texts of it (fix-all's passes), from the chart as it is now,
+   * which stays untouched; undefined when the file's chart is not read yet. Each call judges through an
+   * analyzer of its own, so that the passes re-render only what the last one changed.
+   */
+  judgeWith(file: string, options: AnalysisOptions, configuredValues: readonly string[] = []): ((text: string) => FileAnalysis) | undefined {
+    const key = resolved(file);
+    const root = this.ready(key, configuredValues.map(resolved));
+    const s = root ? this.charts.get(root) : undefined;
+    if (!root || !s || !isChartRoot(root, s.files)) return undefined;
+    const valuesFiles = withOwnValues(root, key, configuredValues.map(resolved));
+    const files = new Map(s.files);
+    const analyzer = new ChartAnalyzer();
+    return (text) => {
+      files.set(key, text);
+      const overrides = valuesFiles.map((f) => this.valuesFile(f, { ...s, files })).filter((f): f is ValuesFile => !!f);
+      return helmFileAnalysis(file, text, analyzer.analyze(buildChart(root, files), overrides, options), key, options);
+    };
+  }
+}
+
+/** The override files a chart is judged with for `key`: the configured ones, and `key` itself when it is a `values-….yaml` beside Chart.yaml. */
+function withOwnValues(root: string, key: string, valuesFiles: readonly string[]): string[] {
+  const own = /^values.+\.ya?ml$/.test(path.posix.basename(key)) && path.posix.dirname(key) === root && !valuesFiles.includes(key);
+  return own ? [...valuesFiles, key] : [...valuesFiles];
 }

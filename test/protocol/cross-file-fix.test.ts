@@ -3,7 +3,8 @@
  * as a workspace edit the editor shows: `documentChanges` with the Dockerfile written version-less (it is not
  * open) and a change annotation "Edits Dockerfile" on its edit, so VS Code names the file in the refactor preview
  * and opens it, rather than a bare `changes` map; and a command the client runs after the edit, with the other
- * files, so the editor shows or saves them (client/src/extension.ts `secctx.showEditedFiles`, by `files.autoSave`).
+ * files, so the editor shows or saves them (client/src/extension.ts `secctx.showEditedFiles`, by `files.autoSave`;
+ * what the command does in the editor: test/vscode/suite/crossFileFix.test.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

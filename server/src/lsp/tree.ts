@@ -30,19 +30,39 @@ export interface TreeHost {
 }
 
 const BATCH = 50;
+/**
+ * An open document's entry follows its analyses at most this often, made from the latest: a file of a thousand
+ * workloads is a big entry, and making and sending it on every keystroke cost the typing path more than its
+ * diagnostics did.
+ */
+export const OPEN_ENTRY_INTERVAL_MS = 200;
 
 export class SecurityTree {
   private generation = 0;
   private active = false;
+  /** Open documents whose entry is due, with their latest analysis. */
+  private readonly due = new Map<string, { analysis: FileAnalysis; text: string }>();
 
   constructor(private readonly connection: Connection, private readonly host: TreeHost) {
     connection.onRequest(TREE_SCAN_REQUEST, () => this.scan());
   }
 
-  /** An open document was analysed: its entry, when the tree has been asked for. */
+  /** An open document was analysed: its entry, when the tree has been asked for (within OPEN_ENTRY_INTERVAL_MS). */
   documentAnalysed(uri: string, analysis: FileAnalysis, text: string): void {
     if (!this.active) return;
-    void this.connection.sendNotification(TREE_FILES_NOTIFICATION, { files: [{ uri, file: treeFile(analysis, text) ?? null }] });
+    const pending = this.due.has(uri);
+    this.due.set(uri, { analysis, text });
+    if (pending) return;
+    setTimeout(() => {
+      const latest = this.due.get(uri);
+      this.due.delete(uri);
+      if (!latest) return;
+      try {
+        void this.connection.sendNotification(TREE_FILES_NOTIFICATION, { files: [{ uri, file: treeFile(latest.analysis, latest.text) ?? null }] });
+      } catch {
+        // The tree is a view: an entry that cannot be made leaves the last one (diagnostics report the failure).
+      }
+    }, OPEN_ENTRY_INTERVAL_MS);
   }
 
   async scan(): Promise<{ files: number; withContainers: number }> {

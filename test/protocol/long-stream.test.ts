@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import type { DocumentDiagnosticReport, Hover, MarkupContent, Position } from 'vscode-languageserver';
+import type { DocumentDiagnosticReport, Hover, InlayHint, MarkupContent, Position } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DEFAULT_OPTIONS } from '../../server/src/engine/options';
 import { POD } from '../support/largeInputs';
-import { LspClient } from '../support/lsp-client';
+import { LspClient, withTimeout } from '../support/lsp-client';
 
 const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 /** About 1.2 MB: seconds of analysis on a slow machine, hundreds of milliseconds on a fast one — many slices either way. */
@@ -37,8 +37,23 @@ describe('opening a long manifest stream over stdio', () => {
 
   const fileUri = () => URI.file(join(dir, `stream-${++opened}.yaml`)).toString();
 
+  /** `$/progress` notifications, in order. */
+  const progress: { token: string | number; value: { kind: string; title?: string; message?: string } }[] = [];
+  let progressed = () => {};
+
   before(async () => {
-    client = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, { rootUri: URI.file(dir).toString(), timeoutMs: 60_000 });
+    client = await LspClient.start({ command: process.execPath, args: [SERVER, '--stdio'] }, {
+      rootUri: URI.file(dir).toString(),
+      timeoutMs: 60_000,
+      capabilities: {
+        window: { workDoneProgress: true },
+        textDocument: { synchronization: { dynamicRegistration: false, didSave: true }, publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] }, inlayHint: {} },
+      },
+    });
+    client.onNotification<(typeof progress)[number]>('$/progress', (p) => {
+      progress.push(p);
+      progressed();
+    });
   });
   after(async () => {
     await client.shutdown();
@@ -51,6 +66,8 @@ describe('opening a long manifest stream over stdio', () => {
     await client.open(uri, text, 1);
     const last = text.lastIndexOf('name: web-') + 'name: '.length;
     const hovered = client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, last) }, 60_000).then((h) => ({ h, at: performance.now() }));
+    // What an editor asks for the top of the file it shows.
+    const hinted = client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } } }, 60_000).then((h) => ({ h, at: performance.now() }));
     const first = await client.waitForDiagnostics(uri, 1, 60_000, mark);
     const complete = await client.waitForDiagnosticsMatching(uri, (d) => d.version === 1 && d.diagnostics.length === all, 60_000, mark);
     const hover = await hovered;
@@ -59,6 +76,17 @@ describe('opening a long manifest stream over stdio', () => {
     assert.deepStrictEqual(complete.params.diagnostics.slice(0, first.params.diagnostics.length), first.params.diagnostics);
     assert.match((hover.h?.contents as MarkupContent).value, new RegExp(`web-${COUNT - 1}`));
     assert.ok(hover.at < complete.receivedAt, 'the hover waited for the whole analysis');
+    const hints = await hinted;
+    assert.ok(hints.at < complete.receivedAt, 'the inlay hints waited for the whole analysis');
+    assert.equal(hints.h.length, 4);
+    // Shown as work-done progress: begun with the file's name and the documents so far, ended after the last publication.
+    const begin = progress.find((p) => p.value.kind === 'begin' && p.value.title === `secctx: analysing ${uri.split('/').pop()}`);
+    assert.ok(begin, JSON.stringify(progress));
+    assert.match(begin.value.message ?? '', new RegExp(`^[\\d,]+ of ${COUNT.toLocaleString('en')} documents$`));
+    await withTimeout(new Promise<void>((resolve) => {
+      progressed = () => { if (progress.some((p) => p.token === begin.token && p.value.kind === 'end')) resolve(); };
+      progressed();
+    }), 60_000, 'the end of the analysis progress');
   });
 
   test('a client that pulls (right after didOpen, as VS Code does): the top first, then asked to pull again until every finding is there', async () => {

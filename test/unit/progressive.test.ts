@@ -39,78 +39,99 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 1000; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/** A host that records what it is told, as `partial 4/250`, `ended`, `done`; `inForce` decides `current`. */
+function recorder(inForce: (analysis: FileAnalysis) => boolean = () => true) {
+  const events: string[] = [];
+  const host = {
+    current: (_: string, analysis: FileAnalysis) => inForce(analysis),
+    partial: (_: string, analysed: number, total: number) => { events.push(`partial ${analysed}/${total}`); },
+    done: () => { events.push('done'); },
+    ended: () => { events.push('ended'); },
+  };
+  return { events, host };
+}
+
+/** A 100-document stream's slices begun, then `next` of it in force and advanced: whether it finished at once. */
+function twoVersions(next: (first: ReturnType<typeof stream>, clock: { now: number }) => FileAnalysis) {
+  const clock = { now: 0 };
+  let inForce: FileAnalysis | undefined;
+  const { events, host } = recorder((a) => a === inForce);
+  const progressive = new ProgressiveAnalyses(host, () => clock.now);
+  const first = stream(100, clock);
+  inForce = first;
+  progressive.advance('u', first, LONG);
+  const second = next(first, clock);
+  inForce = second;
+  return { events, first, finished: progressive.advance('u', second, LONG) };
+}
+
 describe('a long stream analysed a slice at a time', () => {
+  const perSlice = SLICE_MS / DOCUMENT_MS;
+  const perPublish = PUBLISH_MS / DOCUMENT_MS;
+
   test('a stream shorter than PROGRESSIVE_MIN_LENGTH: analysed in one go however long it takes', () => {
     const clock = { now: 0 };
-    const events: string[] = [];
-    const progressive = new ProgressiveAnalyses({ current: () => true, partial: () => events.push('partial'), done: () => events.push('done') }, () => clock.now);
+    const { events, host } = recorder();
     const analysis = stream(100, clock);
-    assert.deepStrictEqual({ finished: progressive.advance('u', analysis, LONG - 1), made: analysis.made(), events }, { finished: true, made: 100, events: [] });
+    const finished = new ProgressiveAnalyses(host, () => clock.now).advance('u', analysis, LONG - 1);
+    assert.deepStrictEqual({ finished, made: analysis.made(), events }, { finished: true, made: 100, events: [] });
   });
 
   test('a stream one slice covers: analysed at once, nothing published early', () => {
     const clock = { now: 0 };
-    const events: string[] = [];
-    const progressive = new ProgressiveAnalyses({ current: () => true, partial: () => events.push('partial'), done: () => events.push('done') }, () => clock.now);
-    const analysis = stream(SLICE_MS / DOCUMENT_MS, clock);
-    assert.deepStrictEqual({ finished: progressive.advance('u', analysis, LONG), made: analysis.made(), events, inProgress: progressive.inProgress('u', analysis) }, { finished: true, made: 4, events: [], inProgress: false });
+    const { events, host } = recorder();
+    const progressive = new ProgressiveAnalyses(host, () => clock.now);
+    const analysis = stream(perSlice, clock);
+    assert.deepStrictEqual({ finished: progressive.advance('u', analysis, LONG), made: analysis.made(), events, inProgress: progressive.inProgress('u', analysis) }, { finished: true, made: perSlice, events: [], inProgress: false });
   });
 
-  test('a longer one: the first slice is published, then every PUBLISH_MS, and done once when all are analysed', async () => {
+  test('a longer one: the first slice is published, then every PUBLISH_MS; at the end the slices end, then done', async () => {
     const clock = { now: 0 };
-    const events: string[] = [];
-    let analysis!: ReturnType<typeof stream>;
-    const progressive = new ProgressiveAnalyses({
-      current: () => true,
-      partial: () => events.push(`partial after ${analysis.documents.filter((u) => u.analysed).length}`),
-      done: () => events.push(`done after ${analysis.made()}`),
-    }, () => clock.now);
-    analysis = stream(250, clock);
+    const { events, host } = recorder();
+    const progressive = new ProgressiveAnalyses(host, () => clock.now);
+    const analysis = stream(250, clock);
     assert.equal(progressive.advance('u', analysis, LONG), false);
     assert.equal(progressive.inProgress('u', analysis), true);
     await settle();
-    const perSlice = SLICE_MS / DOCUMENT_MS;
-    const perPublish = PUBLISH_MS / DOCUMENT_MS;
-    assert.deepStrictEqual(events, [`partial after ${perSlice}`, `partial after ${perSlice + perPublish}`, `partial after ${perSlice + 2 * perPublish}`, 'done after 250']);
-    assert.equal(progressive.inProgress('u', analysis), false);
+    assert.deepStrictEqual(events, [`partial ${perSlice}/250`, `partial ${perSlice + perPublish}/250`, `partial ${perSlice + 2 * perPublish}/250`, 'ended', 'done']);
+    assert.deepStrictEqual({ made: analysis.made(), inProgress: progressive.inProgress('u', analysis) }, { made: 250, inProgress: false });
   });
 
-  test('an analysis no longer in force (an edit, a close) stops at the next slice, without done', async () => {
+  test('an analysis no longer in force (an edit, a close) stops at the next slice: ended, without done', async () => {
     const clock = { now: 0 };
-    const events: string[] = [];
     let current = true;
-    const progressive = new ProgressiveAnalyses({ current: () => current, partial: () => events.push('partial'), done: () => events.push('done') }, () => clock.now);
+    const { events, host } = recorder(() => current);
+    const progressive = new ProgressiveAnalyses(host, () => clock.now);
     const analysis = stream(100, clock);
     progressive.advance('u', analysis, LONG);
     current = false;
     await settle();
-    assert.deepStrictEqual({ events, made: analysis.made(), inProgress: progressive.inProgress('u', analysis) }, { events: ['partial'], made: SLICE_MS / DOCUMENT_MS, inProgress: false });
+    assert.deepStrictEqual({ events, made: analysis.made(), inProgress: progressive.inProgress('u', analysis) }, { events: [`partial ${perSlice}/100`, 'ended'], made: perSlice, inProgress: false });
   });
 
   test('the next version takes over: the old one\'s slices stop, documents both share are analysed once', async () => {
-    const clock = { now: 0 };
-    const events: string[] = [];
-    let inForce: FileAnalysis | undefined;
-    const progressive = new ProgressiveAnalyses({ current: (_, a) => a === inForce, partial: () => events.push('partial'), done: () => events.push('done') }, () => clock.now);
-    const first = stream(100, clock);
-    inForce = first;
-    progressive.advance('u', first, LONG);
     // The edit's analysis shares the first's document cells (the engine keeps unchanged documents' cells).
-    const second: FileAnalysis = { ...first, documents: [...first.documents] };
-    inForce = second;
-    assert.equal(progressive.advance('u', second, LONG), false);
+    const { events, first, finished } = twoVersions((first) => ({ ...first, documents: [...first.documents] }));
+    assert.equal(finished, false);
     await settle();
-    assert.deepStrictEqual({ events, made: first.made() }, { events: ['partial', 'partial', 'done'], made: 100 });
+    assert.deepStrictEqual({ events, made: first.made() }, { events: [`partial ${perSlice}/100`, `partial ${2 * perSlice}/100`, 'ended', 'done'], made: 100 });
+  });
+
+  test('the next version finishes in its first slice: the slices end there', async () => {
+    const { events, first, finished } = twoVersions((_, clock) => stream(2, clock));
+    assert.equal(finished, true);
+    await settle();
+    assert.deepStrictEqual({ events, made: first.made() }, { events: [`partial ${perSlice}/100`, 'ended'], made: perSlice });
   });
 
   test('a document that throws: the slices end and the usual path takes over (it reports the failure)', async () => {
     const clock = { now: 0 };
-    const events: string[] = [];
-    const progressive = new ProgressiveAnalyses({ current: () => true, partial: () => events.push('partial'), done: () => events.push('done') }, () => clock.now);
+    const { events, host } = recorder();
+    const progressive = new ProgressiveAnalyses(host, () => clock.now);
     const analysis = stream(20, clock);
     const broken: FileAnalysis = { ...analysis, documents: [...analysis.documents.slice(0, 10), { offset: 1000, analysed: false, get analysis(): YamlDocumentAnalysis { throw new Error('boom'); } }] };
     progressive.advance('u', broken, LONG);
     await settle();
-    assert.deepStrictEqual(events, ['partial', 'done']);
+    assert.deepStrictEqual(events, [`partial ${perSlice}/11`, 'ended', 'done']);
   });
 });

@@ -27,13 +27,21 @@ describe('stdio message encoder', () => {
     assert.deepStrictEqual(messages.map((m) => encodeMessage(m).toString('utf8')), messages.map((m) => JSON.stringify(m)));
   });
 
-  test('a diagnostic published again is not encoded again', () => {
+  test('a diagnostic of a large publication published again is not encoded again', () => {
     const kept = diagnostic(4, 'kept…');
-    const first = encodeMessage(publication([kept], 1));
+    const others = Array.from({ length: 99 }, (_, i) => diagnostic(10 + i, 'other'));
+    const first = encodeMessage(publication([kept, ...others], 1));
     const original = JSON.stringify(kept);
     // Were it encoded again, the second publication would show this (diagnostics are never changed once made).
     kept.message = 'changed';
-    assert.equal(encodeMessage(publication([kept], 2)).toString('utf8'), first.toString('utf8').replace('"version":1', '"version":2'));
+    assert.equal(encodeMessage(publication([kept, ...others], 2)).toString('utf8'), first.toString('utf8').replace('"version":1', '"version":2'));
     assert.ok(first.toString('utf8').includes(original));
+  });
+
+  test('a small publication\'s encodings are not kept (a one-document file\'s edit replaces them all)', () => {
+    const small = diagnostic(4, 'small');
+    encodeMessage(publication([small], 1));
+    small.message = 'changed';
+    assert.ok(encodeMessage(publication([small], 2)).toString('utf8').includes('"message":"changed"'));
   });
 });

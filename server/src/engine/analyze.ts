@@ -147,10 +147,11 @@ class DocumentCell {
   }
 }
 
-/** A document's results at its offset in the file; kept while neither its text nor its offset changes. */
-interface PlacedDocument {
-  readonly cell: DocumentCell;
-  readonly offset: number;
+/**
+ * A document's results at its offset in the file; kept while neither its text nor its offset changes. What callers
+ * see of it is a DocumentUnit (a class, so a stream of thousands of documents carries no closures per document).
+ */
+class PlacedDocument implements DocumentUnit {
   /**
    * Shifted on first use, like contexts: the language server converts each document's own (document-relative)
    * findings and reuses them while the document is unchanged, so an edit that moves every later document need
@@ -158,10 +159,20 @@ interface PlacedDocument {
    */
   findings?: readonly Finding[];
   contexts?: readonly EffectiveContext[];
+
+  constructor(readonly cell: DocumentCell, readonly offset: number) {}
+
+  get analysis(): YamlDocumentAnalysis {
+    return this.cell.analysis;
+  }
+
+  get analysed(): boolean {
+    return this.cell.analysed;
+  }
 }
 
 function place(cell: DocumentCell, offset: number): PlacedDocument {
-  return { cell, offset };
+  return new PlacedDocument(cell, offset);
 }
 
 function placedFindings(doc: PlacedDocument): readonly Finding[] {
@@ -173,15 +184,6 @@ function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
   return (doc.contexts ??= doc.cell.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
 }
 
-/** What callers see of a placed document: its analysis made on first read. */
-function unitOf(doc: PlacedDocument): DocumentUnit {
-  const { cell, offset } = doc;
-  return {
-    offset,
-    get analysis() { return cell.analysis; },
-    get analysed() { return cell.analysed; },
-  };
-}
 
 /**
  * The document's text as a string of its own. A slice shares its parent's characters in V8, so a cached
@@ -305,7 +307,7 @@ export class Analyzer {
       placed.push(doc);
     });
     this.cache.set(path, { options, docs: placed });
-    const documents = placed.map(unitOf);
+    const documents: readonly DocumentUnit[] = placed;
     let findings: Finding[] | undefined;
     let contexts: readonly EffectiveContext[] | undefined;
     // Both are the documents' results placed at their offsets, made on first use: `findings` are exactly the
@@ -328,6 +330,21 @@ function sortedFindings(placed: readonly PlacedDocument[]): Finding[] {
 export function documentAt(analysis: FileAnalysis, offset: number): { unit: DocumentUnit; relative: number } | undefined {
   const i = documentIndexAt(analysis.documents, offset);
   return i < 0 ? undefined : { unit: analysis.documents[i], relative: offset - analysis.documents[i].offset };
+}
+
+/**
+ * The effective contexts of the documents that overlap `start`–`end`, at file offsets (a file without YAML documents:
+ * all of its contexts). What a view of a range needs, analysing no other document of a long stream.
+ */
+export function contextsIn(analysis: FileAnalysis, start: number, end: number): readonly EffectiveContext[] {
+  const { documents } = analysis;
+  if (!documents.length) return analysis.contexts;
+  const out: EffectiveContext[] = [];
+  for (let i = Math.max(0, documentIndexAt(documents, start)); i < documents.length && documents[i].offset <= end; i++) {
+    const unit = documents[i];
+    for (const c of unit.analysis.contexts) out.push(shiftContext(c, unit.offset));
+  }
+  return out;
 }
 
 /** Index of the last document starting at or before `offset` (documents are in file order); -1 for none. */

@@ -73,7 +73,9 @@ export class DocumentDiagnostics {
       }
       for (const d of converted.diagnostics) out.push(d);
     }
-    this.files.set(doc.uri, next);
+    // A one-document file's next analysis replaces its only document: nothing would be reused, so nothing is kept.
+    if (analysis.documents.length > 1) this.files.set(doc.uri, next);
+    else this.files.delete(doc.uri);
     // A finding at the very end of a document sorting after the next one's first: the whole-file path orders them.
     return ordered ? out : undefined;
   }

@@ -1,7 +1,7 @@
 import { InlayHintKind, type InlayHint, type InlayHintLabelPart, type Location, type Range } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FileAnalysis } from '../engine/analyze';
+import { contextsIn, type FileAnalysis } from '../engine/analyze';
 import type { Provenance } from '../engine/effective';
 import { INLAY_HINT_MAX_LENGTH, SUMMARY_SEPARATOR, containerCard, describeSource, summaryParts } from '../engine/present/markdown';
 import { toRange } from './ranges';
@@ -16,7 +16,8 @@ export function inlayHints(doc: TextDocument, analysis: FileAnalysis, range: Ran
   const start = doc.offsetAt(range.start);
   const end = doc.offsetAt(range.end);
   const hints: InlayHint[] = [];
-  for (const c of analysis.contexts) {
+  // Only the documents in view: a long stream's others may not be analysed yet (lsp/progressive.ts), and need not be.
+  for (const c of contextsIn(analysis, start, end)) {
     if (c.nameSpan.end < start || c.nameSpan.start > end) continue;
     // After the key's colon when the name is a key (a Compose service `vpn:`), else after the name.
     const after = /^[ \t]*:/.exec(doc.getText().slice(c.nameSpan.end, c.nameSpan.end + 256));

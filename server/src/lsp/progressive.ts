@@ -23,10 +23,12 @@ export const PUBLISH_MS = 1000;
 export interface ProgressiveHost {
   /** Whether `analysis` is still the one in force for the document (no edit, close or new settings since). */
   current(uri: string, analysis: FileAnalysis): boolean;
-  /** Publishes the documents analysed so far. */
-  partial(uri: string): void;
+  /** Publishes the documents analysed so far (`analysed` of `total`). */
+  partial(uri: string, analysed: number, total: number): void;
   /** Every document is analysed: publish as usual. */
   done(uri: string): void;
+  /** The document's slices stopped (all analysed, or the analysis is no longer in force): before `done`, if any. */
+  ended(uri: string): void;
 }
 
 /** Analyses documents in order until all are or `ms` have passed; true when all are. */
@@ -52,12 +54,13 @@ export class ProgressiveAnalyses {
    */
   advance(uri: string, analysis: FileAnalysis, length: number): boolean {
     if (analyseFor(analysis, length < PROGRESSIVE_MIN_LENGTH ? Infinity : SLICE_MS, this.now)) {
-      if (this.running.get(uri) === analysis) this.running.delete(uri);
+      // An earlier version's slices, if any, stop here (theirs would find they are superseded).
+      if (this.running.delete(uri)) this.host.ended(uri);
       return true;
     }
     if (this.running.get(uri) !== analysis) {
       this.running.set(uri, analysis);
-      this.host.partial(uri);
+      this.partial(uri, analysis);
       this.next(uri, analysis, this.now());
     }
     return false;
@@ -68,11 +71,19 @@ export class ProgressiveAnalyses {
     return this.running.get(uri) === analysis;
   }
 
+  private partial(uri: string, analysis: FileAnalysis): void {
+    let analysed = 0;
+    for (const unit of analysis.documents) if (unit.analysed) analysed++;
+    this.host.partial(uri, analysed, analysis.documents.length);
+  }
+
   private next(uri: string, analysis: FileAnalysis, published: number): void {
     setImmediate(() => {
+      // Superseded by a newer version's slices, which carry on for the document.
       if (this.running.get(uri) !== analysis) return;
       if (!this.host.current(uri, analysis)) {
         this.running.delete(uri);
+        this.host.ended(uri);
         return;
       }
       let finished: boolean;
@@ -84,11 +95,12 @@ export class ProgressiveAnalyses {
       }
       if (finished) {
         this.running.delete(uri);
+        this.host.ended(uri);
         this.host.done(uri);
         return;
       }
       if (this.now() - published >= PUBLISH_MS) {
-        this.host.partial(uri);
+        this.partial(uri, analysis);
         published = this.now();
       }
       this.next(uri, analysis, published);

@@ -3,7 +3,7 @@
  * engine; this file only keeps documents, settings and the analysis cache, and schedules work.
  */
 import * as path from 'node:path';
-import { CodeActionKind, type Diagnostic, FileChangeType, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, type Diagnostic, FileChangeType, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
@@ -200,16 +200,31 @@ export function startServer(connection: Connection): void {
     else if (pulled.changedSincePull(doc.uri, doc.version, diagnostics)) requestPull();
   }
 
-  /** A long YAML stream one slice at a time; others (and a stream kustomize builds, judged as a whole) at once. */
+  /** A long YAML stream one slice at a time, shown as work-done progress; others (and a stream kustomize builds, judged as a whole) at once. */
+  const analysing = new Map<string, Promise<WorkDoneProgressServerReporter | undefined>>();
   const progressive = new ProgressiveAnalyses({
     current: (uri, analysis) => analyses.get(uri)?.analysis === analysis,
-    partial: (uri) => {
+    partial: (uri, analysed, total) => {
       const doc = documents.get(uri);
       try {
         if (doc) publish(doc);
       } catch (err) {
         log(`analysis of ${uri} failed: ${(err as Error).stack ?? err}`);
       }
+      const percentage = Math.floor((analysed * 100) / total);
+      const message = `${analysed.toLocaleString('en')} of ${total.toLocaleString('en')} documents`;
+      const reporter = analysing.get(uri);
+      if (reporter) void reporter.then((r) => r?.report(percentage, message));
+      else {
+        analysing.set(uri, connection.window.createWorkDoneProgress().then((r) => {
+          r.begin(`secctx: analysing ${path.basename(filePath(uri))}`, percentage, message, false);
+          return r;
+        }, () => undefined));
+      }
+    },
+    ended: (uri) => {
+      void analysing.get(uri)?.then((r) => r?.done());
+      analysing.delete(uri);
     },
     done: (uri) => {
       const doc = documents.get(uri);

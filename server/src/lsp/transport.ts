@@ -11,6 +11,12 @@ import type { Connection, ContentTypeEncoder, Message } from 'vscode-languageser
 
 const encoded = new WeakMap<object, Buffer>();
 const COMMA = Buffer.from(',');
+/**
+ * Encodings are kept for publications of at least this many diagnostics, where most are unchanged from one edit to
+ * the next and encoding them is what an edit costs; a small file's are made again (kept, 2,000 open one-Deployment
+ * files held megabytes of them for nothing: a one-document file's edit replaces all of its diagnostics).
+ */
+const KEEP_ENCODINGS_FROM = 100;
 
 interface Publication {
   readonly method: 'textDocument/publishDiagnostics';
@@ -22,11 +28,11 @@ function isPublication(message: Message): message is Message & Publication {
   return m.method === 'textDocument/publishDiagnostics' && !!m.params && Array.isArray(m.params.diagnostics);
 }
 
-function encodedDiagnostic(diagnostic: object): Buffer {
+function encodedDiagnostic(diagnostic: object, keep: boolean): Buffer {
   let bytes = encoded.get(diagnostic);
   if (!bytes) {
     bytes = Buffer.from(JSON.stringify(diagnostic), 'utf8');
-    encoded.set(diagnostic, bytes);
+    if (keep) encoded.set(diagnostic, bytes);
   }
   return bytes;
 }
@@ -39,9 +45,10 @@ export function encodeMessage(message: Message): Buffer {
   const frame = JSON.stringify({ ...message, params: { ...params, diagnostics: [] } });
   if (!frame.endsWith('[]}}')) return Buffer.from(JSON.stringify(message), 'utf8');
   const parts: Buffer[] = [Buffer.from(frame.slice(0, -3), 'utf8')];
+  const keep = diagnostics.length >= KEEP_ENCODINGS_FROM;
   diagnostics.forEach((d, i) => {
     if (i) parts.push(COMMA);
-    parts.push(encodedDiagnostic(d));
+    parts.push(encodedDiagnostic(d, keep));
   });
   parts.push(Buffer.from(']}}'));
   return Buffer.concat(parts);

@@ -61,9 +61,11 @@ function readStdin(): string {
 
 /**
  * Collects, fixes when asked, and analyses. After `--fix` wrote files, the report comes from a second,
- * fresh pass over what is now on disk (the image index, linked Dockerfiles, image facts and kustomize
- * builds rebuilt from the written contents): exactly what `secctx check` without `--fix` would say next,
- * not findings judged against the facts of before the fixes (a Dockerfile's fixed USER, say).
+ * fresh pass over what is now on disk (the image index and linked Dockerfiles read again, kustomize builds
+ * whose inputs a fix wrote run again): exactly what `secctx check` without `--fix` would say next, not
+ * findings judged against the facts of before the fixes (a Dockerfile's fixed USER, say). Builds whose
+ * inputs no fix touched, and image facts (a registry's answer does not change within one run), are the
+ * first pass's (./runCaches.ts).
  */
 export async function analyzeInputs(o: CliOptions, io: CliIo): Promise<AnalyzedInputs> {
   // Both passes share the kustomize builds of unchanged inputs and the image answers (./runCaches.ts).

@@ -43,10 +43,8 @@ describe('the host\'s chart cache', () => {
   });
 
   test('an open template\'s buffer wins over the disk until it is closed', async () => {
-    // Its chart root is looked up first (in the background), as for any file not seen before.
-    assert.equal(charts.fileAnalysis(template, DEPLOYMENT, DEFAULT_OPTIONS), undefined);
-    await charts.settled();
-    assert.notEqual(charts.fileAnalysis(template, DEPLOYMENT, DEFAULT_OPTIONS), undefined);
+    // A file the chart has already read is judged with it at once: no root lookup, no first result of the template alone.
+    assert.notEqual(charts.fileAnalysis(template, DEPLOYMENT, DEFAULT_OPTIONS)?.helm, undefined);
     assert.deepStrictEqual(caps(), ['(placed by templates/deployment.yaml:9)']);
     charts.closed(template);
     await charts.settled();
@@ -59,5 +57,29 @@ describe('the host\'s chart cache', () => {
     assert.equal(charts.fileAnalysis(values, VALUES, DEFAULT_OPTIONS), undefined);
     await charts.settled();
     assert.deepStrictEqual({ again: charts.fileAnalysis(values, VALUES, DEFAULT_OPTIONS), root: charts.knownRoot(values) }, { again: undefined, root: undefined });
+  });
+});
+
+describe('a subchart\'s template when the parent chart is read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'secctx-helm-sub-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const root = join(dir, 'app').split('\\').join('/');
+  const sub = `${root}/charts/db`;
+  mkdirSync(`${root}/templates`, { recursive: true });
+  mkdirSync(`${sub}/templates`, { recursive: true });
+  writeFileSync(`${root}/Chart.yaml`, 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
+  writeFileSync(`${root}/values.yaml`, VALUES);
+  writeFileSync(`${root}/templates/deployment.yaml`, DEPLOYMENT);
+  writeFileSync(`${sub}/Chart.yaml`, 'apiVersion: v2\nname: db\nversion: 0.1.0\n');
+  writeFileSync(`${sub}/values.yaml`, VALUES);
+  writeFileSync(`${sub}/templates/deployment.yaml`, DEPLOYMENT);
+
+  test('is its own chart\'s (helm\'s nearest Chart.yaml), found by a lookup, never taken for the parent\'s', async () => {
+    const charts = new HelmCharts();
+    assert.equal(charts.fileAnalysis(`${root}/values.yaml`, VALUES, DEFAULT_OPTIONS), undefined);
+    await charts.settled();
+    assert.equal(charts.fileAnalysis(`${sub}/templates/deployment.yaml`, DEPLOYMENT, DEFAULT_OPTIONS), undefined);
+    await charts.settled();
+    assert.equal(charts.fileAnalysis(`${sub}/templates/deployment.yaml`, DEPLOYMENT, DEFAULT_OPTIONS)?.helm?.chart.chart.root, sub);
   });
 });

@@ -38,7 +38,7 @@ export function isChartFolder(dir: string): boolean {
 }
 
 /** A values file at the chart's root (`values.yaml`, `values-prod.yaml`), by its path relative to the root. */
-function isRootValuesFile(rel: string): boolean {
+export function isRootValuesFile(rel: string): boolean {
   return !rel.includes('/') && rel.startsWith('values') && (rel.endsWith('.yaml') || rel.endsWith('.yml'));
 }
 

@@ -13,7 +13,7 @@ import { buildChart, isChartRoot } from '../../engine/helm/chart';
 import { ChartAnalyzer, type ChartAnalysis, type ValuesFile } from '../../engine/helm/analyze';
 import { helmFileAnalysis } from '../../engine/helm/view';
 import type { AnalysisOptions } from '../../engine/options';
-import { findChartRoot, isChartDir, isChartInput, readChartFile, readChartFiles, toSlash } from './charts';
+import { findChartRoot, isChartDir, isChartInput, isRootValuesFile, readChartFile, readChartFiles, toSlash } from './charts';
 
 interface ChartState {
   files: Map<string, string>;
@@ -104,9 +104,28 @@ export class HelmCharts {
     return root;
   }
 
+  /**
+   * The root of a file that a chart already read has among its files, known without a lookup (findChartRoot's rule:
+   * a root values file or a template of the nearest chart folder, with no subchart's Chart.yaml between). A template
+   * opened after its values file is then judged with its chart at once, not first alone until the lookup ends.
+   */
+  private rootAmongRead(key: string): string | undefined {
+    for (const [root, s] of this.charts) {
+      if (!key.startsWith(`${root}/`) || !s.files.has(key)) continue;
+      const rel = key.slice(root.length + 1);
+      if (!isRootValuesFile(rel) && !rel.startsWith('templates/')) continue;
+      let dir = path.posix.dirname(key);
+      while (dir !== root && !s.files.has(`${dir}/Chart.yaml`)) dir = path.posix.dirname(dir);
+      if (dir !== root) continue;
+      this.roots.set(key, root);
+      return root;
+    }
+    return undefined;
+  }
+
   /** Whether everything `fileAnalysis` needs for this file is in memory. */
   private ready(key: string, valuesFiles: readonly string[]): string | undefined {
-    const root = this.roots.get(key);
+    const root = this.roots.has(key) ? this.roots.get(key) : this.rootAmongRead(key);
     if (!root || !this.charts.has(root)) return undefined;
     return valuesFiles.every((f) => f.startsWith(root + '/') || this.external.has(f)) ? root : undefined;
   }

@@ -281,6 +281,29 @@ export class Analyzer {
     this.cache.delete(path);
   }
 
+  /**
+   * Facts arrived for `images`: the file's YAML documents that name one of them are analysed again on their next
+   * read, the others keep their analyses (a thousand-workload file whose five images were answered re-analyses five
+   * documents). Other kinds of file are forgotten whole.
+   */
+  forgetImages(path: string, images: ReadonlySet<string>): void {
+    // Only YAML streams are kept here (a Dockerfile or Compose file is analysed afresh on every call).
+    const cached = this.cache.get(path);
+    if (!cached) return;
+    const { options } = cached;
+    const docs = cached.docs.map((doc) => {
+      const { cell } = doc;
+      if (!cell.analysed || !cell.analysis.contexts.some((c) => c.image !== undefined && images.has(c.image))) return doc;
+      return place(this.cellFor(cell.text, options), doc.offset);
+    });
+    this.cache.set(path, { options, docs });
+  }
+
+  /** A document's analysis, made on first read; its parsed model kept among the recent ones. */
+  private cellFor(text: string, options: AnalysisOptions): DocumentCell {
+    return new DocumentCell(text, () => this.recentModels.retain(analyzeYamlDocument(text, options), options));
+  }
+
   private analyzeYamlStream(path: string, text: string, options: AnalysisOptions): FileAnalysis {
     const previous = this.cache.get(path);
     const chunks = splitYamlDocuments(text);
@@ -298,7 +321,7 @@ export class Analyzer {
         let cell = fresh.get(chunk.text);
         if (!cell) {
           const text = chunks.length === 1 ? chunk.text : detached(chunk.text);
-          cell = new DocumentCell(text, () => this.recentModels.retain(analyzeYamlDocument(text, options), options));
+          cell = this.cellFor(text, options);
           fresh.set(chunk.text, cell);
           this.lastReanalysed++;
         }

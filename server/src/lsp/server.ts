@@ -312,7 +312,8 @@ export function startServer(connection: Connection): void {
       const names = documentImages.get(doc.uri);
       if (!names || ![...names].some((r) => resolved.has(r))) continue;
       analyses.delete(doc.uri);
-      analyzer.forget(filePath(doc.uri));
+      // Only the documents naming an answered image are judged again (the others keep their analyses and diagnostics).
+      analyzer.forgetImages(filePath(doc.uri), resolved);
       schedule(doc);
     }
     if (inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);

@@ -26,5 +26,8 @@ if (files.some((f) => f.startsWith(join('test', 'protocol')))) {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.sort()], { stdio: 'inherit' });
+// Every test gets at most TEST_TIMEOUT_MS: a test that hangs (a lookup that never ends, say) fails with its name
+// instead of holding the whole run until CI's own limit. No test comes near it; it is not a timing goal.
+const TEST_TIMEOUT_MS = 300_000;
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files.sort()], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -247,13 +247,21 @@ export class ImageFactsService {
   private async lookupOne(ref: NormalizedReference): Promise<Outcome> {
     const started = this.now();
     if (this.controller.signal.aborted) return { kind: 'failure', reason: 'cancelled', at: started };
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)]);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Not AbortSignal.timeout(): Node's timer holds that signal weakly and AbortSignal.any() holds its sources weakly,
+    // so with nothing else holding it a GC could collect it before it fired, and a registry that never answered hung
+    // the lookup for good (seen as a test that hung now and then). This timer holds its controller until cleared.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const signal = AbortSignal.any([this.controller.signal, timeout.signal]);
     let outcome: Outcome;
     try {
       outcome = await this.lookupSources(ref, signal);
     } catch (e) {
-      const reason = signal.aborted ? (this.controller.signal.aborted ? 'cancelled' : `timed out after ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`) : e instanceof Error ? e.message : String(e);
+      const reason = signal.aborted ? (this.controller.signal.aborted ? 'cancelled' : `timed out after ${timeoutMs} ms`) : e instanceof Error ? e.message : String(e);
       outcome = { kind: 'failure', reason, at: this.now() };
+    } finally {
+      clearTimeout(timer);
     }
     this.options.log?.(`images: ${ref.familiar} → ${this.describe(outcome)} (${this.now() - started} ms)`);
     return outcome;

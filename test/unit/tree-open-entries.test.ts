@@ -27,12 +27,12 @@ describe('open documents\' entries in the Security contexts view', () => {
 
   test('five analyses within the interval: one entry, from the last', async () => {
     const sent: string[] = [];
-    const tree = new SecurityTree(fakeConnection(sent), { roots: () => [], optionsFor: () => DEFAULT_OPTIONS, maxFileSize: () => 1e6, isOpen: () => true, openDocuments: () => [] });
+    const tree = new SecurityTree(fakeConnection(sent), { roots: () => [], optionsFor: () => DEFAULT_OPTIONS, maxFileSize: () => 1e6, isOpen: () => true, inWorkspace: (uri) => uri.startsWith('file:///ws/'), openDocuments: () => [] });
     await tree.scan();
     const analyzer = new Analyzer();
     const version = (uid: number) => {
       const text = pod({ image: 'app:1', containerSc: `runAsUser: ${uid}` });
-      tree.documentAnalysed('file:///p.yaml', analyzer.analyze('/p.yaml', text, DEFAULT_OPTIONS), text);
+      tree.documentAnalysed('file:///ws/p.yaml', analyzer.analyze('/ws/p.yaml', text, DEFAULT_OPTIONS), text);
     };
     for (const uid of [1, 2, 3, 4, 5]) version(uid);
     assert.deepStrictEqual(sent, []);
@@ -45,11 +45,23 @@ describe('open documents\' entries in the Security contexts view', () => {
     assert.match(sent[1], /root/);
   });
 
+  test('a file outside the workspace is not listed; a closed file\'s entry still due is not sent', async () => {
+    const sent: string[] = [];
+    const tree = new SecurityTree(fakeConnection(sent), { roots: () => ['/ws'], optionsFor: () => DEFAULT_OPTIONS, maxFileSize: () => 1e6, isOpen: () => true, inWorkspace: (uri) => uri.startsWith('file:///ws/'), openDocuments: () => [] });
+    await tree.scan();
+    const text = pod({ image: 'app:1', containerSc: 'runAsUser: 7' });
+    tree.documentAnalysed('file:///tmp/outside.yaml', new Analyzer().analyze('/tmp/outside.yaml', text, DEFAULT_OPTIONS), text);
+    tree.documentAnalysed('file:///ws/closed.yaml', new Analyzer().analyze('/ws/closed.yaml', text, DEFAULT_OPTIONS), text);
+    tree.documentClosed('file:///ws/closed.yaml');
+    mock.timers.tick(OPEN_ENTRY_INTERVAL_MS);
+    assert.deepStrictEqual(sent, []);
+  });
+
   test('nothing is made before the view asks for the tree', () => {
     const sent: string[] = [];
-    const tree = new SecurityTree(fakeConnection(sent), { roots: () => [], optionsFor: () => DEFAULT_OPTIONS, maxFileSize: () => 1e6, isOpen: () => true, openDocuments: () => [] });
+    const tree = new SecurityTree(fakeConnection(sent), { roots: () => [], optionsFor: () => DEFAULT_OPTIONS, maxFileSize: () => 1e6, isOpen: () => true, inWorkspace: (uri) => uri.startsWith('file:///ws/'), openDocuments: () => [] });
     const text = pod({ image: 'app:1' });
-    tree.documentAnalysed('file:///p.yaml', new Analyzer().analyze('/p.yaml', text, DEFAULT_OPTIONS), text);
+    tree.documentAnalysed('file:///ws/p.yaml', new Analyzer().analyze('/ws/p.yaml', text, DEFAULT_OPTIONS), text);
     mock.timers.tick(OPEN_ENTRY_INTERVAL_MS);
     assert.deepStrictEqual(sent, []);
   });

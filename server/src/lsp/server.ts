@@ -438,6 +438,7 @@ export function startServer(connection: Connection): void {
     // Its unsaved text may be in the image index (a Dockerfile's USER deciding other files' verdicts): back to disk.
     const closed = filePath(e.document.uri);
     if (workspace && isIndexedFile(closed) && workspace.contains(closed) && workspace.refresh(closed)) indexChanged();
+    tree.documentClosed(e.document.uri);
     analyzer.forget(filePath(e.document.uri));
     charts.closed(filePath(e.document.uri));
     pulled.forget(e.document.uri);
@@ -524,6 +525,8 @@ export function startServer(connection: Connection): void {
     optionsFor,
     maxFileSize: () => settings.maxFileSize,
     isOpen: (uri) => !!documents.get(uri),
+    // The view is the workspace's: an open file outside its folders is not listed (with no folder, open files are).
+    inWorkspace: (uri) => !workspaceRoots.length || !!workspace?.contains(filePath(uri)),
     openDocuments: () => documents.all().map((doc) => ({ uri: doc.uri, analysis: analysisOf(doc), text: doc.getText() })),
   });
 

@@ -25,6 +25,8 @@ export interface TreeHost {
   maxFileSize(): number;
   /** Open documents are reported from their editor text, not from disk. */
   isOpen(uri: string): boolean;
+  /** Whether a document belongs to the view: inside a workspace folder. */
+  inWorkspace(uri: string): boolean;
   /** The open documents, analysed: a scan reports them first. */
   openDocuments(): readonly { readonly uri: string; readonly analysis: FileAnalysis; readonly text: string }[];
 }
@@ -49,7 +51,7 @@ export class SecurityTree {
 
   /** An open document was analysed: its entry, when the tree has been asked for (within OPEN_ENTRY_INTERVAL_MS). */
   documentAnalysed(uri: string, analysis: FileAnalysis, text: string): void {
-    if (!this.active) return;
+    if (!this.active || !this.host.inWorkspace(uri)) return;
     const pending = this.due.has(uri);
     this.due.set(uri, { analysis, text });
     if (pending) return;
@@ -65,6 +67,11 @@ export class SecurityTree {
     }, OPEN_ENTRY_INTERVAL_MS);
   }
 
+  /** An open document was closed: an entry still due is not sent (it keeps the last one; a scan reads it from disk). */
+  documentClosed(uri: string): void {
+    this.due.delete(uri);
+  }
+
   async scan(): Promise<{ files: number; withContainers: number }> {
     this.active = true;
     const generation = ++this.generation;
@@ -73,7 +80,7 @@ export class SecurityTree {
     const analyzer = new Analyzer();
     let files = 0;
     let withContainers = 0;
-    let batch: TreeFileMessage[] = this.host.openDocuments().map(({ uri, analysis, text }) => ({ uri, file: treeFile(analysis, text) ?? null }));
+    let batch: TreeFileMessage[] = this.host.openDocuments().filter(({ uri }) => this.host.inWorkspace(uri)).map(({ uri, analysis, text }) => ({ uri, file: treeFile(analysis, text) ?? null }));
     const flush = async () => {
       if (batch.length) void this.connection.sendNotification(TREE_FILES_NOTIFICATION, { files: batch });
       batch = [];

@@ -128,7 +128,7 @@ describe('diagnostics per YAML document', () => {
   test('a finding past the end of a document that sorts after the next document\'s first: left to the whole-file path', () => {
     const text = 'a: 1\n---\nb: 2\n';
     const finding = (start: number, end: number) => ({ rule: 'yaml-syntax', severity: 'warning' as const, message: 'm', span: { start, end }, fixes: [] });
-    const unit = (offset: number, length: number, findings: ReturnType<typeof finding>[]) => ({ offset, analysed: true, analysis: { text: text.slice(offset, offset + length), status: 'kubernetes' as const, findings, contexts: [] } });
+    const unit = (offset: number, length: number, findings: ReturnType<typeof finding>[]) => ({ offset, analysed: true, placedContexts: [], analysis: { text: text.slice(offset, offset + length), status: 'kubernetes' as const, findings, contexts: [] } });
     const analysis: FileAnalysis = { path: '/s.yaml', kind: 'kubernetes', options: DEFAULT_OPTIONS, contexts: [], findings: [], documents: [unit(0, 5, [finding(5, 7)]), unit(5, 9, [finding(0, 1)])] };
     assert.equal(new DocumentDiagnostics().diagnostics(TextDocument.create(URI, 'yaml', 1, text), analysis), undefined);
   });

@@ -20,6 +20,7 @@ function stream(count: number, clock: { now: number }): FileAnalysis & { made: (
     let analysis: YamlDocumentAnalysis | undefined;
     return {
       offset: i * 100,
+      placedContexts: [],
       get analysed() { return !!analysis; },
       get analysis() {
         if (!analysis) {
@@ -129,7 +130,7 @@ describe('a long stream analysed a slice at a time', () => {
     const { events, host } = recorder();
     const progressive = new ProgressiveAnalyses(host, () => clock.now);
     const analysis = stream(20, clock);
-    const broken: FileAnalysis = { ...analysis, documents: [...analysis.documents.slice(0, 10), { offset: 1000, analysed: false, get analysis(): YamlDocumentAnalysis { throw new Error('boom'); } }] };
+    const broken: FileAnalysis = { ...analysis, documents: [...analysis.documents.slice(0, 10), { offset: 1000, analysed: false, placedContexts: [], get analysis(): YamlDocumentAnalysis { throw new Error('boom'); } }] };
     progressive.advance('u', broken, LONG);
     await settle();
     assert.deepStrictEqual(events, [`partial ${perSlice}/11`, 'ended', 'done']);

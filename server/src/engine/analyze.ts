@@ -66,6 +66,8 @@ export interface DocumentUnit {
   readonly analysis: YamlDocumentAnalysis;
   /** Whether `analysis` has been made (reading it makes it). */
   readonly analysed: boolean;
+  /** The analysis' effective contexts at file offsets (made on first read, then kept while the document keeps its place). */
+  readonly placedContexts: readonly EffectiveContext[];
 }
 
 export interface FileAnalysis {
@@ -157,8 +159,8 @@ class PlacedDocument implements DocumentUnit {
    * findings and reuses them while the document is unchanged, so an edit that moves every later document need
    * not copy their findings.
    */
-  findings?: readonly Finding[];
-  contexts?: readonly EffectiveContext[];
+  private findings?: readonly Finding[];
+  private contexts?: readonly EffectiveContext[];
 
   constructor(readonly cell: DocumentCell, readonly offset: number) {}
 
@@ -169,21 +171,16 @@ class PlacedDocument implements DocumentUnit {
   get analysed(): boolean {
     return this.cell.analysed;
   }
-}
 
-function place(cell: DocumentCell, offset: number): PlacedDocument {
-  return new PlacedDocument(cell, offset);
-}
+  get placedFindings(): readonly Finding[] {
+    const { findings } = this.cell.analysis;
+    return (this.findings ??= this.offset === 0 ? findings : findings.map((f) => shiftFinding(f, this.offset)));
+  }
 
-function placedFindings(doc: PlacedDocument): readonly Finding[] {
-  const { findings } = doc.cell.analysis;
-  return (doc.findings ??= doc.offset === 0 ? findings : findings.map((f) => shiftFinding(f, doc.offset)));
+  get placedContexts(): readonly EffectiveContext[] {
+    return (this.contexts ??= this.cell.analysis.contexts.map((c) => shiftContext(c, this.offset)));
+  }
 }
-
-function placedContexts(doc: PlacedDocument): readonly EffectiveContext[] {
-  return (doc.contexts ??= doc.cell.analysis.contexts.map((c) => shiftContext(c, doc.offset)));
-}
-
 
 /**
  * The document's text as a string of its own. A slice shares its parent's characters in V8, so a cached
@@ -284,17 +281,16 @@ export class Analyzer {
   /**
    * Facts arrived for `images`: the file's YAML documents that name one of them are analysed again on their next
    * read, the others keep their analyses (a thousand-workload file whose five images were answered re-analyses five
-   * documents). Other kinds of file are forgotten whole.
+   * documents). Only YAML streams are kept here: other kinds of file are analysed afresh on every call anyway.
    */
   forgetImages(path: string, images: ReadonlySet<string>): void {
-    // Only YAML streams are kept here (a Dockerfile or Compose file is analysed afresh on every call).
     const cached = this.cache.get(path);
     if (!cached) return;
     const { options } = cached;
     const docs = cached.docs.map((doc) => {
       const { cell } = doc;
       if (!cell.analysed || !cell.analysis.contexts.some((c) => c.image !== undefined && images.has(c.image))) return doc;
-      return place(this.cellFor(cell.text, options), doc.offset);
+      return new PlacedDocument(this.cellFor(cell.text, options), doc.offset);
     });
     this.cache.set(path, { options, docs });
   }
@@ -316,7 +312,7 @@ export class Analyzer {
       const known = old.find(chunk.text, index);
       let doc: PlacedDocument;
       if (known?.offset === chunk.offset) doc = known;
-      else if (known) doc = place(known.cell, chunk.offset);
+      else if (known) doc = new PlacedDocument(known.cell, chunk.offset);
       else {
         let cell = fresh.get(chunk.text);
         if (!cell) {
@@ -325,7 +321,7 @@ export class Analyzer {
           fresh.set(chunk.text, cell);
           this.lastReanalysed++;
         }
-        doc = place(cell, chunk.offset);
+        doc = new PlacedDocument(cell, chunk.offset);
       }
       placed.push(doc);
     });
@@ -338,14 +334,14 @@ export class Analyzer {
     return {
       path, kind: 'kubernetes', documents, options,
       get findings() { return (findings ??= sortedFindings(placed)); },
-      get contexts() { return (contexts ??= placed.flatMap(placedContexts)); },
+      get contexts() { return (contexts ??= placed.flatMap((d) => d.placedContexts)); },
     };
   }
 }
 
 function sortedFindings(placed: readonly PlacedDocument[]): Finding[] {
   const findings: Finding[] = [];
-  for (const doc of placed) for (const f of placedFindings(doc)) findings.push(f);
+  for (const doc of placed) for (const f of doc.placedFindings) findings.push(f);
   return findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }
 
@@ -363,10 +359,7 @@ export function contextsIn(analysis: FileAnalysis, start: number, end: number): 
   const { documents } = analysis;
   if (!documents.length) return analysis.contexts;
   const out: EffectiveContext[] = [];
-  for (let i = Math.max(0, documentIndexAt(documents, start)); i < documents.length && documents[i].offset <= end; i++) {
-    const unit = documents[i];
-    for (const c of unit.analysis.contexts) out.push(shiftContext(c, unit.offset));
-  }
+  for (let i = Math.max(0, documentIndexAt(documents, start)); i < documents.length && documents[i].offset <= end; i++) out.push(...documents[i].placedContexts);
   return out;
 }
 

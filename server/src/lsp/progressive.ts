@@ -8,6 +8,7 @@
  * Edits (one document to analyse) and files under PROGRESSIVE_MIN_LENGTH are analysed at once and never notice.
  */
 import { performance } from 'node:perf_hooks';
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine/analyze';
 
 /**
@@ -105,5 +106,31 @@ export class ProgressiveAnalyses {
       }
       this.next(uri, analysis, published);
     });
+  }
+}
+
+/** Work-done progress per document being worked through: begun on its first report, ended once. */
+export class AnalysisProgress {
+  private readonly reporters = new Map<string, Promise<WorkDoneProgressServerReporter | undefined>>();
+
+  constructor(private readonly create: () => Promise<WorkDoneProgressServerReporter>) {}
+
+  report(title: string, uri: string, analysed: number, total: number): void {
+    const percentage = Math.floor((analysed * 100) / total);
+    const message = `${analysed.toLocaleString('en')} of ${total.toLocaleString('en')} documents`;
+    const reporter = this.reporters.get(uri);
+    if (reporter) {
+      void reporter.then((r) => r?.report(percentage, message));
+      return;
+    }
+    this.reporters.set(uri, this.create().then((r) => {
+      r.begin(title, percentage, message, false);
+      return r;
+    }, () => undefined));
+  }
+
+  end(uri: string): void {
+    void this.reporters.get(uri)?.then((r) => r?.done());
+    this.reporters.delete(uri);
   }
 }

@@ -3,7 +3,7 @@
  * engine; this file only keeps documents, settings and the analysis cache, and schedules work.
  */
 import * as path from 'node:path';
-import { CodeActionKind, type Diagnostic, FileChangeType, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import { CodeActionKind, type Diagnostic, FileChangeType, TextDocuments, type WorkspaceEdit, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analyzer, type FileAnalysis } from '../engine/analyze';
@@ -20,7 +20,7 @@ import { completion } from './completion';
 import { configCompletion, configHover, isConfigDocument } from './configFile';
 import { DIAGNOSTIC_PROVIDER, diagnosticModeOf, fileDiagnostics, toDiagnostic, type DiagnosticMode } from './diagnostics';
 import { DocumentDiagnostics } from './diagnosticCache';
-import { ProgressiveAnalyses } from './progressive';
+import { AnalysisProgress, ProgressiveAnalyses } from './progressive';
 import { registerCodeActionResolve, resolvesEdits } from './codeActionResolve';
 import { PullReports } from './pullDiagnostics';
 import { hover } from './hover';
@@ -201,7 +201,7 @@ export function startServer(connection: Connection): void {
   }
 
   /** A long YAML stream one slice at a time, shown as work-done progress; others (and a stream kustomize builds, judged as a whole) at once. */
-  const analysing = new Map<string, Promise<WorkDoneProgressServerReporter | undefined>>();
+  const analysing = new AnalysisProgress(() => connection.window.createWorkDoneProgress());
   const progressive = new ProgressiveAnalyses({
     current: (uri, analysis) => analyses.get(uri)?.analysis === analysis,
     partial: (uri, analysed, total) => {
@@ -211,21 +211,9 @@ export function startServer(connection: Connection): void {
       } catch (err) {
         log(`analysis of ${uri} failed: ${(err as Error).stack ?? err}`);
       }
-      const percentage = Math.floor((analysed * 100) / total);
-      const message = `${analysed.toLocaleString('en')} of ${total.toLocaleString('en')} documents`;
-      const reporter = analysing.get(uri);
-      if (reporter) void reporter.then((r) => r?.report(percentage, message));
-      else {
-        analysing.set(uri, connection.window.createWorkDoneProgress().then((r) => {
-          r.begin(`secctx: analysing ${path.basename(filePath(uri))}`, percentage, message, false);
-          return r;
-        }, () => undefined));
-      }
+      analysing.report(`secctx: analysing ${path.basename(filePath(uri))}`, uri, analysed, total);
     },
-    ended: (uri) => {
-      void analysing.get(uri)?.then((r) => r?.done());
-      analysing.delete(uri);
-    },
+    ended: (uri) => analysing.end(uri),
     done: (uri) => {
       const doc = documents.get(uri);
       if (doc) validate(doc);
@@ -254,10 +242,15 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** Whether a document's file is under a chart's root (roots are `/`-paths). */
+  function inChart(uri: string, root: string): boolean {
+    return filePath(uri).replace(/\\/g, '/').startsWith(`${root}/`);
+  }
+
   /** A chart file changed: the chart's other open files get their findings again (from the same analysis). */
   function revalidateChart(changed: string, root: string): void {
     for (const other of documents.all()) {
-      if (other.uri === changed || !filePath(other.uri).replace(/\\/g, '/').startsWith(root + '/')) continue;
+      if (other.uri === changed || !inChart(other.uri, root)) continue;
       const hit = analyses.get(other.uri);
       if (hit?.analysis.helm && hit.analysis.helm.chart !== analysisByRoot.get(root)) { analyses.delete(other.uri); schedule(other); }
     }
@@ -266,7 +259,7 @@ export function startServer(connection: Connection): void {
   /** A chart's model was read (or a file of it changed on disk): its open files get their chart findings. */
   function chartReady(root: string): void {
     for (const doc of documents.all()) {
-      if (!filePath(doc.uri).replace(/\\/g, '/').startsWith(root + '/')) continue;
+      if (!inChart(doc.uri, root)) continue;
       analyses.delete(doc.uri);
       schedule(doc);
     }

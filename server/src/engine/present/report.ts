@@ -103,6 +103,11 @@ export interface FileContainer<F> {
   readonly findings: readonly F[];
 }
 
+/** What makes two contexts of a file the same container: its workload, kind and name. */
+function containerKey(c: { readonly workload: string; readonly kind: string; readonly name: string }): string {
+  return `${c.workload}\0${c.kind}\0${c.name}`;
+}
+
 /**
  * The containers of a file, each once per workload: a chart's values file maps several blocks (pod and
  * container) onto the same container, which then stands at its first block with the findings of all of
@@ -113,7 +118,7 @@ export function containersOfFile<F extends { readonly span: Span; readonly conta
   const at = new Map<string, number>();
   for (const c of contexts) {
     const own = findingsOfContainer(findings, c);
-    const key = `${c.workload}\0${c.kind}\0${c.name}`;
+    const key = containerKey(c);
     const i = at.get(key);
     if (i === undefined) { at.set(key, out.length); out.push({ context: c, findings: own }); continue; }
     const first = out[i]!;
@@ -295,7 +300,8 @@ export function reportModel(files: readonly { readonly analysis: FileAnalysis; r
       workloads: file.workloads.map((w) => ({
         ...w,
         containers: w.containers.map((card) => {
-          const more = list.filter((j) => j.context.workload === w.label && j.context.kind === card.kind && j.context.name === card.name).flatMap((j) => j.findings);
+          const key = containerKey({ workload: w.label, kind: card.kind, name: card.name });
+          const more = list.filter((j) => containerKey(j.context) === key).flatMap((j) => j.findings);
           return more.length ? { ...card, findings: [...card.findings, ...more] } : card;
         }),
       })),
